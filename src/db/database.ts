@@ -1,0 +1,69 @@
+import pg from 'pg';
+import type { Config } from '../config.js';
+import { logger } from '../logger.js';
+import { startEmbeddedPostgres, type EmbeddedServer } from './embeddedPostgres.js';
+import { migrate } from './migrate.js';
+import { connectPrisma, disconnectPrisma } from './prisma.js';
+
+// Dates are calendar days: read DATE columns as 'YYYY-MM-DD' strings, never shifted by a time zone.
+pg.types.setTypeParser(pg.types.builtins.DATE, (value: string) => value);
+
+/** An open database: a migrated PostgreSQL, a pool and the Prisma client over it. */
+export interface Database {
+  url: string;
+  pool: pg.Pool;
+  /** True when this process runs (or shares) the embedded server. */
+  embedded: boolean;
+  close(): Promise<void>;
+}
+
+/**
+ * Opens the database the configuration names: `DATABASE_URL`, or else the embedded PostgreSQL
+ * in `DATA_DIR` (started, or joined when another process already runs it). Applies migrations.
+ */
+export async function openDatabase(config: Config, options: { migrate?: boolean } = {}): Promise<Database> {
+  let server: EmbeddedServer | undefined;
+  let url = config.databaseUrl;
+  if (!url) {
+    server = await startEmbeddedPostgres(config.dataDir);
+    url = await ensureDatabase(server.url(), 'gospubliki');
+  }
+  try {
+    if (options.migrate !== false) await migrate(url);
+  } catch (error) {
+    await server?.release();
+    throw error;
+  }
+  const pool = new pg.Pool({ connectionString: url, max: config.poolSize });
+  pool.on('error', (error) => logger.error({ err: error }, 'idle database connection failed'));
+  connectPrisma(pool);
+  return {
+    url,
+    pool,
+    embedded: server !== undefined,
+    close: async () => {
+      await disconnectPrisma();
+      await pool.end().catch(() => undefined);
+      await server?.release();
+    },
+  };
+}
+
+/** Creates database `name` on the server when missing; returns its connection string. */
+export async function ensureDatabase(serverUrl: string, name: string): Promise<string> {
+  const client = new pg.Client({ connectionString: serverUrl });
+  await client.connect();
+  try {
+    const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+    if (!rowCount) {
+      await client.query(`CREATE DATABASE ${client.escapeIdentifier(name)}`).catch((error: { code?: string }) => {
+        if (error.code !== '42P04') throw error; // created meanwhile by another process
+      });
+    }
+  } finally {
+    await client.end();
+  }
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return url.toString();
+}

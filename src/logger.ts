@@ -1,0 +1,7 @@
+import { pino } from 'pino';
+
+/** The process-wide structured logger (JSON lines on stdout; LOG_LEVEL sets the level). */
+export const logger = pino({
+  level: process.env.LOG_LEVEL ?? 'info',
+  base: { service: 'gospubliki' },
+});
