@@ -78,7 +78,7 @@ async function initialise(pgData: string): Promise<void> {
     authMethod: 'trust' as 'password',
     persistent: true,
     createPostgresUser: process.getuid?.() === 0,
-    initdbFlags: ['--encoding=UTF8', '--no-sync'],
+    initdbFlags: ['--encoding=UTF8', '--locale=C.UTF-8', '--no-sync'],
     onLog: (message: unknown) => logger.trace({ initdb: String(message) }),
     onError: (error: unknown) => logger.error({ err: error }, 'initdb failed'),
   });

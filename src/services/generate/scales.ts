@@ -1,0 +1,98 @@
+/**
+ * The scales the generator knows, as one table. Tune numbers here.
+ *
+ * Calibration (demo and up): published figures put the Vladimir region (OKTMO 17000000)
+ * at about 2,314 organisations and 1.4 million subscribers over VK + OK + Telegram, and
+ * Russia at about 115 million subscribers over the same platforms. The generator pins
+ * the reference region's organisation count, then rescales page sizes (one factor for
+ * the reference region, one for the rest) so the end-date totals land on those figures.
+ */
+
+/** Vladimir region: the region the published figures describe in detail. */
+export const REFERENCE_REGION = '17000000';
+
+/** When subscriber counts are observed. */
+export type ObservationSchedule =
+  /** Every `everyDays` days back from the end date, `points` points per page. */
+  | { kind: 'regular'; everyDays: number; points: number }
+  /** Random distinct days in the window; count drawn from `counts` (count → weight). */
+  | { kind: 'random'; counts: Readonly<Record<number, number>>; includeEndDate: boolean };
+
+export interface Scale {
+  name: ScaleName;
+  /** Restrict to these regions (plus ancestors and descendants); absent = all regions. */
+  regions?: readonly string[];
+  /** Organisations in total (approximately: small regions get a floor). */
+  organisations: number;
+  /** Organisations pinned for the reference region; the rest share the remainder by weight. */
+  referenceOrganisations?: number;
+  /** Regional bodies (government, ministries…) placed on each region itself. */
+  regionalBodies: number;
+  /**
+   * Most of a region's organisations that may be administrations. Every municipal
+   * formation and settlement gets one when this allows; at low density it binds and
+   * municipal formations go first.
+   */
+  administrationShare: number;
+  /** Subscriber targets at the end date over VK + OK + Telegram, ACTIVE pages only. */
+  calibration?: { referenceSubscribers?: number; totalSubscribers: number };
+  observations: ObservationSchedule;
+  /** Days covered by observations, ending at the end date. */
+  windowDays: number;
+}
+
+export type ScaleName = 'tiny' | 'small' | 'demo' | 'russia';
+
+export const SCALES: Readonly<Record<ScaleName, Scale>> = {
+  /** For tests: Vladimir and Ivanovo only, weekly points. */
+  tiny: {
+    name: 'tiny',
+    regions: [REFERENCE_REGION, '24000000'],
+    organisations: 300,
+    regionalBodies: 4,
+    administrationShare: 0.15,
+    observations: { kind: 'regular', everyDays: 7, points: 13 },
+    windowDays: 90,
+  },
+  /** All territories, ~10k organisations, 3 random days + the end date per page. */
+  small: {
+    name: 'small',
+    organisations: 10_000,
+    regionalBodies: 4,
+    administrationShare: 0.12,
+    calibration: { totalSubscribers: 115_000_000 },
+    observations: { kind: 'random', counts: { 3: 1 }, includeEndDate: true },
+    windowDays: 90,
+  },
+  /**
+   * README demo, loaded on first start; budget ≤ ~600k rows. Vladimir at full density
+   * (2,314); the other regions share 12,686 organisations, about 1/15.6 of their
+   * realistic ~197.7k, with page sizes scaled up so Russia still sums to ~115M.
+   * 15k orgs × ~2.5 pages × (1 + 13 points) + 22k territories ≈ 560k rows.
+   */
+  demo: {
+    name: 'demo',
+    organisations: 15_000,
+    referenceOrganisations: 2_314,
+    regionalBodies: 8,
+    administrationShare: 0.12,
+    calibration: { referenceSubscribers: 1_400_000, totalSubscribers: 115_000_000 },
+    observations: { kind: 'regular', everyDays: 7, points: 13 },
+    windowDays: 90,
+  },
+  /** Full density: ~200k organisations, ~500k pages, ~3.2 random days per page. */
+  russia: {
+    name: 'russia',
+    organisations: 200_000,
+    referenceOrganisations: 2_314,
+    regionalBodies: 12,
+    administrationShare: 0.5,
+    calibration: { referenceSubscribers: 1_400_000, totalSubscribers: 115_000_000 },
+    observations: { kind: 'random', counts: { 2: 0.05, 3: 0.7, 4: 0.25 }, includeEndDate: false },
+    windowDays: 90,
+  },
+};
+
+export function isScaleName(value: string): value is ScaleName {
+  return Object.hasOwn(SCALES, value);
+}

@@ -1,0 +1,118 @@
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { pipeline } from 'node:stream/promises';
+import { Readable } from 'node:stream';
+import { parse } from 'csv-parse';
+import type pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import type { z } from 'zod';
+import { STAGING_TABLES } from '../../db/sql/staging.js';
+import { OPTIONAL_COLUMNS, type BulkFile, type RowError } from './bulkFiles.js';
+
+/** Progress of one file: rows read so far and bytes of the file consumed. */
+export interface StageProgress {
+  file: string;
+  rows: number;
+  bytes: number;
+  totalBytes: number;
+}
+
+export interface StageResult {
+  rows: number;
+  rejected: number;
+}
+
+/**
+ * Streams one bulk file into its staging table: parses the CSV (never holding the file in
+ * memory), checks the header, validates every row and COPYs the valid ones. Bad rows are
+ * handed to `onError`; the load goes on so that every bad row is reported.
+ */
+export async function stageFile(
+  client: pg.PoolClient,
+  folderFile: string,
+  spec: BulkFile,
+  schema: z.ZodType<Record<string, unknown>, Record<string, string>>,
+  onError: (error: RowError) => void,
+  onProgress: (progress: StageProgress) => void,
+): Promise<StageResult> {
+  const staging = STAGING_TABLES[spec.kind];
+  await client.query(staging.ddl);
+  const totalBytes = (await stat(folderFile)).size;
+  const input = createReadStream(folderFile);
+  const parser = input.pipe(
+    parse({ bom: true, relax_column_count: true, skip_empty_lines: true, info: true, max_record_size: 1_000_000 }),
+  );
+  const result: StageResult = { rows: 0, rejected: 0 };
+  const reject = (line: number, column: string, reason: string) => {
+    result.rejected++;
+    onError({ file: spec.file, line, column, reason });
+  };
+
+  async function* copyLines(): AsyncGenerator<string> {
+    let header: string[] | undefined;
+    let lastReport = 0;
+    for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
+      const line = info.lines;
+      if (!header) {
+        header = record.map((name) => name.trim());
+        const problems = headerProblems(header, spec);
+        if (problems.length) {
+          for (const problem of problems) reject(line, problem.column, problem.reason);
+          return;
+        }
+        continue;
+      }
+      result.rows++;
+      if (result.rows - lastReport >= 5000) {
+        lastReport = result.rows;
+        onProgress({ file: spec.file, rows: result.rows, bytes: input.bytesRead, totalBytes });
+      }
+      if (record.length !== header.length) {
+        reject(line, '*', `expected ${header.length} columns, found ${record.length}`);
+        continue;
+      }
+      const raw: Record<string, string> = {};
+      for (let i = 0; i < header.length; i++) if (record[i] !== '') raw[header[i]] = record[i];
+      const parsed = schema.safeParse(raw);
+      if (!parsed.success) {
+        for (const issue of parsed.error.issues) reject(line, String(issue.path[0] ?? '*'), issue.message);
+        continue;
+      }
+      yield copyLine([line, ...staging.columns.slice(1).map((column) => parsed.data[column])]);
+    }
+    onProgress({ file: spec.file, rows: result.rows, bytes: totalBytes, totalBytes });
+  }
+
+  const copy = client.query(copyFrom(`COPY ${staging.table} (${staging.columns.join(', ')}) FROM STDIN WITH (FORMAT csv)`));
+  await pipeline(Readable.from(copyLines()), copy);
+  return result;
+}
+
+/** Unknown, missing or repeated columns in a header row. */
+export function headerProblems(header: readonly string[], spec: BulkFile): { column: string; reason: string }[] {
+  const problems: { column: string; reason: string }[] = [];
+  const known = new Set<string>(spec.columns);
+  const seen = new Set<string>();
+  for (const column of header) {
+    if (!known.has(column)) problems.push({ column, reason: `unknown column (expected ${spec.columns.join(',')})` });
+    else if (seen.has(column)) problems.push({ column, reason: 'column appears twice' });
+    seen.add(column);
+  }
+  for (const column of spec.columns) {
+    if (!seen.has(column) && !OPTIONAL_COLUMNS[spec.kind].includes(column)) problems.push({ column, reason: 'missing column' });
+  }
+  return problems;
+}
+
+/** One CSV line for COPY: every value quoted, null as an empty unquoted field. */
+function copyLine(values: readonly unknown[]): string {
+  let line = '';
+  for (let i = 0; i < values.length; i++) {
+    const value = values[i];
+    if (i > 0) line += ',';
+    if (value === null || value === undefined) continue;
+    const text = String(value);
+    line += '"' + (text.includes('"') ? text.replaceAll('"', '""') : text) + '"';
+  }
+  return line + '\n';
+}

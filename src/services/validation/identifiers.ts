@@ -1,0 +1,47 @@
+/**
+ * Check-digit validation of Russian organisation identifiers:
+ * ИНН (taxpayer number) and ОГРН / ОГРНИП (state registration numbers).
+ */
+
+const INN_10_WEIGHTS = [2, 4, 10, 3, 5, 9, 4, 6, 8] as const;
+const INN_12_WEIGHTS_11 = [7, 2, 4, 10, 3, 5, 9, 4, 6, 8] as const;
+const INN_12_WEIGHTS_12 = [3, 7, 2, 4, 10, 3, 5, 9, 4, 6, 8] as const;
+
+/** Control digit of an INN prefix: weighted sum mod 11, then mod 10 (remainder 10 → 0). */
+function innControlDigit(digits: string, weights: readonly number[]): number {
+  let sum = 0;
+  for (let i = 0; i < weights.length; i++) sum += Number(digits[i]) * weights[i]!;
+  return (sum % 11) % 10;
+}
+
+/**
+ * Validates an ИНН: 10 digits (legal entity, one control digit) or
+ * 12 digits (individual, two control digits), per the FNS algorithm.
+ */
+export function isValidInn(s: string): boolean {
+  if (/^\d{10}$/.test(s)) {
+    return innControlDigit(s, INN_10_WEIGHTS) === Number(s[9]);
+  }
+  if (/^\d{12}$/.test(s)) {
+    return (
+      innControlDigit(s, INN_12_WEIGHTS_11) === Number(s[10]) &&
+      innControlDigit(s, INN_12_WEIGHTS_12) === Number(s[11])
+    );
+  }
+  return false;
+}
+
+/**
+ * Validates an ОГРН (13 digits: first 12 mod 11, last digit of the remainder)
+ * or an ОГРНИП (15 digits: first 14 mod 13, last digit of the remainder).
+ * BigInt keeps the 14-digit arithmetic exact.
+ */
+export function isValidOgrn(s: string): boolean {
+  let modulus: bigint;
+  if (/^\d{13}$/.test(s)) modulus = 11n;
+  else if (/^\d{15}$/.test(s)) modulus = 13n;
+  else return false;
+  const body = BigInt(s.slice(0, -1));
+  const expected = Number((body % modulus) % 10n);
+  return expected === Number(s[s.length - 1]);
+}
