@@ -1,0 +1,36 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { afterAll, inject } from 'vitest';
+import { connectPrisma, disconnectPrisma } from '../../src/db/prisma.js';
+import '../../src/db/database.js'; // DATE columns as strings, as in the application
+import { withDatabase } from './globalSetup.js';
+
+export interface TestDatabase {
+  url: string;
+  pool: pg.Pool;
+}
+
+/**
+ * A fresh migrated database for this test file, cloned from the run's template; the Prisma
+ * client of the process points at it. Dropped after the file's tests.
+ */
+export async function useTestDatabase(): Promise<TestDatabase> {
+  const serverUrl = inject('testServerUrl');
+  const name = `gospubliki_test_${randomBytes(5).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: serverUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name} TEMPLATE ${inject('templateDatabase')}`);
+  await admin.end();
+  const url = withDatabase(serverUrl, name);
+  const pool = new pg.Pool({ connectionString: url, max: 10 });
+  connectPrisma(pool);
+  afterAll(async () => {
+    await disconnectPrisma();
+    await pool.end();
+    const client = new pg.Client({ connectionString: serverUrl });
+    await client.connect();
+    await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await client.end();
+  });
+  return { url, pool };
+}
