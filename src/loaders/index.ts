@@ -1,9 +1,12 @@
+import { createStatsLoaders, type StatsLoaders } from './stats.js';
+import { createTreeLoaders, type TreeLoaders } from './tree.js';
+
 /**
- * Per-request DataLoaders. Each loader turns many lookups made while resolving one request into
- * one grouped query. Add a loader here and create it in `createLoaders`.
+ * Per-request DataLoaders. Each loader turns the lookups made while resolving one request into
+ * one grouped query per batch.
  */
-export interface Loaders {}
+export type Loaders = TreeLoaders & StatsLoaders;
 
 export function createLoaders(): Loaders {
-  return {};
+  return { ...createTreeLoaders(), ...createStatsLoaders() };
 }
