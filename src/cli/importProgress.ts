@@ -1,5 +1,9 @@
 import cliProgress from 'cli-progress';
+import { formatRowError } from '../services/import/bulkFiles.js';
+import type { ImportResult } from '../services/import/importFolder.js';
 import type { StageProgress } from '../services/import/stageFile.js';
+
+const MAX_LISTED = 100;
 
 /** Shows a load's progress: a bar with rows/s on a terminal, a plain line every few seconds otherwise. */
 export function progressReporter(stream: NodeJS.WriteStream = process.stderr) {
@@ -41,4 +45,23 @@ export function progressReporter(stream: NodeJS.WriteStream = process.stderr) {
       bar?.stop();
     },
   };
+}
+
+/** Prints the bad rows (the first 100 and a count) and a summary table per file. */
+export function printResult(result: ImportResult, out: NodeJS.WritableStream = process.stdout): void {
+  for (const error of result.errors.slice(0, MAX_LISTED)) out.write(`${formatRowError(error)}\n`);
+  if (result.errors.length > MAX_LISTED) out.write(`… and ${result.errors.length - MAX_LISTED} more\n`);
+  const header = ['file', 'rows', 'inserted', 'updated', 'unchanged', 'rejected'];
+  const rows = result.files.map((file) => [file.file, file.rows, file.inserted, file.updated, file.unchanged, file.rejected].map(String));
+  const widths = header.map((name, i) => Math.max(name.length, ...rows.map((row) => row[i].length)));
+  const line = (cells: string[]) => cells.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join('  ');
+  out.write(`\n${line(header)}\n${rows.map(line).join('\n')}\n`);
+  const seconds = (result.elapsedMs / 1000).toFixed(1);
+  const total = result.files.reduce((sum, file) => sum + file.rows, 0);
+  const verdict = !result.ok
+    ? `rejected: ${result.errors.length} problem(s); nothing was written`
+    : result.dryRun
+      ? 'dry run: valid; nothing was written'
+      : 'applied';
+  out.write(`\n${verdict} (${total} rows in ${seconds} s, ${Math.round(total / Math.max(result.elapsedMs / 1000, 0.001))} rows/s)\n`);
 }

@@ -1,0 +1,59 @@
+import fs from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import { readConfig } from '../config.js';
+import { openDatabase } from '../db/database.js';
+import { formatRowError } from '../services/import/bulkFiles.js';
+import { importFolder } from '../services/import/importFolder.js';
+import { rosstatToLoadFolder } from '../services/import/rosstatLoad.js';
+import { printResult, progressReporter } from './importProgress.js';
+
+const USAGE = `usage: npm run import:oktmo -- <file.csv> [--dry-run]
+
+Loads territories from the official Rosstat OKTMO open-data file (';'-separated, cp1251 or
+UTF-8, 13 columns, no header): headings are skipped, control digits checked, parents derived
+from the codes, regions attached to their federal districts.`;
+
+async function main(): Promise<number> {
+  const { values, positionals } = parseArgs({
+    options: { 'dry-run': { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h' } },
+    allowPositionals: true,
+  });
+  if (values.help || positionals.length !== 1) {
+    process.stderr.write(`${USAGE}\n`);
+    return values.help ? 0 : 2;
+  }
+  const reporter = progressReporter();
+  reporter.phase(`reading ${positionals[0]}`);
+  const converted = await rosstatToLoadFolder(positionals[0]);
+  try {
+    if (converted.errors.length) {
+      for (const error of converted.errors.slice(0, 100)) process.stdout.write(`${formatRowError(error)}\n`);
+      if (converted.errors.length > 100) process.stdout.write(`… and ${converted.errors.length - 100} more\n`);
+      process.stdout.write(`\nrejected: ${converted.errors.length} bad row(s); nothing was written\n`);
+      return 1;
+    }
+    const db = await openDatabase(readConfig());
+    try {
+      const result = await importFolder(db.pool, converted.folder, {
+        dryRun: values['dry-run'],
+        onProgress: reporter.progress,
+        onPhase: reporter.phase,
+      });
+      reporter.stop();
+      printResult(result);
+      return result.ok ? 0 : 1;
+    } finally {
+      await db.close();
+    }
+  } finally {
+    await fs.rm(converted.folder, { recursive: true, force: true });
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: Error) => {
+    process.stderr.write(`import:oktmo failed: ${error.message}\n`);
+    process.exit(2);
+  },
+);
