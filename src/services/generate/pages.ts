@@ -16,8 +16,8 @@ const EXTRA_PAGE_CHANCE = 0.34;
 const EXTRA_PAGE_REACH = 0.3;
 const EXTRA_PAGE_TOPICS = ['Новости', 'Родителям', 'Музей', 'Волонтёры', 'Пресс-центр', 'Спортивный клуб', 'Библиотека'];
 /** Spread of one organisation's audience around its median, and of each page around that. */
-const ORGANISATION_SIGMA = 0.8;
-const PAGE_SIGMA = 0.45;
+const ORGANISATION_SIGMA = 0.6;
+const PAGE_SIGMA = 0.35;
 
 /** What pages need to know about their owner. */
 export interface PageOwner {
