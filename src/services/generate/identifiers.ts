@@ -3,7 +3,7 @@
  * page ids per platform. Uniqueness comes from counters passed through an affine
  * bijection (a·i + b mod m, gcd(a, m) = 1), which scrambles them into random-looking digits.
  */
-import { inn10CheckDigit, ogrnCheckDigit } from './checksums.js';
+import { inn10CheckDigit, ogrnCheckDigit } from '../validation/identifiers.js';
 import type { Random } from './random.js';
 
 /** A bijection of [0, modulus) that makes sequential counters look random. */

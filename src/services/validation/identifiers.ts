@@ -31,6 +31,18 @@ export function isValidInn(s: string): boolean {
   return false;
 }
 
+/** Check digit of a legal entity's 10-digit INN from its first 9 digits. */
+export function inn10CheckDigit(first9: string): number {
+  if (!/^\d{9}$/.test(first9)) throw new RangeError(`an INN body is 9 digits: ${first9}`);
+  return innControlDigit(first9, INN_10_WEIGHTS);
+}
+
+/** Check digit of a 13-digit OGRN from its first 12 digits: (number mod 11) mod 10. */
+export function ogrnCheckDigit(first12: string): number {
+  if (!/^\d{12}$/.test(first12)) throw new RangeError(`an OGRN body is 12 digits: ${first12}`);
+  return Number((BigInt(first12) % 11n) % 10n);
+}
+
 /**
  * Validates an ОГРН (13 digits: first 12 mod 11, last digit of the remainder)
  * or an ОГРНИП (15 digits: first 14 mod 13, last digit of the remainder).
