@@ -112,6 +112,13 @@ export async function importFolder(pool: pg.Pool, folder: string, options: Impor
     phase(rebuild ? 'rebuilding rollups' : 'updating rollups');
     await applyRollupChanges(client, marks, rebuild);
     if (options.dryRun) throw new RejectedLoad();
+    const changed = [...summaries.values()].reduce((sum, file) => sum + file.inserted + file.updated, 0);
+    if (changed >= ANALYZE_AFTER) {
+      // A large load changes the tables' shape: refresh the planner's statistics now rather than
+      // leave the first queries to run on plans made for the old sizes.
+      phase('updating statistics');
+      await client.query(`ANALYZE territory, organisation, page, observation, ${ROLLUP_TABLES}`);
+    }
   };
 
   try {
@@ -129,6 +136,10 @@ export async function importFolder(pool: pg.Pool, folder: string, options: Impor
   }
   return { ok: errors.length === 0, dryRun: Boolean(options.dryRun), files, errors, elapsedMs: Date.now() - started };
 }
+
+/** Rows inserted or updated from which a load refreshes the planner's statistics. */
+const ANALYZE_AFTER = 10_000;
+const ROLLUP_TABLES = 'territory_page_rollup, territory_organisation_rollup, territory_subscriber_change';
 
 /** A 64-bit key of the advisory lock held by the load applying its rows. */
 const LOAD_LOCK = 72_707_002;
