@@ -1,6 +1,11 @@
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
+  resolve: {
+    // Pothos (loaded by Node) builds the schema with graphql's CommonJS build; source files must get
+    // the same copy, or graphql refuses types made by "another" graphql.
+    alias: [{ find: /^graphql$/, replacement: 'graphql/index.js' }],
+  },
   test: {
     globalSetup: ['test/helpers/globalSetup.ts'],
     include: ['test/**/*.test.ts'],

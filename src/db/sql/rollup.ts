@@ -104,21 +104,24 @@ export async function applyRollupChanges(client: pg.PoolClient, marks: Watermark
               ORDER BY o.page_id, o.observed_on DESC) l
       WHERE p.id = l.page_id AND (p.subscribers, p.observed_on) IS DISTINCT FROM (l.subscribers, l.observed_on)`,
   );
+  // Organisations whose platform set or current subscribers may have changed.
+  await client.query(
+    `CREATE TEMP TABLE touched_org ON COMMIT DROP AS
+       SELECT org_id FROM affected_org
+       UNION SELECT old_org_id FROM changed_page
+       UNION SELECT p.organisation_id FROM page p JOIN (SELECT DISTINCT page_id FROM observation_change) c ON c.page_id = p.id
+       UNION SELECT organisation_id FROM page WHERE id > ${Number(marks.page)}
+       UNION SELECT id FROM organisation WHERE id > ${Number(marks.organisation)}`,
+  );
   // An organisation's platform set and current subscribers, from its active pages.
   await client.query(
     `UPDATE organisation o SET platform_mask = a.mask, subscribers = a.subscribers
-       FROM (SELECT o.id,
+       FROM (SELECT t.org_id,
                     coalesce(bit_or(1 << (p.platform_id - 1)) FILTER (WHERE p.status = 'ACTIVE'), 0) AS mask,
                     coalesce(sum(p.subscribers) FILTER (WHERE p.status = 'ACTIVE'), 0) AS subscribers
-               FROM organisation o LEFT JOIN page p ON p.organisation_id = o.id
-              WHERE o.id IN (SELECT org_id FROM affected_org
-                             UNION SELECT old_org_id FROM changed_page
-                             UNION SELECT organisation_id FROM page
-                                    WHERE id IN (SELECT page_id FROM observation_change) OR id > $1)
-                 OR o.id > $2
-              GROUP BY o.id) a
-      WHERE o.id = a.id AND (o.platform_mask, o.subscribers) IS DISTINCT FROM (a.mask, a.subscribers)`,
-    [marks.page, marks.organisation],
+               FROM touched_org t LEFT JOIN page p ON p.organisation_id = t.org_id
+              GROUP BY t.org_id) a
+      WHERE o.id = a.org_id AND (o.platform_mask, o.subscribers) IS DISTINCT FROM (a.mask, a.subscribers)`,
   );
   if (rebuild) {
     await rebuildRollups(client);
