@@ -1,5 +1,12 @@
 import { builder } from '../builder.js';
 import { prisma } from '../db/prisma.js';
+import { territoryCount, territoryIds, type TerritoryConditions, type TerritoryOrder as TerritoryOrderSpec } from '../db/sql/tree.js';
+import type { Territory as TerritoryRow } from '../generated/prisma/client.js';
+import { searchSpec } from '../services/search/rank.js';
+import { searchText, territoryCode } from './errors.js';
+import { OrderDirection, selectionOf } from './inputs.js';
+import { Organisation, OrganisationConnection, OrganisationFilter, OrganisationOrder, organisationConditions, organisationOrder } from './organisation.js';
+import { connectionType, pageByPosition, pageOfPartition, sliceArgs } from './pagination.js';
 
 export const TerritoryLevel = builder.enumType('TerritoryLevel', {
   description: 'Level of a territory in the tree, top to bottom.',
@@ -19,9 +26,75 @@ export const TerritoryLevel = builder.enumType('TerritoryLevel', {
   } as const,
 });
 
+export const TerritoryOrderField = builder.enumType('TerritoryOrderField', {
+  description: 'What a list of territories can be ordered by.',
+  values: {
+    NAME: { description: 'Name, alphabetically, ignoring case and ё/е.' },
+    CODE: { description: 'Code (OKTMO codes sort in the official order).' },
+    SUBSCRIBERS: {
+      description:
+        "Current subscribers of the territory's whole subtree (active pages, every platform and sector); use `direction: DESC` to rank the biggest first. Ties are ordered by name.",
+    },
+  } as const,
+});
+
+export const TerritoryOrder = builder.inputType('TerritoryOrder', {
+  description: 'Order of a list of territories.',
+  fields: (t) => ({
+    field: t.field({ type: TerritoryOrderField, defaultValue: 'NAME', description: 'What to order by (default NAME).' }),
+    direction: t.field({ type: OrderDirection, defaultValue: 'ASC', description: 'Ascending or descending (default ASC).' }),
+  }),
+});
+
+export const TerritoryFilter = builder.inputType('TerritoryFilter', {
+  description: 'Narrows a list of territories; every field given must hold (AND). Absent, null or empty fields do not narrow.',
+  fields: (t) => ({
+    levels: t.field({ type: [TerritoryLevel], required: false, description: 'Only territories of these levels.' }),
+    within: t.string({
+      required: false,
+      description:
+        'Only the subtree of the territory with this code, the territory itself included (combine with `levels` to pick, say, the municipal districts of a region). A well-formed code no territory has gives an empty list.',
+    }),
+    parentCode: t.string({
+      required: false,
+      description: 'Only the direct children of the territory with this code (an unknown code gives an empty list).',
+    }),
+    search: t.string({
+      required: false,
+      description:
+        'Names containing every word of this text, ignoring case and ё/е; a partial word is enough ("петушин" finds "Петушинский муниципальный район"), and texts of 4 characters or more also find close misspellings. Results are ranked: the exact name first, then names starting with the text, then names with a word starting with it, then the rest (unless `orderBy` is given). Blank means no search; at most 100 characters.',
+    }),
+  }),
+});
+
+type TerritoryOrderInput = { field?: 'NAME' | 'CODE' | 'SUBSCRIBERS' | null; direction?: 'ASC' | 'DESC' | null } | null | undefined;
+
+function territoryOrder(input: TerritoryOrderInput): TerritoryOrderSpec {
+  return { field: input?.field ?? 'NAME', direction: input?.direction ?? 'ASC' };
+}
+
+type TerritoryFilterInput =
+  | { levels?: string[] | null; within?: string | null; parentCode?: string | null; search?: string | null }
+  | null
+  | undefined;
+
+/** A TerritoryFilter validated (BAD_USER_INPUT on a malformed code) into query conditions. */
+function territoryConditions(filter: TerritoryFilterInput): TerritoryConditions {
+  const text = searchText(filter?.search, 'filter.search');
+  return {
+    levels: filter?.levels?.length ? filter.levels : undefined,
+    withinCode: filter?.within != null ? territoryCode(filter.within, 'filter.within') : undefined,
+    parentCode: filter?.parentCode != null ? territoryCode(filter.parentCode, 'filter.parentCode') : undefined,
+    search: text === undefined ? undefined : searchSpec(text),
+  };
+}
+
 export const Territory = builder.prismaNode('Territory', {
   id: { field: 'id' },
-  description: 'A node of the territorial tree: the federation, a federal district, a region, a municipal formation or a settlement.',
+  // `node(id:)` with an id of no territory gives null rather than an error.
+  nullable: true,
+  description:
+    'A node of the territorial tree: the federation, a federal district, a region, a municipal formation or a settlement. Its figures cover its whole subtree.',
   fields: (t) => ({
     code: t.exposeString('code', {
       description: 'OKTMO code (8 digits, 11 for localities); `RU` for the federation; `FD-…` for federal districts.',
@@ -33,12 +106,103 @@ export const Territory = builder.prismaNode('Territory', {
   }),
 });
 
+export const TerritoryConnection = connectionType(Territory, 'Territory', 'territories');
+
+// Fields returning territories, declared once the type exists.
+builder.prismaObjectFields(Territory, (t) => ({
+    ancestors: t.field({
+      type: [Territory],
+      select: { path: true },
+      description: 'Every territory above this one, the federation first and the parent last (empty for the federation): a breadcrumb.',
+      resolve: async (territory, _args, context, info) => {
+        const ids = territory.path.slice(0, -1);
+        if (ids.length === 0) return [];
+        const rows = await context.loaders.territoriesById(await selectionOf(context, info, 'Territory')).loadMany(ids);
+        return rows.filter((row): row is TerritoryRow => row !== null && !(row instanceof Error));
+      },
+    }),
+    children: t.connection(
+      {
+        type: Territory,
+        description: 'The territories directly below this one (empty for a settlement or locality), by name unless `orderBy` says otherwise.',
+        args: { orderBy: t.arg({ type: TerritoryOrder, description: 'Order of the children (default: by name, ascending).' }) },
+        resolve: async (territory, args, context, info) => {
+          const slice = sliceArgs('children', args);
+          const page = await context.loaders
+            .children(await selectionOf(context, info, 'Territory', true), territoryOrder(args.orderBy), slice)
+            .load(territory.id);
+          return pageOfPartition('children', slice, page.total, page.nodes);
+        },
+      },
+      TerritoryConnection,
+    ),
+    organisations: t.connection(
+      {
+        type: Organisation,
+        description:
+          'Organisations located in this territory and, by default, anywhere below it, by name unless `orderBy` says otherwise (or ranked by relevance when `filter.search` is given).',
+        args: {
+          filter: t.arg({ type: OrganisationFilter, description: 'Narrows the list.' }),
+          includeDescendants: t.arg.boolean({
+            defaultValue: true,
+            description: 'True (the default): organisations of the whole subtree. False: only those located in this territory itself.',
+          }),
+          orderBy: t.arg({ type: OrganisationOrder, description: 'Order of the list (default: by name, ascending).' }),
+        },
+        resolve: async (territory, args, context, info) => {
+          const slice = sliceArgs('territory-organisations', args);
+          const conditions = await organisationConditions(context, args.filter);
+          const page = await context.loaders
+            .territoryOrganisations(
+              await selectionOf(context, info, 'Organisation', true),
+              args.includeDescendants ?? true,
+              conditions,
+              organisationOrder(args.orderBy, conditions),
+              slice,
+            )
+            .load(territory.id);
+          return pageOfPartition('territory-organisations', slice, page.total, page.nodes);
+        },
+      },
+      OrganisationConnection,
+    ),
+}));
+
 builder.queryFields((t) => ({
   territory: t.prismaField({
     type: 'Territory',
     nullable: true,
-    description: 'A territory by its code (`RU`, `FD-CENTRAL`, an OKTMO code such as `17000000`); null when unknown.',
-    args: { code: t.arg.string({ required: true, description: 'The territory code.' }) },
-    resolve: (query, _root, args) => prisma().territory.findUnique({ ...query, where: { code: args.code.trim() } }),
+    description: 'A territory by its code (`RU`, `FD-…`, an OKTMO code such as `17000000`); null when no territory has it.',
+    args: { code: t.arg.string({ required: true, description: 'The territory code; a malformed one is an error (BAD_USER_INPUT).' }) },
+    resolve: (query, _root, args) => prisma().territory.findUnique({ ...query, where: { code: territoryCode(args.code, 'code') } }),
   }),
+  territories: t.connection(
+    {
+      type: Territory,
+      description:
+        'Territories matching `filter`: by name, or ranked by relevance when `filter.search` is given, unless `orderBy` says otherwise. A malformed code in the filter is an error (BAD_USER_INPUT).',
+      args: {
+        filter: t.arg({ type: TerritoryFilter, description: 'Narrows the list.' }),
+        orderBy: t.arg({ type: TerritoryOrder, description: 'Order of the list (default: by name, or by relevance when searching).' }),
+      },
+      resolve: async (_root, args, context, info) => {
+        const slice = sliceArgs('territories', args);
+        const conditions = territoryConditions(args.filter);
+        const order: TerritoryOrderSpec = args.orderBy
+          ? territoryOrder(args.orderBy)
+          : { field: conditions.search ? 'RELEVANCE' : 'NAME', direction: 'ASC' };
+        const loader = context.loaders.territoriesById(await selectionOf(context, info, 'Territory', true));
+        return pageByPosition(
+          'territories',
+          slice,
+          async (offset, limit) => {
+            const rows = await loader.loadMany(await territoryIds(conditions, order, offset, limit));
+            return rows.filter((row): row is TerritoryRow => row !== null && !(row instanceof Error));
+          },
+          () => territoryCount(conditions),
+        );
+      },
+    },
+    TerritoryConnection,
+  ),
 }));
