@@ -1,11 +1,8 @@
 import fs from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { readConfig } from '../config.js';
-import { openDatabase } from '../db/database.js';
 import { formatRowError } from '../services/import/bulkFiles.js';
-import { importFolder } from '../services/import/importFolder.js';
 import { rosstatToLoadFolder } from '../services/import/rosstatLoad.js';
-import { printResult, progressReporter } from './importProgress.js';
+import { runImport } from './importProgress.js';
 
 const USAGE = `usage: npm run import:oktmo -- <file.csv> [--dry-run]
 
@@ -22,8 +19,7 @@ async function main(): Promise<number> {
     process.stderr.write(`${USAGE}\n`);
     return values.help ? 0 : 2;
   }
-  const reporter = progressReporter();
-  reporter.phase(`reading ${positionals[0]}`);
+  process.stderr.write(`reading ${positionals[0]}…\n`);
   const converted = await rosstatToLoadFolder(positionals[0]);
   try {
     if (converted.errors.length) {
@@ -32,19 +28,7 @@ async function main(): Promise<number> {
       process.stdout.write(`\nrejected: ${converted.errors.length} bad row(s); nothing was written\n`);
       return 1;
     }
-    const db = await openDatabase(readConfig());
-    try {
-      const result = await importFolder(db.pool, converted.folder, {
-        dryRun: values['dry-run'],
-        onProgress: reporter.progress,
-        onPhase: reporter.phase,
-      });
-      reporter.stop();
-      printResult(result);
-      return result.ok ? 0 : 1;
-    } finally {
-      await db.close();
-    }
+    return await runImport(converted.folder, values['dry-run']);
   } finally {
     await fs.rm(converted.folder, { recursive: true, force: true });
   }

@@ -1,8 +1,5 @@
 import { parseArgs } from 'node:util';
-import { readConfig } from '../config.js';
-import { openDatabase } from '../db/database.js';
-import { importFolder } from '../services/import/importFolder.js';
-import { printResult, progressReporter } from './importProgress.js';
+import { runImport } from './importProgress.js';
 
 const USAGE = `usage: npm run import -- <folder> [--dry-run]
 
@@ -19,20 +16,7 @@ async function main(): Promise<number> {
     process.stderr.write(`${USAGE}\n`);
     return values.help ? 0 : 2;
   }
-  const db = await openDatabase(readConfig());
-  const reporter = progressReporter();
-  try {
-    const result = await importFolder(db.pool, positionals[0], {
-      dryRun: values['dry-run'],
-      onProgress: reporter.progress,
-      onPhase: reporter.phase,
-    });
-    reporter.stop();
-    printResult(result);
-    return result.ok ? 0 : 1;
-  } finally {
-    await db.close();
-  }
+  return runImport(positionals[0], values['dry-run']);
 }
 
 main().then(

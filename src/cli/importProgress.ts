@@ -1,4 +1,7 @@
 import cliProgress from 'cli-progress';
+import { readConfig } from '../config.js';
+import { openDatabase } from '../db/database.js';
+import { importFolder } from '../services/import/importFolder.js';
 import { formatRowError } from '../services/import/bulkFiles.js';
 import type { ImportResult } from '../services/import/importFolder.js';
 import type { StageProgress } from '../services/import/stageFile.js';
@@ -64,4 +67,22 @@ export function printResult(result: ImportResult, out: NodeJS.WritableStream = p
       ? 'dry run: valid; nothing was written'
       : 'applied';
   out.write(`\n${verdict} (${total} rows in ${seconds} s, ${Math.round(total / Math.max(result.elapsedMs / 1000, 0.001))} rows/s)\n`);
+}
+
+/**
+ * Opens the configured database, applies a load folder with progress shown, prints the result;
+ * returns the exit code (0 applied or valid, 1 bad rows).
+ */
+export async function runImport(folder: string, dryRun: boolean): Promise<number> {
+  const db = await openDatabase(readConfig());
+  const reporter = progressReporter();
+  try {
+    const result = await importFolder(db.pool, folder, { dryRun, onProgress: reporter.progress, onPhase: reporter.phase });
+    reporter.stop();
+    printResult(result);
+    return result.ok ? 0 : 1;
+  } finally {
+    reporter.stop();
+    await db.close();
+  }
 }

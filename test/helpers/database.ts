@@ -23,6 +23,8 @@ export async function useTestDatabase(): Promise<TestDatabase> {
   await admin.end();
   const url = withDatabase(serverUrl, name);
   const pool = new pg.Pool({ connectionString: url, max: 10 });
+  // Dropping the database (WITH FORCE) ends connections the pool may still be closing.
+  pool.on('error', () => undefined);
   connectPrisma(pool);
   afterAll(async () => {
     await disconnectPrisma();

@@ -167,7 +167,7 @@ describe('bulk import', () => {
         'organisations.csv:2: territory_code: unknown territory "17646199"',
         'organisations.csv:2: sector_code: unknown sector "sport"',
         'pages.csv:2: organisation_external_id: unknown organisation "nobody"',
-        'observations.csv:2: external_id: unknown page VK "ghost"',
+        'observations.csv:2: external_id: unknown page "VK ghost"',
       ]),
     );
     expect(result.errors.some((e) => e.file === 'territories.csv' && e.column === 'level' && e.reason.includes('cannot be placed under'))).toBe(true);

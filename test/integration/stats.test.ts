@@ -7,7 +7,6 @@ import { execute } from '../helpers/executor.js';
 import { csv, SECTORS, SMALL_TREE, writeLoad } from '../helpers/loads.js';
 
 const { pool } = await useTestDatabase();
-pool.on('error', () => undefined); // see statsRandomised.test.ts
 
 /**
  * A hand-made load whose figures are worked out by hand below (DESIGN section 3). Days are

@@ -6,7 +6,6 @@ import { countStatements, execute } from '../helpers/executor.js';
 import { csv, writeLoad } from '../helpers/loads.js';
 
 const { pool } = await useTestDatabase();
-pool.on('error', () => undefined); // see statsRandomised.test.ts
 
 /**
  * Two regions, one with 30 municipalities and one with 60, each municipality with one school

@@ -9,9 +9,6 @@ import { LoadModel, Rng, type LoadFiles } from '../helpers/randomLoads.js';
 import { Recount } from '../helpers/recount.js';
 
 const { pool } = await useTestDatabase();
-// Idle connections still open when the harness drops the database get a FATAL "terminating
-// connection"; with no pool listener left that is an uncaught exception.
-pool.on('error', () => undefined);
 
 const STATS = `subscribers pages organisations organisationsWithPages
   byPlatform { platform { code } subscribers pages organisations }

@@ -9,9 +9,6 @@ import { LoadModel, PLATFORMS, Rng } from '../helpers/randomLoads.js';
 import { expectedPointDays, Recount, type Filter } from '../helpers/recount.js';
 
 const { pool } = await useTestDatabase();
-// Idle connections still open when the harness drops the database (DROP … WITH (FORCE)) get a
-// FATAL "terminating connection"; with no pool listener left that is an uncaught exception.
-pool.on('error', () => undefined);
 
 /**
  * Random loads (seeded, deterministic): inserts, corrections, out-of-order days, organisations and

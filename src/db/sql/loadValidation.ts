@@ -65,57 +65,57 @@ export async function findReferenceErrors(client: pg.PoolClient, staged: Readonl
       [TERRITORY_LEVELS, ranks],
     );
   }
+  /**
+   * Staged rows whose reference (`ref`, an expression over the staged row `s`) names a row that
+   * exists neither in the database (`inDatabase`) nor in this load (`inLoad`, when that file is staged).
+   */
+  const unknownReference = (file: string, column: string, table: string, ref: string, inDatabase: string, inLoad: string | null, what: string) =>
+    collect(
+      file,
+      column,
+      `SELECT s.line, ${ref} AS ref FROM ${table} s
+        WHERE NOT EXISTS (${inDatabase}) AND ${inLoad ? `NOT EXISTS (${inLoad})` : 'true'}
+        ORDER BY s.line`,
+      (row) => `unknown ${what} "${row.ref}"`,
+    );
+
   if (staged.has('sectors')) {
     await collect('sectors.csv', 'code', duplicates('stage_sector', 'code'), duplicateReason);
   }
   if (staged.has('organisations')) {
     await collect('organisations.csv', 'external_id', duplicates('stage_organisation', 'external_id'), duplicateReason);
-    // Organisations placed in a territory that exists nowhere.
-    await collect(
-      'organisations.csv',
-      'territory_code',
-      `SELECT s.line, s.territory_code FROM stage_organisation s
-        WHERE NOT EXISTS (SELECT 1 FROM territory t WHERE t.code = s.territory_code)
-          AND ${staged.has('territories') ? 'NOT EXISTS (SELECT 1 FROM stage_territory t WHERE t.code = s.territory_code)' : 'true'}
-        ORDER BY s.line`,
-      (row) => `unknown territory "${row.territory_code}"`,
+    // Organisations placed in a territory, or a sector, that exists nowhere.
+    await unknownReference(
+      'organisations.csv', 'territory_code', 'stage_organisation', 's.territory_code',
+      'SELECT 1 FROM territory t WHERE t.code = s.territory_code',
+      staged.has('territories') ? 'SELECT 1 FROM stage_territory t WHERE t.code = s.territory_code' : null,
+      'territory',
     );
-    // Organisations in a sector that exists nowhere.
-    await collect(
-      'organisations.csv',
-      'sector_code',
-      `SELECT s.line, s.sector_code FROM stage_organisation s
-        WHERE NOT EXISTS (SELECT 1 FROM sector t WHERE t.code = s.sector_code)
-          AND ${staged.has('sectors') ? 'NOT EXISTS (SELECT 1 FROM stage_sector t WHERE t.code = s.sector_code)' : 'true'}
-        ORDER BY s.line`,
-      (row) => `unknown sector "${row.sector_code}"`,
+    await unknownReference(
+      'organisations.csv', 'sector_code', 'stage_organisation', 's.sector_code',
+      'SELECT 1 FROM sector t WHERE t.code = s.sector_code',
+      staged.has('sectors') ? 'SELECT 1 FROM stage_sector t WHERE t.code = s.sector_code' : null,
+      'sector',
     );
   }
   if (staged.has('pages')) {
     await collect('pages.csv', 'external_id', duplicates('stage_page', 'platform, external_id'), duplicateReason);
     // Pages of an organisation that exists nowhere.
-    await collect(
-      'pages.csv',
-      'organisation_external_id',
-      `SELECT s.line, s.organisation_external_id FROM stage_page s
-        WHERE NOT EXISTS (SELECT 1 FROM organisation o WHERE o.external_id = s.organisation_external_id)
-          AND ${staged.has('organisations') ? 'NOT EXISTS (SELECT 1 FROM stage_organisation o WHERE o.external_id = s.organisation_external_id)' : 'true'}
-        ORDER BY s.line`,
-      (row) => `unknown organisation "${row.organisation_external_id}"`,
+    await unknownReference(
+      'pages.csv', 'organisation_external_id', 'stage_page', 's.organisation_external_id',
+      'SELECT 1 FROM organisation o WHERE o.external_id = s.organisation_external_id',
+      staged.has('organisations') ? 'SELECT 1 FROM stage_organisation o WHERE o.external_id = s.organisation_external_id' : null,
+      'organisation',
     );
   }
   if (staged.has('observations')) {
     await collect('observations.csv', 'observed_on', duplicates('stage_observation', 'platform, external_id, observed_on'), duplicateReason);
     // Observations of a page that exists nowhere.
-    await collect(
-      'observations.csv',
-      'external_id',
-      `SELECT s.line, s.platform, s.external_id FROM stage_observation s
-        WHERE NOT EXISTS (SELECT 1 FROM page p JOIN platform f ON f.id = p.platform_id
-                           WHERE f.code = s.platform AND p.external_id = s.external_id)
-          AND ${staged.has('pages') ? 'NOT EXISTS (SELECT 1 FROM stage_page p WHERE p.platform = s.platform AND p.external_id = s.external_id)' : 'true'}
-        ORDER BY s.line`,
-      (row) => `unknown page ${row.platform} "${row.external_id}"`,
+    await unknownReference(
+      'observations.csv', 'external_id', 'stage_observation', "s.platform || ' ' || s.external_id",
+      'SELECT 1 FROM page p JOIN platform f ON f.id = p.platform_id WHERE f.code = s.platform AND p.external_id = s.external_id',
+      staged.has('pages') ? 'SELECT 1 FROM stage_page p WHERE p.platform = s.platform AND p.external_id = s.external_id' : null,
+      'page',
     );
   }
   return errors;
