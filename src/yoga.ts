@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { GraphQLError } from 'graphql';
 import { createYoga, type Plugin } from 'graphql-yoga';
 import { createContext, type Context } from './context.js';
 import { logger } from './logger.js';
@@ -32,11 +33,17 @@ export const yoga = createYoga<Record<string, never>, Context>({
   },
   maskedErrors: {
     maskError(error, message) {
-      const original = (error as { originalError?: unknown }).originalError;
-      // Expected errors carry extensions.code and are shown as they are.
-      if ((error as { extensions?: { code?: string } }).extensions?.code) return error as Error;
-      logger.error({ err: original ?? error }, 'unexpected error while resolving a request');
-      return new Error(message);
+      // GraphQL's own errors (syntax, validation, variable coercion) and the API's expected errors
+      // (a GraphQLError with extensions.code) reach the client as they are; anything else is
+      // logged with the request id and shown as a generic message.
+      if (error instanceof GraphQLError) {
+        const original = error.originalError;
+        if (!original || original instanceof GraphQLError || error.extensions?.code) return error;
+        logger.error({ err: original, path: error.path }, 'unexpected error while resolving a request');
+        return new GraphQLError(message, { nodes: error.nodes, path: error.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } });
+      }
+      logger.error({ err: error }, 'unexpected error while handling a request');
+      return new GraphQLError(message, { extensions: { code: 'INTERNAL_SERVER_ERROR' } });
     },
   },
   plugins: [requestIdPlugin()],

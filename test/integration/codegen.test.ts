@@ -92,7 +92,7 @@ export const document = RegionDashboardDocument;
   it('runs every example operation against the API without errors', async () => {
     const { organisation } = (await execute('{ organisation(externalId: "admin-17") { id } }')).data;
     const variables: Record<string, Record<string, unknown>> = {
-      RegionDashboard: { code: '17000000' },
+      RegionDashboard: { code: '17000000', from: '2026-01-01', to: '2026-03-31' },
       TerritorySearch: { search: 'петушин' },
       OrganisationCard: { externalId: 'admin-17' },
       OrganisationCardById: { id: organisation.id },

@@ -11,3 +11,12 @@ describe('the API over a migrated database', () => {
     expect(response.data.platforms.map((p: { code: string }) => p.code)).toEqual(['VK', 'OK', 'TELEGRAM', 'MAX']);
   });
 });
+
+describe('errors', () => {
+  it('shows GraphQL validation and variable errors as they are, so clients can fix their query', async () => {
+    const unknownField = await execute('{ platforms { colour } }');
+    expect(unknownField.errors?.[0].message).toContain('Cannot query field "colour" on type "Platform"');
+    const missingVariable = await execute('query Q($code: String!) { territory(code: $code) { name } }');
+    expect(missingVariable.errors?.[0].message).toContain('Variable "$code" of required type "String!" was not provided');
+  });
+});
