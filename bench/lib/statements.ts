@@ -1,0 +1,49 @@
+import type pg from 'pg';
+import type { GraphQLRequest } from './load.js';
+
+/** SQL statements one request sends, counted on an in-process copy of the API. */
+export interface StatementCount {
+  statements: number;
+  /** The statements, each cut to its first 160 characters (whitespace collapsed). */
+  sql: string[];
+}
+
+/**
+ * Counts the SQL statements each request sends without touching the server under test: the
+ * bench process loads the same GraphQL endpoint (src/yoga.ts) over its own Prisma client on the
+ * bench database (src/db/prisma.ts connectPrisma) and runs the request once through
+ * `yoga.fetch`, counting with `onQuery` (every statement Prisma sends, raw SQL included), the
+ * way the tests' `countStatements` does. Each request runs once first so that nothing
+ * process-wide that a first request warms is counted.
+ */
+export async function countStatements(pool: pg.Pool, requests: Map<string, GraphQLRequest>): Promise<Map<string, StatementCount>> {
+  const { connectPrisma, disconnectPrisma, onQuery } = await import('../../src/db/prisma.js');
+  connectPrisma(pool);
+  const { yoga } = await import('../../src/yoga.js');
+  const run = async (request: GraphQLRequest) => {
+    const response = await yoga.fetch('http://bench/graphql', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(request),
+    });
+    const body = (await response.json()) as { errors?: { message: string }[] };
+    if (body.errors?.length) throw new Error(JSON.stringify(body.errors).slice(0, 500));
+  };
+  const counts = new Map<string, StatementCount>();
+  try {
+    for (const [id, request] of requests) {
+      await run(request);
+      const sql: string[] = [];
+      const stop = onQuery((statement) => sql.push(statement.replace(/\s+/g, ' ').trim().slice(0, 160)));
+      try {
+        await run(request);
+      } finally {
+        stop();
+      }
+      counts.set(id, { statements: sql.length, sql });
+    }
+  } finally {
+    await disconnectPrisma();
+  }
+  return counts;
+}
