@@ -1,22 +1,34 @@
-import { randomUUID } from 'node:crypto';
 import { GraphQLError } from 'graphql';
 import { createYoga, type Plugin } from 'graphql-yoga';
 import { createContext, type Context } from './context.js';
 import { logger } from './logger.js';
+import { requestLogPlugin } from './requestLog.js';
 import { schema } from './schema/index.js';
 
-/** Every response carries the request id it was logged under (taken from `x-request-id` when sent). */
-function requestIdPlugin(): Plugin {
-  const ids = new WeakMap<Request, string>();
+/**
+ * Logs the resolver errors the client will only see as a generic message, with the request id
+ * (expected errors carry extensions.code and are not logged).
+ */
+function unexpectedErrorLogPlugin(): Plugin<Context> {
   return {
-    onRequest({ request }) {
-      ids.set(request, request.headers.get('x-request-id') ?? randomUUID());
-    },
-    onResponse({ request, response }) {
-      const id = ids.get(request);
-      if (id) response.headers.set('x-request-id', id);
+    onExecute() {
+      return {
+        onExecuteDone({ args, result }) {
+          const errors = 'errors' in result && Array.isArray(result.errors) ? (result.errors as GraphQLError[]) : [];
+          for (const error of errors) {
+            if (isExpected(error)) continue;
+            logger.error({ requestId: args.contextValue.requestId, path: error.path, err: error.originalError ?? error }, 'unexpected error while resolving a request');
+          }
+        },
+      };
     },
   };
+}
+
+/** GraphQL's own errors (syntax, validation, variables) and the API's errors with extensions.code. */
+function isExpected(error: GraphQLError): boolean {
+  const original = error.originalError;
+  return !original || original instanceof GraphQLError || Boolean(error.extensions?.code);
 }
 
 /** The GraphQL endpoint (tests call `yoga.fetch`; the server mounts it on /graphql). */
@@ -32,19 +44,13 @@ export const yoga = createYoga<Record<string, never>, Context>({
     error: (...args) => logger.error(args.map(String).join(' ')),
   },
   maskedErrors: {
+    // Expected errors reach the client as they are; anything else becomes a generic message
+    // (already logged with the request id by unexpectedErrorLogPlugin).
     maskError(error, message) {
-      // GraphQL's own errors (syntax, validation, variable coercion) and the API's expected errors
-      // (a GraphQLError with extensions.code) reach the client as they are; anything else is
-      // logged with the request id and shown as a generic message.
-      if (error instanceof GraphQLError) {
-        const original = error.originalError;
-        if (!original || original instanceof GraphQLError || error.extensions?.code) return error;
-        logger.error({ err: original, path: error.path }, 'unexpected error while resolving a request');
-        return new GraphQLError(message, { nodes: error.nodes, path: error.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } });
-      }
-      logger.error({ err: error }, 'unexpected error while handling a request');
-      return new GraphQLError(message, { extensions: { code: 'INTERNAL_SERVER_ERROR' } });
+      if (error instanceof GraphQLError && isExpected(error)) return error;
+      const located = error instanceof GraphQLError ? { nodes: error.nodes, path: error.path } : {};
+      return new GraphQLError(message, { ...located, extensions: { code: 'INTERNAL_SERVER_ERROR' } });
     },
   },
-  plugins: [requestIdPlugin()],
+  plugins: [requestLogPlugin(), unexpectedErrorLogPlugin()],
 });

@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { useTestDatabase } from '../helpers/database.js';
 import { execute } from '../helpers/executor.js';
+import { connectPrisma, disconnectPrisma } from '../../src/db/prisma.js';
+import { yoga } from '../../src/yoga.js';
 
-await useTestDatabase();
+const { pool } = await useTestDatabase();
 
 describe('the API over a migrated database', () => {
   it('lists the seeded platforms', async () => {
@@ -18,5 +20,28 @@ describe('errors', () => {
     expect(unknownField.errors?.[0].message).toContain('Cannot query field "colour" on type "Platform"');
     const missingVariable = await execute('query Q($code: String!) { territory(code: $code) { name } }');
     expect(missingVariable.errors?.[0].message).toContain('Variable "$code" of required type "String!" was not provided');
+  });
+
+  it('masks an unexpected failure as a generic INTERNAL_SERVER_ERROR, without internals', async () => {
+    await disconnectPrisma();
+    try {
+      const response = await execute('{ sectors { code } }');
+      expect(response.errors?.[0].message).toBe('Unexpected error.');
+      expect(response.errors?.[0].extensions?.code).toBe('INTERNAL_SERVER_ERROR');
+      expect(JSON.stringify(response)).not.toMatch(/connectPrisma|stack|at .*\.ts/);
+    } finally {
+      connectPrisma(pool);
+    }
+  });
+
+  it('answers with the request id it was given, or a new one', async () => {
+    const given = await yoga.fetch('http://test/graphql', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-request-id': 'dashboard-42' },
+      body: JSON.stringify({ query: '{ platforms { code } }' }),
+    });
+    expect(given.headers.get('x-request-id')).toBe('dashboard-42');
+    const fresh = await yoga.fetch('http://test/graphql?query=%7B__typename%7D');
+    expect(fresh.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
   });
 });
