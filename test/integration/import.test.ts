@@ -184,6 +184,53 @@ describe('bulk import', () => {
     ]);
   });
 
+  it('counts lines from where a record starts, across quoted values spanning lines and CRLF endings', async () => {
+    const text = [
+      'external_id,name,kind,territory_code,sector_code,inn,ogrn',
+      'ml-1,"Школа\r\nс переносом\r\nстрок",INSTITUTION,17646101,education,,',
+      'ml-2,Школа,INSTITUTION,17646101,education,123,',
+      '',
+      'ml-3,"Ещё ""одна""\nшкола",SCHOOL,17646101,education,,',
+    ].join('\r\n');
+    const result = await importFolder(pool, await writeLoad({ 'organisations.csv': text + '\r\n' }));
+    // ml-1 spans lines 2–4, ml-2 is line 5, line 6 is empty, ml-3 spans lines 7–8.
+    expect(result.errors.map((e) => `${e.line}: ${e.column}`)).toEqual(['5: inn', '7: kind']);
+  });
+
+  it('reports a bad URL, a NUL character, malformed CSV and an empty file as bad rows instead of failing', async () => {
+    const before = await snapshot(pool);
+    const result = await importFolder(
+      pool,
+      await writeLoad({
+        'sectors.csv': '',
+        'organisations.csv': csv(ORGANISATION_HEADER, [['nul-1', 'Школа\u0000', 'INSTITUTION', '17646101', 'education', null, null]]),
+        'pages.csv': csv(PAGE_HEADER, [['VK', 'p-bad-url', 'school-1', 'not a url', 'Страница', null, null]]),
+        'observations.csv': 'platform,external_id,subscribers,observed_on\nVK,club1,10,2026-01-01\nVK,"club2,10,2026-01-02\n',
+      }),
+    );
+    expect(result.ok).toBe(false);
+    expect(result.errors.map((e) => `${e.file}:${e.line}: ${e.column}`)).toEqual([
+      'sectors.csv:1: *',
+      'organisations.csv:2: name',
+      'pages.csv:2: url',
+      'observations.csv:3: *',
+    ]);
+    expect(result.errors[0].reason).toContain('header row is required');
+    expect(result.errors[3].reason).toContain('malformed CSV');
+    expect(await snapshot(pool)).toEqual(before);
+  });
+
+  it('keeps a page archived and verified when a later load leaves those cells empty', async () => {
+    const load = (verified: string | null, status: string | null) =>
+      writeLoad({ 'pages.csv': csv(PAGE_HEADER, [['OK', '7007', 'school-7', 'https://ok.ru/group/7007', 'Школа №7', verified, status]]) });
+    expect((await importFolder(pool, await load('true', 'ARCHIVED'))).ok).toBe(true);
+    const second = await importFolder(pool, await load(null, null));
+    expect(second.files[0]).toMatchObject({ inserted: 0, updated: 0, unchanged: 1 });
+    const { rows } = await pool.query(`SELECT verified, status FROM page WHERE external_id = '7007'`);
+    expect(rows).toEqual([{ verified: true, status: 'ARCHIVED' }]);
+    expect(await findRollupMismatches(pool)).toEqual([]);
+  });
+
   it('loads a child listed before its parent', async () => {
     const result = await importFolder(
       pool,

@@ -87,6 +87,25 @@ export async function applyOrganisations(client: pg.PoolClient): Promise<UpsertC
   );
 }
 
+/**
+ * Empty `verified` and `status` cells of staged pages: an existing page keeps its value, a new
+ * page gets the default (not verified, ACTIVE). Runs before anything compares staged pages
+ * with stored ones.
+ */
+export async function resolvePageDefaults(client: pg.PoolClient): Promise<void> {
+  // Empty cells of pages that exist take the stored values.
+  await client.query(
+    `UPDATE stage_page s SET verified = coalesce(s.verified, p.verified), status = coalesce(s.status, p.status)
+       FROM page p JOIN platform f ON f.id = p.platform_id
+      WHERE f.code = s.platform AND p.external_id = s.external_id AND (s.verified IS NULL OR s.status IS NULL)`,
+  );
+  // The rest are new pages: the defaults.
+  await client.query(
+    `UPDATE stage_page SET verified = coalesce(verified, false), status = coalesce(status, 'ACTIVE')
+      WHERE verified IS NULL OR status IS NULL`,
+  );
+}
+
 /** Pages: upsert by (platform, external id), organisation resolved from its external id. */
 export async function applyPages(client: pg.PoolClient): Promise<UpsertCounts> {
   return upsert(

@@ -25,8 +25,8 @@ export const STAGING_TABLES: Readonly<Record<BulkKind, { table: string; ddl: str
   pages: {
     table: 'stage_page',
     ddl: `CREATE TEMP TABLE stage_page (line int NOT NULL, platform text NOT NULL, external_id text NOT NULL,
-            organisation_external_id text NOT NULL, url text NOT NULL, name text NOT NULL, verified boolean NOT NULL,
-            status "PageStatus" NOT NULL) ON COMMIT DROP`,
+            organisation_external_id text NOT NULL, url text NOT NULL, name text NOT NULL, verified boolean,
+            status "PageStatus") ON COMMIT DROP`,
     columns: ['line', 'platform', 'external_id', 'organisation_external_id', 'url', 'name', 'verified', 'status'],
   },
   observations: {

@@ -8,6 +8,7 @@ import {
   applySectors,
   applyTerritories,
   resolveObservations,
+  resolvePageDefaults,
   type UpsertCounts,
 } from '../../db/sql/loadApply.js';
 import { findCycles, findReferenceErrors } from '../../db/sql/loadValidation.js';
@@ -79,6 +80,7 @@ export async function importFolder(pool: pg.Pool, folder: string, options: Impor
     await client.query('SELECT pg_advisory_xact_lock($1)', [LOAD_LOCK]);
     errors.push(...(await findReferenceErrors(client, staged)));
     if (errors.length) throw new RejectedLoad();
+    if (staged.has('pages')) await resolvePageDefaults(client);
 
     const { rows: before } = await client.query<{ organisations: number }>('SELECT count(*)::int AS organisations FROM organisation');
     let rebuild = before[0].organisations === 0;

@@ -80,17 +80,19 @@ function pageRow(context: RowContext) {
         .trim()
         .optional()
         .refine((value) => !value || value === 'true' || value === 'false', 'must be true or false')
-        .transform((value) => value === 'true'),
+        // Empty: keep an existing page's value; a new page is not verified (see resolvePageDefaults).
+        .transform((value) => (value ? value === 'true' : null)),
       status: z
         .string()
         .trim()
         .optional()
-        .transform((value) => value || 'ACTIVE')
-        .refine((value) => value === 'ACTIVE' || value === 'ARCHIVED', 'must be ACTIVE or ARCHIVED'),
+        .refine((value) => !value || value === 'ACTIVE' || value === 'ARCHIVED', 'must be ACTIVE or ARCHIVED')
+        // Empty: keep an existing page's status; a new page is ACTIVE (see resolvePageDefaults).
+        .transform((value) => value || null),
     })
     .superRefine((row, ctx) => {
       const hosts = context.platformHosts.get(row.platform);
-      if (!hosts) return;
+      if (!hosts || !URL.canParse(row.url)) return; // an unknown platform or a bad URL is reported already
       const url = new URL(row.url);
       if (url.protocol !== 'https:' && url.protocol !== 'http:') {
         ctx.addIssue({ code: 'custom', path: ['url'], message: 'must be an http(s) URL' });

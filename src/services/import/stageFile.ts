@@ -2,7 +2,7 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
-import { parse } from 'csv-parse';
+import { CsvError, parse } from 'csv-parse';
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { z } from 'zod';
@@ -40,7 +40,9 @@ export async function stageFile(
   const totalBytes = (await stat(folderFile)).size;
   const input = createReadStream(folderFile);
   const parser = input.pipe(
-    parse({ bom: true, relax_column_count: true, skip_empty_lines: true, info: true, max_record_size: 1_000_000 }),
+    // Empty lines come through as [''] records and are skipped below, so that line numbers can be
+    // counted here: csv-parse's own counter reports a record's last line, not its first.
+    parse({ bom: true, relax_column_count: true, skip_empty_lines: false, max_record_size: 1_000_000 }),
   );
   const result: StageResult = { rows: 0, rejected: 0 };
   const reject = (line: number, column: string, reason: string) => {
@@ -51,35 +53,56 @@ export async function stageFile(
   async function* copyLines(): AsyncGenerator<string> {
     let header: string[] | undefined;
     let lastReport = 0;
-    for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
-      const line = info.lines;
-      if (!header) {
-        header = record.map((name) => name.trim());
-        const problems = headerProblems(header, spec);
-        if (problems.length) {
-          for (const problem of problems) reject(line, problem.column, problem.reason);
-          return;
+    let nextLine = 1;
+    try {
+      for await (const record of parser as AsyncIterable<string[]>) {
+        const line = nextLine;
+        nextLine += 1 + lineBreaks(record);
+        if (record.length === 1 && record[0] === '') continue; // an empty line
+        if (!header) {
+          header = record.map((name) => name.trim());
+          const problems = headerProblems(header, spec);
+          if (problems.length) {
+            for (const problem of problems) reject(line, problem.column, problem.reason);
+            return;
+          }
+          continue;
         }
-        continue;
+        result.rows++;
+        if (result.rows - lastReport >= 5000) {
+          lastReport = result.rows;
+          onProgress({ file: spec.file, rows: result.rows, bytes: input.bytesRead, totalBytes });
+        }
+        if (record.length !== header.length) {
+          reject(line, '*', `expected ${header.length} columns, found ${record.length}`);
+          continue;
+        }
+        const raw: Record<string, string> = {};
+        let clean = true;
+        for (let i = 0; i < header.length; i++) {
+          if (record[i].includes('\u0000')) {
+            reject(line, header[i], 'contains a NUL character');
+            clean = false;
+          }
+          if (record[i] !== '') raw[header[i]] = record[i];
+        }
+        if (!clean) continue;
+        const parsed = schema.safeParse(raw);
+        if (!parsed.success) {
+          for (const issue of parsed.error.issues) reject(line, String(issue.path[0] ?? '*'), issue.message);
+          continue;
+        }
+        yield copyLine([line, ...staging.columns.slice(1).map((column) => parsed.data[column])]);
       }
-      result.rows++;
-      if (result.rows - lastReport >= 5000) {
-        lastReport = result.rows;
-        onProgress({ file: spec.file, rows: result.rows, bytes: input.bytesRead, totalBytes });
-      }
-      if (record.length !== header.length) {
-        reject(line, '*', `expected ${header.length} columns, found ${record.length}`);
-        continue;
-      }
-      const raw: Record<string, string> = {};
-      for (let i = 0; i < header.length; i++) if (record[i] !== '') raw[header[i]] = record[i];
-      const parsed = schema.safeParse(raw);
-      if (!parsed.success) {
-        for (const issue of parsed.error.issues) reject(line, String(issue.path[0] ?? '*'), issue.message);
-        continue;
-      }
-      yield copyLine([line, ...staging.columns.slice(1).map((column) => parsed.data[column])]);
+    } catch (error) {
+      // Malformed CSV (an unclosed quote, a record over 1 MB…): reported as a bad row; the rest of
+      // this file cannot be read reliably, other files still are.
+      if (!(error instanceof CsvError)) throw error;
+      reject(nextLine, '*', `malformed CSV: ${error.message.replace(/^Invalid Record Length: |^Quote Not Closed: /, '')}`);
+      input.destroy();
+      return;
     }
+    if (!header) reject(1, '*', 'the file is empty: a header row is required');
     onProgress({ file: spec.file, rows: result.rows, bytes: totalBytes, totalBytes });
   }
 
@@ -102,6 +125,13 @@ export function headerProblems(header: readonly string[], spec: BulkFile): { col
     if (!seen.has(column) && !OPTIONAL_COLUMNS[spec.kind].includes(column)) problems.push({ column, reason: 'missing column' });
   }
   return problems;
+}
+
+/** Line breaks inside a record's fields (a quoted value may span lines); CRLF counts once. */
+function lineBreaks(record: readonly string[]): number {
+  let count = 0;
+  for (const field of record) if (field.includes('\n') || field.includes('\r')) count += field.match(/\r\n|\r|\n/g)!.length;
+  return count;
 }
 
 /** One CSV line for COPY: every value quoted, null as an empty unquoted field. */
