@@ -1,7 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { readConfig } from './config.js';
-import { openDatabase } from './db/database.js';
+import { openDatabase, type Database } from './db/database.js';
 import { migrationsApplied } from './db/migrate.js';
 import { logger } from './logger.js';
 import { loadDemoIfEmpty } from './services/demo.js';
@@ -14,38 +14,65 @@ import { loadDemoIfEmpty } from './services/demo.js';
 async function main(): Promise<void> {
   const started = Date.now();
   const config = readConfig();
-  const db = await openDatabase(config);
-  if (process.env.DEMO !== '0') await loadDemoIfEmpty(db.pool);
-  const { yoga } = await import('./yoga.js');
+  let db: Database | undefined;
+  let server: http.Server | undefined;
+  let stopping = false;
+  let firstSignalAt = 0;
 
-  const server = http.createServer(async (req, res) => {
-    if (req.url === '/healthz') return reply(res, 200, { status: 'ok' });
-    if (req.url === '/readyz') {
-      const ready = await migrationsApplied(db.pool).catch(() => false);
-      return reply(res, ready ? 200 : 503, { status: ready ? 'ready' : 'not ready' });
+  const stop = async (code: number) => {
+    await db?.close().catch((error: Error) => logger.error({ err: error }, 'closing the database failed'));
+    logger.info('stopped');
+    process.exit(code);
+  };
+  // Installed first, so that a signal during start-up (the first start loads the demo) stops
+  // cleanly once the current step is done; a second signal exits at once.
+  const onSignal = (signal: string) => {
+    if (stopping) {
+      // `npm start` runs us under tsx, which relays the terminal's Ctrl-C: the same keypress can
+      // arrive twice. Only a signal sent well after the first one means "exit now".
+      if (Date.now() - firstSignalAt < 2000) return;
+      logger.warn({ signal }, 'second signal: exiting now');
+      process.exit(130);
     }
-    return yoga.handle(req, res);
-  });
-  server.listen(config.port, () => {
+    stopping = true;
+    firstSignalAt = Date.now();
+    logger.info({ signal }, 'shutting down');
+    if (server?.listening) closeServer(server);
+    // otherwise start-up notices `stopping` after its current step
+  };
+  const closeServer = (listening: http.Server) => {
+    listening.close(() => void stop(0));
+    listening.closeIdleConnections();
+    setTimeout(() => listening.closeAllConnections(), 10_000).unref();
+  };
+  process.on('SIGINT', () => onSignal('SIGINT'));
+  process.on('SIGTERM', () => onSignal('SIGTERM'));
+
+  try {
+    db = await openDatabase(config);
+    if (!stopping && process.env.DEMO !== '0') await loadDemoIfEmpty(db.pool);
+    if (stopping) return stop(0);
+    const { yoga } = await import('./yoga.js');
+    const database = db;
+    server = http.createServer(async (req, res) => {
+      if (req.url === '/healthz') return reply(res, 200, { status: 'ok' });
+      if (req.url === '/readyz') {
+        const ready = await migrationsApplied(database.pool).catch(() => false);
+        return reply(res, ready ? 200 : 503, { status: ready ? 'ready' : 'not ready' });
+      }
+      return yoga.handle(req, res);
+    });
+    await new Promise<void>((resolve, reject) => {
+      server!.once('error', reject); // e.g. the port is taken
+      server!.listen(config.port, () => resolve());
+    });
     const { port } = server.address() as AddressInfo;
     logger.info({ port, startupMs: Date.now() - started, embedded: db.embedded }, `serving GraphQL on http://localhost:${port}/graphql`);
-  });
-
-  let stopping = false;
-  const shutdown = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, 'shutting down');
-    server.close(async () => {
-      await db.close();
-      logger.info('stopped');
-      process.exit(0);
-    });
-    server.closeIdleConnections();
-    setTimeout(() => server.closeAllConnections(), 10_000).unref();
-  };
-  process.on('SIGINT', () => shutdown('SIGINT'));
-  process.on('SIGTERM', () => shutdown('SIGTERM'));
+    if (stopping) closeServer(server);
+  } catch (error) {
+    logger.fatal({ err: error }, 'could not start');
+    await stop(1);
+  }
 }
 
 function reply(res: http.ServerResponse, status: number, body: unknown): void {
@@ -53,7 +80,4 @@ function reply(res: http.ServerResponse, status: number, body: unknown): void {
   res.end(JSON.stringify(body));
 }
 
-main().catch((error: Error) => {
-  logger.fatal({ err: error }, 'could not start');
-  process.exit(1);
-});
+void main();
