@@ -1,9 +1,10 @@
 import SchemaBuilder from '@pothos/core';
 import PrismaPlugin from '@pothos/plugin-prisma';
 import RelayPlugin from '@pothos/plugin-relay';
-import { BigIntResolver, LocalDateResolver, URLResolver } from 'graphql-scalars';
+import { BigIntResolver, URLResolver } from 'graphql-scalars';
 import type { Context } from './context.js';
 import { prisma } from './db/prisma.js';
+import { DateScalar } from './schema/dateScalar.js';
 import type PrismaTypes from './generated/pothos-types.js';
 import { getDatamodel } from './generated/pothos-types.js';
 
@@ -57,8 +58,8 @@ export const builder = new SchemaBuilder<{
   },
 });
 
-builder.addScalarType('Date', LocalDateResolver, {
-  description: 'A calendar day, `YYYY-MM-DD` (ISO 8601), with no time zone.',
+builder.addScalarType('Date', DateScalar, {
+  description: 'A calendar day, `YYYY-MM-DD` (ISO 8601), with no time zone, between 1900-01-01 and 2999-12-31.',
 });
 builder.addScalarType('URL', URLResolver, { description: 'An absolute URL, e.g. `https://vk.com/club1`.' });
 builder.addScalarType('BigInt', BigIntResolver, {

@@ -45,3 +45,12 @@ describe('errors', () => {
     expect(fresh.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
   });
 });
+
+describe('dates', () => {
+  it('refuses a day outside 1900–2999 with a message saying which days are accepted', async () => {
+    const response = await execute('{ territory(code: "RU") { growth(from: "2026-01-01", to: "9999-12-31") { change } } }');
+    expect(response.errors?.[0].message).toContain('between 1900-01-01 and 2999-12-31');
+    const variable = await execute('query Q($at: Date) { territory(code: "RU") { stats(at: $at) { subscribers } } }', { at: '1812-09-07' });
+    expect(variable.errors?.[0].message).toContain('between 1900-01-01 and 2999-12-31');
+  });
+});
