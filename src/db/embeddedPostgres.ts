@@ -138,7 +138,7 @@ async function stop(pgData: string): Promise<void> {
 /** The port of a live server on `pgData`, read from its pid file, or undefined. */
 async function runningPort(pgData: string): Promise<number | undefined> {
   const pidFile = await readPidFile(pgData);
-  if (!pidFile || !isAlive(pidFile.pid)) return undefined;
+  if (!pidFile || !(await isPostgres(pidFile.pid))) return undefined;
   for (let attempt = 0; attempt < 100; attempt++) {
     if (await answers(pidFile.port)) return pidFile.port;
     if (!isAlive(pidFile.pid)) return undefined;
@@ -150,10 +150,20 @@ async function runningPort(pgData: string): Promise<number | undefined> {
 /** A pid file whose process is gone (a crash, a killed machine) would make PostgreSQL refuse to start. */
 async function removeStalePidFile(pgData: string): Promise<void> {
   const pidFile = await readPidFile(pgData);
-  if (pidFile && !isAlive(pidFile.pid)) {
+  if (pidFile && !(await isPostgres(pidFile.pid))) {
     logger.warn({ pid: pidFile.pid }, 'removing a stale PostgreSQL pid file left by a crash');
     await fs.rm(path.join(pgData, 'postmaster.pid'), { force: true });
   }
+}
+
+/**
+ * True when `pid` is a live PostgreSQL process. After a machine restart the pid in a stale pid
+ * file may belong to some other program: where /proc tells, that counts as not running.
+ */
+async function isPostgres(pid: number): Promise<boolean> {
+  if (!isAlive(pid)) return false;
+  const command = await fs.readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => undefined);
+  return command === undefined || command.includes('postgres');
 }
 
 async function readPidFile(pgData: string): Promise<{ pid: number; port: number } | undefined> {
@@ -212,7 +222,9 @@ async function withFolderLock<T>(dataDir: string, work: () => Promise<T>): Promi
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       const owner = Number(await fs.readFile(path.join(lock, 'owner'), 'utf8').catch(() => 'NaN'));
-      if (Number.isInteger(owner) && !isAlive(owner)) {
+      const age = Date.now() - ((await fs.stat(lock).catch(() => undefined))?.mtimeMs ?? Date.now());
+      // A dead owner, or none written for a while (a crash between mkdir and the write): stale.
+      if (Number.isInteger(owner) ? !isAlive(owner) : age > 10_000) {
         await fs.rm(lock, { recursive: true, force: true });
         continue;
       }

@@ -80,5 +80,11 @@ describe('the embedded PostgreSQL lifecycle', () => {
     expect((await fetch(`http://127.0.0.1:${second.port}/readyz`)).status).toBe(200);
     second.child.kill('SIGINT');
     expect(await second.exited).toBe(0);
+    // After a machine restart the pid may belong to another program (here: this test's process).
+    await fs.writeFile(pidFile, `${process.pid}\n${path.join(dataDir, 'pg')}\n0\n5432\n\n127.0.0.1\n`);
+    const third = await startServer(dataDir);
+    expect((await fetch(`http://127.0.0.1:${third.port}/readyz`)).status).toBe(200);
+    third.child.kill('SIGINT');
+    expect(await third.exited).toBe(0);
   });
 });
