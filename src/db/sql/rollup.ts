@@ -137,7 +137,11 @@ export async function applyRollupChanges(client: pg.PoolClient, marks: Watermark
   await client.query(`INSERT INTO series_after ${keyedSeries()}`);
 
   // Organisations per (ancestor, sector, platform set): -1 for each old state, +1 for each new one.
-  await client.query(
+  await addAndDropEmpty(
+    client,
+    'territory_organisation_rollup',
+    ['territory_id', 'sector_id', 'platform_mask'],
+    'organisations = 0',
     `INSERT INTO territory_organisation_rollup AS r (territory_id, sector_id, platform_mask, organisations)
      SELECT a.id, d.sector_id, d.platform_mask, sum(d.n)::int
        FROM (SELECT territory_id, sector_id, platform_mask, sum(n) AS n FROM (
@@ -146,10 +150,15 @@ export async function applyRollupChanges(client: pg.PoolClient, marks: Watermark
              GROUP BY 1, 2, 3 HAVING sum(n) <> 0) d
        JOIN territory t ON t.id = d.territory_id CROSS JOIN LATERAL unnest(t.path) AS a(id)
       GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
-     ON CONFLICT (territory_id, sector_id, platform_mask) DO UPDATE SET organisations = r.organisations + excluded.organisations`,
+     ON CONFLICT (territory_id, sector_id, platform_mask) DO UPDATE SET organisations = r.organisations + excluded.organisations
+     RETURNING r.*`,
   );
   // Active pages and current subscribers per (ancestor, sector, platform).
-  await client.query(
+  await addAndDropEmpty(
+    client,
+    'territory_page_rollup',
+    ['territory_id', 'sector_id', 'platform_id'],
+    'pages = 0 AND subscribers = 0',
     `INSERT INTO territory_page_rollup AS r (territory_id, sector_id, platform_id, pages, subscribers)
      SELECT a.id, d.sector_id, d.platform_id, sum(d.pages)::int, sum(d.subscribers)
        FROM (SELECT territory_id, sector_id, platform_id, sum(sign) AS pages, sum(sign * subscribers) AS subscribers FROM (
@@ -159,11 +168,16 @@ export async function applyRollupChanges(client: pg.PoolClient, marks: Watermark
        JOIN territory t ON t.id = d.territory_id CROSS JOIN LATERAL unnest(t.path) AS a(id)
       GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
      ON CONFLICT (territory_id, sector_id, platform_id) DO UPDATE
-        SET pages = r.pages + excluded.pages, subscribers = r.subscribers + excluded.subscribers`,
+        SET pages = r.pages + excluded.pages, subscribers = r.subscribers + excluded.subscribers
+     RETURNING r.*`,
   );
   // Subscriber changes per (ancestor, day, sector, platform): the old series of a page leaves its
   // old cell, the new series enters its new cell (archived pages contribute nothing).
-  await client.query(
+  await addAndDropEmpty(
+    client,
+    'territory_subscriber_change',
+    ['territory_id', 'day', 'sector_id', 'platform_id'],
+    'delta = 0',
     `INSERT INTO territory_subscriber_change AS r (territory_id, day, sector_id, platform_id, delta)
      SELECT a.id, d.day, d.sector_id, d.platform_id, sum(d.delta)
        FROM (SELECT territory_id, day, sector_id, platform_id, sum(delta) AS delta FROM (
@@ -175,16 +189,25 @@ export async function applyRollupChanges(client: pg.PoolClient, marks: Watermark
              GROUP BY 1, 2, 3, 4 HAVING sum(delta) <> 0) d
        JOIN territory t ON t.id = d.territory_id CROSS JOIN LATERAL unnest(t.path) AS a(id)
       GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4
-     ON CONFLICT (territory_id, day, sector_id, platform_id) DO UPDATE SET delta = r.delta + excluded.delta`,
+     ON CONFLICT (territory_id, day, sector_id, platform_id) DO UPDATE SET delta = r.delta + excluded.delta
+     RETURNING r.*`,
   );
-  await deleteEmptyRollupRows(client);
 }
 
-/** Rows that net to nothing carry no information: drop them so "anything in scope" stays exact. */
-async function deleteEmptyRollupRows(client: pg.PoolClient): Promise<void> {
-  await client.query('DELETE FROM territory_organisation_rollup WHERE organisations = 0');
-  await client.query('DELETE FROM territory_page_rollup WHERE pages = 0 AND subscribers = 0');
-  await client.query('DELETE FROM territory_subscriber_change WHERE delta = 0');
+/**
+ * Runs an additive upsert (`… RETURNING r.*`) and deletes the rows it brought to nothing
+ * (`empty`): they carry no information, and "anything in scope" for byPlatform/bySector must
+ * stay exact. Only the rows this load touched are looked at, not the whole table.
+ */
+async function addAndDropEmpty(client: pg.PoolClient, table: string, key: readonly string[], empty: string, upsert: string): Promise<void> {
+  const keys = key.join(', ');
+  // The keys of the upserted rows that now hold nothing.
+  await client.query(`CREATE TEMP TABLE emptied_${table} ON COMMIT DROP AS
+    WITH touched AS (${upsert}) SELECT ${keys} FROM touched WHERE ${empty}`);
+  // Those rows, deleted (a second statement: one statement cannot change a row twice).
+  await client.query(
+    `DELETE FROM ${table} r USING emptied_${table} e WHERE ${key.map((k) => `r.${k} = e.${k}`).join(' AND ')} AND r.${empty.replaceAll(' AND ', ' AND r.')}`,
+  );
 }
 
 /** SELECT of the cell and current count of pages (joined or filtered by `restrict`). */
