@@ -1,8 +1,7 @@
 import fs from 'node:fs/promises';
-import { parseArgs } from 'node:util';
 import { formatRowError } from '../services/import/bulkFiles.js';
 import { rosstatToLoadFolder } from '../services/import/rosstatLoad.js';
-import { runImport } from './importProgress.js';
+import { parseImportArgs, runImport } from './importProgress.js';
 
 const USAGE = `usage: npm run import:oktmo -- <file.csv> [--dry-run]
 
@@ -11,16 +10,10 @@ UTF-8, 13 columns, no header): headings are skipped, control digits checked, par
 from the codes, regions attached to their federal districts.`;
 
 async function main(): Promise<number> {
-  const { values, positionals } = parseArgs({
-    options: { 'dry-run': { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h' } },
-    allowPositionals: true,
-  });
-  if (values.help || positionals.length !== 1) {
-    process.stderr.write(`${USAGE}\n`);
-    return values.help ? 0 : 2;
-  }
-  process.stderr.write(`reading ${positionals[0]}…\n`);
-  const converted = await rosstatToLoadFolder(positionals[0]);
+  const args = parseImportArgs(USAGE);
+  if ('exitCode' in args) return args.exitCode;
+  process.stderr.write(`reading ${args.path}…\n`);
+  const converted = await rosstatToLoadFolder(args.path);
   try {
     if (converted.errors.length) {
       for (const error of converted.errors.slice(0, 100)) process.stdout.write(`${formatRowError(error)}\n`);
@@ -28,7 +21,7 @@ async function main(): Promise<number> {
       process.stdout.write(`\nrejected: ${converted.errors.length} bad row(s); nothing was written\n`);
       return 1;
     }
-    return await runImport(converted.folder, values['dry-run']);
+    return await runImport(converted.folder, args.dryRun);
   } finally {
     await fs.rm(converted.folder, { recursive: true, force: true });
   }

@@ -1,5 +1,4 @@
-import { parseArgs } from 'node:util';
-import { runImport } from './importProgress.js';
+import { parseImportArgs, runImport } from './importProgress.js';
 
 const USAGE = `usage: npm run import -- <folder> [--dry-run]
 
@@ -8,15 +7,9 @@ observations.csv; any of them) in one transaction. Exit code 0 when applied, 1 w
 are invalid (nothing is written), 2 on a usage or system error.`;
 
 async function main(): Promise<number> {
-  const { values, positionals } = parseArgs({
-    options: { 'dry-run': { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h' } },
-    allowPositionals: true,
-  });
-  if (values.help || positionals.length !== 1) {
-    process.stderr.write(`${USAGE}\n`);
-    return values.help ? 0 : 2;
-  }
-  return runImport(positionals[0], values['dry-run']);
+  const args = parseImportArgs(USAGE);
+  if ('exitCode' in args) return args.exitCode;
+  return runImport(args.path, args.dryRun);
 }
 
 main().then(

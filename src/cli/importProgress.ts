@@ -1,3 +1,4 @@
+import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
 import { readConfig } from '../config.js';
 import { openDatabase } from '../db/database.js';
@@ -85,4 +86,20 @@ export async function runImport(folder: string, dryRun: boolean): Promise<number
     reporter.stop();
     await db.close();
   }
+}
+
+/**
+ * The arguments both import commands take: one path and `--dry-run`. Prints `usage` and returns
+ * the exit code instead when they are wrong or `--help` is asked.
+ */
+export function parseImportArgs(usage: string): { path: string; dryRun: boolean } | { exitCode: number } {
+  const { values, positionals } = parseArgs({
+    options: { 'dry-run': { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h' } },
+    allowPositionals: true,
+  });
+  if (values.help || positionals.length !== 1) {
+    process.stderr.write(`${usage}\n`);
+    return { exitCode: values.help ? 0 : 2 };
+  }
+  return { path: positionals[0], dryRun: values['dry-run'] };
 }

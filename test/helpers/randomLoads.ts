@@ -1,29 +1,8 @@
+import { Random } from '../../src/services/generate/random.js';
 import { csv } from './loads.js';
 
-/** A small deterministic PRNG (mulberry32): the same seed gives the same loads. */
-export class Rng {
-  private state: number;
-  constructor(seed: number) {
-    this.state = seed >>> 0;
-  }
-  /** A float in [0, 1). */
-  next(): number {
-    this.state = (this.state + 0x6d2b79f5) >>> 0;
-    let t = this.state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  }
-  /** An integer in [lo, hi]. */
-  int(lo: number, hi: number): number {
-    return lo + Math.floor(this.next() * (hi - lo + 1));
-  }
-  chance(p: number): boolean {
-    return this.next() < p;
-  }
-  pick<T>(items: readonly T[]): T {
-    return items[Math.floor(this.next() * items.length)];
-  }
+/** The generator's seeded PRNG (the same seed gives the same loads), plus random subsets. */
+export class Rng extends Random {
   /** A random non-empty subset, in the original order. */
   subset<T>(items: readonly T[]): T[] {
     const chosen = items.filter(() => this.chance(0.5));

@@ -37,6 +37,11 @@ export class Random {
     return this.next() < p;
   }
 
+  /** One of `items`, each equally likely. */
+  pick<T>(items: readonly T[]): T {
+    return items[Math.floor(this.next() * items.length)];
+  }
+
   /** Standard normal deviate (Box–Muller, caching the second value). */
   normal(): number {
     if (this.spareNormal !== null) {
