@@ -1,8 +1,8 @@
 // Runs `prisma generate` without downloading Prisma's native schema engine, which generate
 // does not need: PRISMA_SCHEMA_ENGINE_BINARY only has to name an existing file.
 import { spawnSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 const env = { ...process.env };
 env.PRISMA_SCHEMA_ENGINE_BINARY ??= process.execPath;

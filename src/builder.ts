@@ -4,9 +4,9 @@ import RelayPlugin from '@pothos/plugin-relay';
 import { BigIntResolver, URLResolver } from 'graphql-scalars';
 import type { Context } from './context.js';
 import { prisma } from './db/prisma.js';
-import { DateScalar } from './schema/dateScalar.js';
 import type PrismaTypes from './generated/pothos-types.js';
 import { getDatamodel } from './generated/pothos-types.js';
+import { DateScalar } from './modules/common/date.js';
 
 /**
  * The schema builder: plugins, scalars and defaults only. Types live in src/schema, one file per
@@ -27,7 +27,7 @@ export const builder = new SchemaBuilder<{
   relay: {
     clientMutationId: 'omit',
     cursorType: 'String',
-    // `node`/`nodes` are declared in src/schema/node.ts: a malformed or unknown id is null in place there.
+    // `node`/`nodes` are declared in src/modules/common/node.ts: a malformed or unknown id is null in place there.
     nodeQueryOptions: false,
     nodesQueryOptions: false,
     nodesOnConnection: { description: 'The nodes of this page, in order: `edges { node }` without the cursors.' },

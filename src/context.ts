@@ -1,16 +1,42 @@
 import type { YogaInitialContext } from 'graphql-yoga';
-import { createLoaders, type Loaders } from './loaders/index.js';
-import { requestId } from './requestLog.js';
+import type { Logger } from 'pino';
+import { logger } from './logger.js';
+import { type CatalogueLoaders, createCatalogueLoaders } from './modules/catalogue/loaders.js';
+import { requestId } from './modules/edge/requestId.js';
+import { createFigureLoaders, type FigureLoaders } from './modules/figures/loaders.js';
+import { createOrganisationLoaders, type OrganisationLoaders } from './modules/organisation/loaders.js';
+import { createPageLoaders, type PageLoaders } from './modules/page/loaders.js';
+import { createTerritoryLoaders, type TerritoryLoaders } from './modules/territory/loaders.js';
 
-/** What every resolver gets: the request and this request's DataLoaders. */
+/**
+ * Per-request DataLoaders of every module. Each loader turns the lookups made while resolving
+ * one request into one grouped query per batch; the catalogue is read at most once.
+ */
+export type Loaders = CatalogueLoaders & TerritoryLoaders & OrganisationLoaders & PageLoaders & FigureLoaders;
+
+/** What every resolver gets: the request, its id and logger, and this request's DataLoaders. */
 export interface Context {
   request: Request;
   /** The id this request is logged under (also the `x-request-id` response header). */
   requestId: string;
+  /** The process logger bound to this request (every line carries `requestId`). */
+  log: Logger;
   /** Per-request batching loaders (one grouped query per batch). */
   loaders: Loaders;
 }
 
+export function createLoaders(): Loaders {
+  const catalogue = createCatalogueLoaders();
+  return {
+    ...catalogue,
+    ...createTerritoryLoaders(),
+    ...createOrganisationLoaders(),
+    ...createPageLoaders(),
+    ...createFigureLoaders(catalogue.catalogue),
+  };
+}
+
 export function createContext(initial: YogaInitialContext): Context {
-  return { request: initial.request, requestId: requestId(initial.request), loaders: createLoaders() };
+  const id = requestId(initial.request);
+  return { request: initial.request, requestId: id, log: logger.child({ requestId: id }), loaders: createLoaders() };
 }

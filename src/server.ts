@@ -1,14 +1,15 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { readConfig } from './config.js';
-import { openDatabase, type Database } from './db/database.js';
+import { type Database, openDatabase } from './db/database.js';
 import { migrationsApplied } from './db/migrate.js';
 import { logger } from './logger.js';
-import { loadDemoIfEmpty } from './services/demo.js';
+import { loadDemoIfEmpty } from './modules/loads/demo.js';
+import { createApi } from './yoga.js';
 
 /**
- * The only file that opens a socket: GraphQL on /graphql (GraphiQL in a browser), /healthz (the
- * process is up) and /readyz (the database answers and is migrated). SIGINT/SIGTERM stop
+ * The only file that opens a socket: the API of src/yoga.ts (GraphQL on /graphql with GraphiQL in
+ * a browser, /healthz: the process is up, /readyz: the database answers and is migrated). SIGINT/SIGTERM stop
  * accepting, finish requests in flight, close the pool, stop the embedded PostgreSQL, exit 0.
  */
 async function main(): Promise<void> {
@@ -52,16 +53,9 @@ async function main(): Promise<void> {
     db = await openDatabase(config);
     if (!stopping && process.env.DEMO !== '0') await loadDemoIfEmpty(db.pool);
     if (stopping) return stop(0);
-    const { yoga } = await import('./yoga.js');
     const database = db;
-    server = http.createServer(async (req, res) => {
-      if (req.url === '/healthz') return reply(res, 200, { status: 'ok' });
-      if (req.url === '/readyz') {
-        const ready = await migrationsApplied(database.pool).catch(() => false);
-        return reply(res, ready ? 200 : 503, { status: ready ? 'ready' : 'not ready' });
-      }
-      return yoga.handle(req, res);
-    });
+    const api = createApi({ ready: () => migrationsApplied(database.pool) });
+    server = http.createServer(api);
     await new Promise<void>((resolve, reject) => {
       server!.once('error', reject); // e.g. the port is taken
       server!.listen(config.port, () => resolve());
@@ -73,11 +67,6 @@ async function main(): Promise<void> {
     logger.fatal({ err: error }, 'could not start');
     await stop(1);
   }
-}
-
-function reply(res: http.ServerResponse, status: number, body: unknown): void {
-  res.writeHead(status, { 'content-type': 'application/json' });
-  res.end(JSON.stringify(body));
 }
 
 void main();

@@ -1,13 +1,24 @@
 import { GraphQLError } from 'graphql';
-import { createYoga, type Plugin } from 'graphql-yoga';
-import { createContext, type Context } from './context.js';
+import { createYoga, type Plugin, useReadinessCheck, type YogaServerInstance } from 'graphql-yoga';
+import { type Context, createContext } from './context.js';
 import { logger } from './logger.js';
-import { requestLogPlugin } from './requestLog.js';
-import { schema } from './schema/index.js';
+import { requestIdPlugin } from './modules/edge/requestId.js';
+import { schema } from './schema.js';
+
+/** What the GraphQL endpoint needs from the process: a way to tell whether the database is ready. */
+export interface ApiDeps {
+  /** True when the database answers and every migration is applied (`/readyz`). */
+  ready: () => Promise<boolean>;
+}
+
+export type Api = YogaServerInstance<Record<string, never>, Context>;
+
+/** Unexpected errors already logged with their request id (Yoga would log them a second time). */
+const logged = new WeakSet<object>();
 
 /**
- * Logs the resolver errors the client will only see as a generic message, with the request id
- * (expected errors carry extensions.code and are not logged).
+ * Logs the resolver errors the client will only see as a generic message, once, with the
+ * request id (expected errors carry extensions.code and are not logged).
  */
 function unexpectedErrorLogPlugin(): Plugin<Context> {
   return {
@@ -17,7 +28,9 @@ function unexpectedErrorLogPlugin(): Plugin<Context> {
           const errors = 'errors' in result && Array.isArray(result.errors) ? (result.errors as GraphQLError[]) : [];
           for (const error of errors) {
             if (isExpected(error)) continue;
-            logger.error({ requestId: args.contextValue.requestId, path: error.path, err: error.originalError ?? error }, 'unexpected error while resolving a request');
+            const original = error.originalError ?? error;
+            logged.add(error).add(original);
+            args.contextValue.log.error({ path: error.path, err: original }, 'unexpected error while resolving a request');
           }
         },
       };
@@ -31,26 +44,56 @@ function isExpected(error: GraphQLError): boolean {
   return !original || original instanceof GraphQLError || Boolean(error.extensions?.code);
 }
 
-/** The GraphQL endpoint (tests call `yoga.fetch`; the server mounts it on /graphql). */
-export const yoga = createYoga<Record<string, never>, Context>({
-  schema,
-  context: createContext,
-  graphiql: { title: 'Gospubliki', defaultQuery: '{\n  territory(code: "17000000") {\n    name\n    level\n    parent { code name level }\n  }\n}\n' },
-  landingPage: false,
-  logging: {
-    debug: (...args) => logger.debug(args.map(String).join(' ')),
-    info: (...args) => logger.info(args.map(String).join(' ')),
-    warn: (...args) => logger.warn(args.map(String).join(' ')),
-    error: (...args) => logger.error(args.map(String).join(' ')),
+/** Yoga's own log lines, through our logger; an error logged already (with its request id) is not logged again. */
+const yogaLogging = {
+  debug: (...args: unknown[]) => logger.debug(args.map(String).join(' ')),
+  info: (...args: unknown[]) => logger.info(args.map(String).join(' ')),
+  warn: (...args: unknown[]) => logger.warn(args.map(String).join(' ')),
+  error: (...args: unknown[]) => {
+    const [first] = args;
+    if (first instanceof Error) {
+      if (logged.has(first) || (first instanceof GraphQLError && first.originalError && logged.has(first.originalError))) return;
+      logger.error({ err: first }, 'unexpected error');
+      return;
+    }
+    logger.error(args.map(String).join(' '));
   },
-  maskedErrors: {
-    // Expected errors reach the client as they are; anything else becomes a generic message
-    // (already logged with the request id by unexpectedErrorLogPlugin).
-    maskError(error, message) {
-      if (error instanceof GraphQLError && isExpected(error)) return error;
-      const located = error instanceof GraphQLError ? { nodes: error.nodes, path: error.path } : {};
-      return new GraphQLError(message, { ...located, extensions: { code: 'INTERNAL_SERVER_ERROR' } });
+};
+
+/**
+ * The GraphQL endpoint and its edges (/healthz, /readyz; the plugin list is the edge). Tests
+ * call `api.fetch`; the server mounts it on its socket.
+ */
+export function createApi(deps: ApiDeps): Api {
+  return createYoga<Record<string, never>, Context>({
+    schema,
+    context: createContext,
+    graphiql: { title: 'Gospubliki', defaultQuery: '{\n  territory(code: "17000000") {\n    name\n    level\n    parent { code name level }\n  }\n}\n' },
+    landingPage: false,
+    healthCheckEndpoint: '/healthz',
+    logging: yogaLogging,
+    maskedErrors: {
+      // Expected errors reach the client as they are; anything else becomes a generic message
+      // (already logged with the request id by unexpectedErrorLogPlugin).
+      maskError(error, message) {
+        if (error instanceof GraphQLError && isExpected(error)) return error;
+        const located = error instanceof GraphQLError ? { nodes: error.nodes, path: error.path } : {};
+        return new GraphQLError(message, { ...located, extensions: { code: 'INTERNAL_SERVER_ERROR' } });
+      },
     },
-  },
-  plugins: [requestLogPlugin(), unexpectedErrorLogPlugin()],
-});
+    plugins: [
+      requestIdPlugin(),
+      useReadinessCheck({
+        endpoint: '/readyz',
+        check: async ({ fetchAPI }) => {
+          const ready = await deps.ready().catch(() => false);
+          return new fetchAPI.Response(JSON.stringify({ status: ready ? 'ready' : 'not ready' }), {
+            status: ready ? 200 : 503,
+            headers: { 'content-type': 'application/json' },
+          });
+        },
+      }),
+      unexpectedErrorLogPlugin(),
+    ],
+  });
+}

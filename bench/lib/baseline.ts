@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { toStats, type RunStats } from './load.js';
+import { type RunStats, toStats } from './load.js';
 import { ProcessMonitor } from './procstat.js';
 
 /** One row of q8-baseline.sql. */
@@ -29,9 +29,7 @@ export async function measureBaseline(
   await client.connect();
   try {
     const { rows: answer } = await client.query<BaselineRow>(sql, [rootCode]);
-    const plan = (await client.query<{ 'QUERY PLAN': string }>(`EXPLAIN ${sql}`, [rootCode])).rows
-      .map((row) => row['QUERY PLAN'])
-      .join('\n');
+    const plan = (await client.query<{ 'QUERY PLAN': string }>(`EXPLAIN ${sql}`, [rootCode])).rows.map((row) => row['QUERY PLAN']).join('\n');
     const monitor = new ProcessMonitor(undefined, options.postmaster);
     const samples: number[] = [];
     const started = performance.now();

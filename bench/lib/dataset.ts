@@ -1,9 +1,9 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type pg from 'pg';
-import { DEFAULT_SEED, generateLoad, type ScaleName } from '../../src/services/generate/index.js';
-import { Random } from '../../src/services/generate/random.js';
-import { formatIsoDate, parseIsoDate } from '../../src/services/generate/dates.js';
+import { formatIsoDate, parseIsoDate } from '../../src/modules/generate/dates.js';
+import { DEFAULT_SEED, generateLoad, type ScaleName } from '../../src/modules/generate/index.js';
+import { Random } from '../../src/modules/generate/random.js';
 
 /** The generated load of a run, reused while its scale, seed and end date stay the same. */
 export interface Dataset {

@@ -1,5 +1,5 @@
 import autocannon from 'autocannon';
-import { ProcessMonitor, round, type ResourceUse } from './procstat.js';
+import { ProcessMonitor, type ResourceUse, round } from './procstat.js';
 
 /** One GraphQL request as it goes over the wire (a POST with a JSON body). */
 export interface GraphQLRequest {

@@ -5,15 +5,24 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
-import { isScaleName, type ScaleName } from '../../src/services/generate/index.js';
+import { isScaleName, type ScaleName } from '../../src/modules/generate/index.js';
+import { isAlive, sleep } from '../../src/util/os.js';
 import { compareWithQ1, measureBaseline, type Q1Stats } from './baseline.js';
 import { ensureDataset, writeBatch } from './dataset.js';
-import { interleaved, measure, post, startLoad, toStats, type GraphQLRequest, type RunStats } from './load.js';
-import { BASELINE, OPERATIONS, REGION, readQuery, requestOf, unreferencedQueryFiles, type OperationContext } from './operations.js';
-import { isAlive, sleep } from '../../src/util/os.js';
-import { startServer, runImport, tail, type ImportRun } from './processes.js';
+import { type GraphQLRequest, interleaved, measure, post, type RunStats, startLoad, toStats } from './load.js';
+import { BASELINE, OPERATIONS, type OperationContext, REGION, readQuery, requestOf, unreferencedQueryFiles } from './operations.js';
+import { type ImportRun, runImport, startServer, tail } from './processes.js';
 import { ProcessMonitor, parentPid, round } from './procstat.js';
-import { compareResults, markdownReport, readResults, resultsTable, type BenchResults, type OperationResult, type Target, type WriteMixResult } from './report.js';
+import {
+  type BenchResults,
+  compareResults,
+  markdownReport,
+  type OperationResult,
+  readResults,
+  resultsTable,
+  type Target,
+  type WriteMixResult,
+} from './report.js';
 import { countStatements } from './statements.js';
 
 const USAGE = `usage: npm run bench [-- --scale small|russia|tiny|demo] [--db <postgres url>] [--duration <s>]
@@ -105,7 +114,11 @@ async function run(options: RunOptions): Promise<number> {
   // 1. The dataset.
   log(`dataset: scale ${scale}, seed ${seed}, end date ${endDate}`);
   const dataset = await ensureDataset(root, path.join(workDir, scale), scale, seed, endDate);
-  log(`dataset ${dataset.generated ? `generated in ${(dataset.generationMs / 1000).toFixed(1)} s` : 'reused'}: ${Object.values(dataset.rows).reduce((a, b) => a + b, 0).toLocaleString('en-US')} rows in ${dataset.folder}`);
+  log(
+    `dataset ${dataset.generated ? `generated in ${(dataset.generationMs / 1000).toFixed(1)} s` : 'reused'}: ${Object.values(dataset.rows)
+      .reduce((a, b) => a + b, 0)
+      .toLocaleString('en-US')} rows in ${dataset.folder}`,
+  );
 
   // 2. A fresh database, loaded through the import command.
   const database = await prepareDatabase(options, dataset.endDate);
@@ -113,11 +126,13 @@ async function run(options: RunOptions): Promise<number> {
   if (database.reused) {
     load = database.reused;
     log('database reused (--reuse-db): no load');
-    notes.push('The database was reused from an earlier run (--reuse-db): the load figures are that run\'s, and earlier write mixes are in the data.');
+    notes.push("The database was reused from an earlier run (--reuse-db): the load figures are that run's, and earlier write mixes are in the data.");
   } else {
     log(`loading ${dataset.folder} through the import command…`);
     load = await runImport(root, dataset.folder, database.env, 'import');
-    log(`loaded ${load.rows.toLocaleString('en-US')} rows in ${load.loadSeconds} s (${load.rowsPerSecond.toLocaleString('en-US')} rows/s), ${load.wallSeconds} s wall`);
+    log(
+      `loaded ${load.rows.toLocaleString('en-US')} rows in ${load.loadSeconds} s (${load.rowsPerSecond.toLocaleString('en-US')} rows/s), ${load.wallSeconds} s wall`,
+    );
     database.remember(load);
   }
 
@@ -232,8 +247,18 @@ async function run(options: RunOptions): Promise<number> {
       });
       const q1 = await post<{ territory: { stats: Q1Stats } }>(server.endpoint, requestOf(benchDir, OPERATIONS[0], context)).catch(() => undefined);
       const differences = q1 ? compareWithQ1(measured.answer, q1.data.territory.stats) : ['Q1 did not answer'];
-      baseline = { id: BASELINE.id, title: BASELINE.title, file: BASELINE.file, statements: 1, run: measured.stats, differencesFromQ1: differences, plan: measured.plan };
-      log(`Q8        c=1  p50 ${measured.stats.p50.toFixed(1)} ms  p95 ${measured.stats.p95.toFixed(1)}  ${measured.stats.requests} runs; ${differences.length ? `DIFFERS from Q1: ${differences.slice(0, 3).join('; ')}` : 'same figures as Q1'}`);
+      baseline = {
+        id: BASELINE.id,
+        title: BASELINE.title,
+        file: BASELINE.file,
+        statements: 1,
+        run: measured.stats,
+        differencesFromQ1: differences,
+        plan: measured.plan,
+      };
+      log(
+        `Q8        c=1  p50 ${measured.stats.p50.toFixed(1)} ms  p95 ${measured.stats.p95.toFixed(1)}  ${measured.stats.requests} runs; ${differences.length ? `DIFFERS from Q1: ${differences.slice(0, 3).join('; ')}` : 'same figures as Q1'}`,
+      );
     }
 
     // 6. The write mix: Q1–Q4 read while a batch of observations goes through the import command.
@@ -241,7 +266,9 @@ async function run(options: RunOptions): Promise<number> {
     const mixOperations = operations.filter((operation) => operation.inWriteMix && !failed.has(operation.id));
     if (mixOperations.length > 0 && (!options.only || options.only.has('mix'))) {
       const batch = await writeBatch(pool, path.join(workDir, `${scale}-write`), DEFAULTS[scale].batch, endDate, seed);
-      log(`write mix: ${batch.rows} observations (${batch.corrections} corrections); reading ${mixOperations.map((o) => o.id).join(', ')} with ${MIX_CONNECTIONS} connections each`);
+      log(
+        `write mix: ${batch.rows} observations (${batch.corrections} corrections); reading ${mixOperations.map((o) => o.id).join(', ')} with ${MIX_CONNECTIONS} connections each`,
+      );
       const drive = async (seconds: number, during?: (monitor: ProcessMonitor) => Promise<ImportRun>) => {
         const monitor = new ProcessMonitor(server.pid, postmaster);
         const loads = mixOperations.map((operation) => startLoad(server.endpoint, requests.get(operation.id)!, MIX_CONNECTIONS, seconds));
@@ -253,7 +280,10 @@ async function run(options: RunOptions): Promise<number> {
         }
         const done = await Promise.all(loads.map((load) => load.done));
         const use = monitor.finish();
-        const runs = done.map((d, i): RunStats & { id: string } => ({ id: mixOperations[i].id, ...toStats(d.samples, d.errors, d.seconds, MIX_CONNECTIONS, use) }));
+        const runs = done.map((d, i): RunStats & { id: string } => ({
+          id: mixOperations[i].id,
+          ...toStats(d.samples, d.errors, d.seconds, MIX_CONNECTIONS, use),
+        }));
         return { runs, imported, importCpuPercent: use.extra.import ?? null };
       };
       const quiet = await drive(duration);
@@ -271,7 +301,9 @@ async function run(options: RunOptions): Promise<number> {
         import: during.imported!,
         importCpuPercent: during.importCpuPercent,
       };
-      log(`write mix: import ${during.imported!.rowsPerSecond} rows/s (${during.imported!.loadSeconds} s); during it ${during.runs.map((r) => `${r.id} p50 ${r.p50.toFixed(2)} ms`).join(', ')}`);
+      log(
+        `write mix: import ${during.imported!.rowsPerSecond} rows/s (${during.imported!.loadSeconds} s); during it ${during.runs.map((r) => `${r.id} p50 ${r.p50.toFixed(2)} ms`).join(', ')}`,
+      );
     }
 
     // 7. The report.
@@ -301,7 +333,8 @@ async function run(options: RunOptions): Promise<number> {
       await sleep(100);
       stopped = !isAlive(postmaster!);
     }
-    if (!stopped && database.kind === 'embedded') notes.push('The embedded PostgreSQL was still running after the server stopped (another process holds a lease).');
+    if (!stopped && database.kind === 'embedded')
+      notes.push('The embedded PostgreSQL was still running after the server stopped (another process holds a lease).');
 
     const results_: BenchResults = {
       format: 1,
@@ -349,10 +382,14 @@ async function run(options: RunOptions): Promise<number> {
     }
     fs.writeFileSync(`${base}.md`, markdown);
     console.log(`\n${resultsTable(results_)}\n`);
-    console.log(`Q1/Q3 p50: ${ratios.q1OverQ3 ?? '—'} (interleaved; ${ratios.q1OverQ3Table ?? '—'} from the table rows)   Q8/Q1 p50: ${ratios.q8OverQ1 ?? '—'}`);
+    console.log(
+      `Q1/Q3 p50: ${ratios.q1OverQ3 ?? '—'} (interleaved; ${ratios.q1OverQ3Table ?? '—'} from the table rows)   Q8/Q1 p50: ${ratios.q8OverQ1 ?? '—'}`,
+    );
     for (const t of targets) console.log(`  ${t.met === null ? '?' : t.met ? 'ok ' : 'NO '} ${t.name}: ${t.measured ?? '—'} (target ${t.target})`);
     if (writeMix) {
-      console.log(`write mix: import ${writeMix.import.rowsPerSecond} rows/s; reads during it: ${writeMix.duringImport.map((r) => `${r.id} p50 ${r.p50.toFixed(2)}/p95 ${r.p95.toFixed(2)} ms`).join(', ')}`);
+      console.log(
+        `write mix: import ${writeMix.import.rowsPerSecond} rows/s; reads during it: ${writeMix.duringImport.map((r) => `${r.id} p50 ${r.p50.toFixed(2)}/p95 ${r.p95.toFixed(2)} ms`).join(', ')}`,
+      );
     }
     for (const note of notes) console.log(`note: ${note}`);
     if (options.compare) console.log(`\n${compareResults(options.compare.results, results_, options.compare.name, 'this run')}`);
@@ -436,7 +473,6 @@ async function postmasterPid(pool: pg.Pool): Promise<number | undefined> {
   return parent && parent > 1 ? parent : undefined;
 }
 
-
 /** Variables of the operations: the region, its busiest rural settlement, the 90-day window. */
 async function operationContext(pool: pg.Pool, endDate: string): Promise<OperationContext> {
   const { rows } = await pool.query<{ code: string }>(
@@ -475,7 +511,17 @@ async function postgresSettings(pool: pg.Pool): Promise<Record<string, string>> 
 }
 
 async function tableCounts(pool: pg.Pool): Promise<Record<string, number>> {
-  const tables = ['territory', 'sector', 'platform', 'organisation', 'page', 'observation', 'territory_page_rollup', 'territory_organisation_rollup', 'territory_subscriber_change'];
+  const tables = [
+    'territory',
+    'sector',
+    'platform',
+    'organisation',
+    'page',
+    'observation',
+    'territory_page_rollup',
+    'territory_organisation_rollup',
+    'territory_subscriber_change',
+  ];
   const { rows } = await pool.query<Record<string, number>>(`SELECT ${tables.map((t) => `(SELECT count(*)::int FROM ${t}) AS ${t}`).join(', ')}`);
   return rows[0];
 }

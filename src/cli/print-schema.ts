@@ -1,6 +1,6 @@
 import fs from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { printedSchema } from '../schema/print.js';
+import { printedSchema } from '../printSchema.js';
 
 const FILE = fileURLToPath(new URL('../../schema.graphql', import.meta.url));
 

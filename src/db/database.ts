@@ -1,7 +1,7 @@
 import pg from 'pg';
 import type { Config } from '../config.js';
 import { logger } from '../logger.js';
-import { startEmbeddedPostgres, type EmbeddedServer } from './embeddedPostgres.js';
+import { type EmbeddedServer, startEmbeddedPostgres } from './embeddedPostgres.js';
 import { migrate } from './migrate.js';
 import { connectPrisma, disconnectPrisma } from './prisma.js';
 

@@ -31,10 +31,7 @@ interface Binaries {
 }
 
 /** Starts the server in `dataDir` or joins the one already running there. */
-export async function startEmbeddedPostgres(
-  dataDir: string,
-  options: { settings?: Record<string, string> } = {},
-): Promise<EmbeddedServer> {
+export async function startEmbeddedPostgres(dataDir: string, options: { settings?: Record<string, string> } = {}): Promise<EmbeddedServer> {
   const pgData = path.join(dataDir, 'pg');
   await fs.mkdir(dataDir, { recursive: true });
   if (process.getuid?.() === 0) await letPostgresReach(dataDir);
@@ -191,7 +188,6 @@ async function answers(port: number): Promise<boolean> {
   }
 }
 
-
 async function takeLease(dataDir: string): Promise<string> {
   const dir = path.join(dataDir, 'leases');
   await fs.mkdir(dir, { recursive: true });
@@ -261,9 +257,7 @@ async function run(command: string, args: string[], env: Record<string, string> 
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.on('error', reject);
-    child.on('close', (code) =>
-      code === 0 ? resolve() : reject(new Error(`${path.basename(command)} ${args[0]} failed (${code}): ${output.trim()}`)),
-    );
+    child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`${path.basename(command)} ${args[0]} failed (${code}): ${output.trim()}`))));
   });
 }
 
@@ -277,11 +271,9 @@ async function capture(command: string, args: string[]): Promise<string> {
   });
 }
 
-
 async function exists(file: string): Promise<boolean> {
   return fs.access(file).then(
     () => true,
     () => false,
   );
 }
-

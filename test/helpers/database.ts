@@ -3,6 +3,7 @@ import pg from 'pg';
 import { afterAll, inject } from 'vitest';
 import { connectPrisma, disconnectPrisma } from '../../src/db/prisma.js';
 import '../../src/db/database.js'; // DATE columns as strings, as in the application
+import { serveDatabase } from './executor.js';
 import { withDatabase } from './globalSetup.js';
 
 export interface TestDatabase {
@@ -26,6 +27,7 @@ export async function useTestDatabase(): Promise<TestDatabase> {
   // Dropping the database (WITH FORCE) ends connections the pool may still be closing.
   pool.on('error', () => undefined);
   connectPrisma(pool);
+  serveDatabase(pool);
   afterAll(async () => {
     await disconnectPrisma();
     await pool.end();

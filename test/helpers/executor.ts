@@ -1,14 +1,30 @@
+import type pg from 'pg';
+import { migrationsApplied } from '../../src/db/migrate.js';
 import { onQuery } from '../../src/db/prisma.js';
-import { yoga } from '../../src/yoga.js';
+import { type Api, createApi } from '../../src/yoga.js';
 
 export interface GraphQLResponse<T = any> {
   data?: T;
-  errors?: { message: string; path?: string[]; extensions?: { code?: string } }[];
+  errors?: { message: string; path?: string[]; extensions?: { code?: string; [key: string]: unknown } }[];
 }
 
-/** Runs one GraphQL operation through `yoga.fetch` (no socket). */
+let testPool: pg.Pool | undefined;
+let testApi: Api | undefined;
+
+/** Points the test API's readiness check at this test file's database (called by useTestDatabase). */
+export function serveDatabase(pool: pg.Pool): void {
+  testPool = pool;
+}
+
+/** The API as the server builds it, over this test file's database; tests call `api().fetch` (no socket). */
+export function api(): Api {
+  testApi ??= createApi({ ready: async () => (testPool ? migrationsApplied(testPool) : false) });
+  return testApi;
+}
+
+/** Runs one GraphQL operation through `api().fetch`. */
 export async function execute<T = any>(query: string, variables: Record<string, unknown> = {}): Promise<GraphQLResponse<T>> {
-  const response = await yoga.fetch('http://test/graphql', {
+  const response = await api().fetch('http://test/graphql', {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ query, variables }),
@@ -26,4 +42,22 @@ export async function countStatements<T>(work: () => Promise<T>): Promise<{ resu
   } finally {
     stop();
   }
+}
+
+/** The data of a response that must have no errors. */
+export async function data<T = any>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
+  const response = await execute<T>(query, variables);
+  if (response.errors) throw new Error(`unexpected errors: ${JSON.stringify(response.errors)}`);
+  return response.data as T;
+}
+
+/** The message of the one error of a response that must fail with an expected input error, leaking no internals. */
+export async function inputError(query: string, variables: Record<string, unknown> = {}): Promise<string> {
+  const response = await execute(query, variables);
+  const errors = response.errors ?? [];
+  if (errors.length !== 1) throw new Error(`expected one error, got ${JSON.stringify(response)}`);
+  const [error] = errors;
+  if (error.extensions?.code !== 'BAD_USER_INPUT') throw new Error(`expected BAD_USER_INPUT, got ${JSON.stringify(error)}`);
+  if (/SELECT|prisma|\bat .*\.ts:\d+|stack/i.test(JSON.stringify(error))) throw new Error(`the error leaks internals: ${JSON.stringify(error)}`);
+  return error.message;
 }

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import type { TestProject } from 'vitest/node';
-import { startEmbeddedPostgres, type EmbeddedServer } from '../../src/db/embeddedPostgres.js';
+import { type EmbeddedServer, startEmbeddedPostgres } from '../../src/db/embeddedPostgres.js';
 import { migrate } from '../../src/db/migrate.js';
 
 declare module 'vitest' {
@@ -13,6 +13,8 @@ declare module 'vitest' {
     testServerUrl: string;
     /** Name of the migrated template database each test file clones. */
     templateDatabase: string;
+    /** A folder for the run's scratch files (load folders…), removed at the end of the run. */
+    scratchFolder: string;
   }
 }
 
@@ -41,6 +43,8 @@ export default async function setup(project: TestProject) {
   await migrate(withDatabase(serverUrl, template));
   project.provide('testServerUrl', serverUrl);
   project.provide('templateDatabase', template);
+  const scratch = await fs.mkdtemp(path.join(os.tmpdir(), 'gospubliki-scratch-'));
+  project.provide('scratchFolder', scratch);
 
   return async () => {
     const client = new pg.Client({ connectionString: serverUrl });
@@ -49,6 +53,7 @@ export default async function setup(project: TestProject) {
     await client.end();
     await server?.release();
     if (dataDir) await fs.rm(dataDir, { recursive: true, force: true });
+    await fs.rm(scratch, { recursive: true, force: true });
   };
 }
 

@@ -1,4 +1,4 @@
-import { Random } from '../../src/services/generate/random.js';
+import { Random } from '../../src/modules/generate/random.js';
 import { csv } from './loads.js';
 
 /** The generator's seeded PRNG (the same seed gives the same loads), plus random subsets. */
@@ -37,7 +37,6 @@ interface PageRow {
 /** The files of one load (file name → CSV text). */
 export type LoadFiles = Record<string, string>;
 
-
 /**
  * A model of what has been loaded, used only to write valid random loads (the tests recount
  * from the database's raw rows, never from this model). Ids carry `prefix`, so two models can
@@ -67,7 +66,11 @@ export class LoadModel {
     add('RU', null, 'FEDERATION');
     add('FD-NORTH', 'RU', 'FEDERAL_DISTRICT');
     add('FD-SOUTH', 'RU', 'FEDERAL_DISTRICT');
-    for (const [region, district] of [['01', 'FD-NORTH'], ['03', 'FD-NORTH'], ['04', 'FD-SOUTH']]) {
+    for (const [region, district] of [
+      ['01', 'FD-NORTH'],
+      ['03', 'FD-NORTH'],
+      ['04', 'FD-SOUTH'],
+    ]) {
       add(`${region}000000`, district, 'REGION');
       add(`${region}701000`, `${region}000000`, 'URBAN_OKRUG');
       for (const municipal of ['601', '602']) {
@@ -113,12 +116,18 @@ export class LoadModel {
   initialLoad(): LoadFiles {
     const files = this.randomLoad({ organisations: 8, pages: 14, observations: 40 });
     files['territories.csv'] = this.territoriesCsv([...this.territories.values()]);
-    files['sectors.csv'] = csv('code,name', this.sectors.map((code) => [code, `Сектор ${code}`]));
+    files['sectors.csv'] = csv(
+      'code,name',
+      this.sectors.map((code) => [code, `Сектор ${code}`]),
+    );
     return files;
   }
 
   private territoriesCsv(rows: TerritoryRow[]): string {
-    return csv('code,parent_code,level,name', rows.map((t) => [t.code, t.parentCode, t.level, t.name]));
+    return csv(
+      'code,parent_code,level,name',
+      rows.map((t) => [t.code, t.parentCode, t.level, t.name]),
+    );
   }
 
   private newOrganisation(): OrganisationRow {
@@ -232,7 +241,9 @@ export class LoadModel {
     }
     // Rarely, a territory moved under another parent of the right level.
     if (sizes.territoryMoves !== false && sizes.organisations === undefined && this.rng.chance(0.08)) {
-      const movable = [...this.territories.values()].filter((t) => (t.level === 'MUNICIPAL_DISTRICT' || t.level.endsWith('_SETTLEMENT')) && !territories.includes(t));
+      const movable = [...this.territories.values()].filter(
+        (t) => (t.level === 'MUNICIPAL_DISTRICT' || t.level.endsWith('_SETTLEMENT')) && !territories.includes(t),
+      );
       const row = this.rng.pick(movable);
       const parentLevel = row.level === 'MUNICIPAL_DISTRICT' ? 'REGION' : 'MUNICIPAL_DISTRICT';
       const parents = [...this.territories.values()].filter((t) => t.level === parentLevel && t.code !== row.parentCode);
@@ -251,11 +262,23 @@ export class LoadModel {
     if (pages.size) {
       files['pages.csv'] = csv(
         'platform,external_id,organisation_external_id,url,name,verified,status',
-        [...pages.values()].map((p) => [p.platform, p.externalId, p.organisation, `https://${HOST[p.platform]}/${p.externalId}`, `Страница ${p.externalId}`, String(p.verified), p.status]),
+        [...pages.values()].map((p) => [
+          p.platform,
+          p.externalId,
+          p.organisation,
+          `https://${HOST[p.platform]}/${p.externalId}`,
+          `Страница ${p.externalId}`,
+          String(p.verified),
+          p.status,
+        ]),
       );
     }
     if (observations.size) files['observations.csv'] = csv('platform,external_id,subscribers,observed_on', [...observations.values()]);
-    if (!Object.keys(files).length) files['sectors.csv'] = csv('code,name', this.sectors.map((code) => [code, `Сектор ${code}`]));
+    if (!Object.keys(files).length)
+      files['sectors.csv'] = csv(
+        'code,name',
+        this.sectors.map((code) => [code, `Сектор ${code}`]),
+      );
     this.previous.push(files);
     return files;
   }

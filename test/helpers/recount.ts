@@ -1,7 +1,7 @@
 import type pg from 'pg';
 
 /**
- * The figures of DESIGN section 3 recounted in plain JS from the raw rows (territory parent links,
+ * The figures of the API (docs/aggregation.md) recounted in plain JS from the raw rows (territory parent links,
  * organisations, pages, observations), independently of the rollups, of `territory.path` and of
  * the maintained page/organisation columns. Results have the shape the GraphQL API returns
  * (BigInt figures as JSON numbers while safe, strings beyond).
@@ -70,7 +70,13 @@ export class Recount {
       platformCode: new Map(platforms.map((p) => [p.id, p.code])),
       sectorCode: new Map(sectors.map((s) => [s.id, s.code])),
       organisations: organisations.map((o) => ({ id: o.id, externalId: o.external_id, territoryId: o.territory_id, sectorId: o.sector_id })),
-      pages: pages.map((p) => ({ id: p.id, platformId: p.platform_id, externalId: p.external_id, organisationId: p.organisation_id, active: p.status === 'ACTIVE' })),
+      pages: pages.map((p) => ({
+        id: p.id,
+        platformId: p.platform_id,
+        externalId: p.external_id,
+        organisationId: p.organisation_id,
+        active: p.status === 'ACTIVE',
+      })),
       observations: byPage,
     });
   }
@@ -153,19 +159,21 @@ export class Recount {
       bySector: [...sectors]
         .map(([id, s]) => ({ ...s, code: this.raw.sectorCode.get(id)! }))
         .sort(order)
-        .map((s) => ({ sector: { code: s.code }, subscribers: json(s.subscribers), pages: s.pages, organisations: s.organisations, organisationsWithPages: s.organisationsWithPages })),
+        .map((s) => ({
+          sector: { code: s.code },
+          subscribers: json(s.subscribers),
+          pages: s.pages,
+          organisations: s.organisations,
+          organisationsWithPages: s.organisationsWithPages,
+        })),
     };
   }
 
   /** Stats of a territory's subtree. */
   territoryStats(code: string, filter: Filter = {}): ExpectedStats {
     const root = this.territoryId(code);
-    const sectorIds = filter.sectors?.length
-      ? new Set([...this.raw.sectorCode].filter(([, c]) => filter.sectors!.includes(c)).map(([id]) => id))
-      : null;
-    const ids = new Set(
-      this.raw.organisations.filter((o) => this.within(o.territoryId, root) && (!sectorIds || sectorIds.has(o.sectorId))).map((o) => o.id),
-    );
+    const sectorIds = filter.sectors?.length ? new Set([...this.raw.sectorCode].filter(([, c]) => filter.sectors!.includes(c)).map(([id]) => id)) : null;
+    const ids = new Set(this.raw.organisations.filter((o) => this.within(o.territoryId, root) && (!sectorIds || sectorIds.has(o.sectorId))).map((o) => o.id));
     return this.statsOver(ids, filter);
   }
 
@@ -187,7 +195,7 @@ export class Recount {
 }
 
 /**
- * Point days of a history, written independently of src/services/stats/dates.ts: every day for
+ * Point days of a history, written independently of src/modules/figures/dates.ts: every day for
  * DAY; for WEEK the Sundays and for MONTH the last days of months within [from, to], plus `to`.
  */
 export function expectedPointDays(from: string, to: string, interval: 'DAY' | 'WEEK' | 'MONTH'): string[] {

@@ -1,0 +1,147 @@
+import type { Catalogue } from '../catalogue/catalogue.js';
+import { platformBit } from '../catalogue/platformMask.js';
+import { type Day, daysBetween, type Interval, today } from './dates.js';
+import type { HistoryFilter, RangeFilter, StatsFilter } from './filter.js';
+import { cellsAsOf, EMPTY_STATS, foldStats, type OrganisationSet, type PageCell, type Stats } from './fold.js';
+import { type ChangeSeries, type Growth, growthFromChanges, type HistoryPoint, historyFromChanges, historyFromObservations } from './history.js';
+import {
+  type Direction,
+  selectOrganisationStats,
+  selectPageObservations,
+  selectTerritoryChanges,
+  selectTerritoryStats,
+  type TerritoryChangeRow,
+} from './sql.js';
+
+/**
+ * The figures of many nodes under one filter: each function runs ONE statement for all the ids
+ * it is given and folds the rows per node (DataLoaders call these once per distinct filter).
+ */
+
+/** Figures as of a day within this many days of today are computed backward from the current sums. */
+export const BACKWARD_HORIZON_DAYS = 366;
+
+/**
+ * Direction of a figure as of `day`: backward (current minus later changes) for recent days,
+ * forward (sum of changes up to the day) for old ones; both exact, the cheaper reads fewer days.
+ */
+export function directionFor(day: Day, now: Day = today()): Direction {
+  return daysBetween(day, now) <= BACKWARD_HORIZON_DAYS ? 'backward' : 'forward';
+}
+
+function group<T>(rows: readonly T[], idOf: (row: T) => number): Map<number, T[]> {
+  const groups = new Map<number, T[]>();
+  for (const row of rows) {
+    const id = idOf(row);
+    const list = groups.get(id);
+    if (list) list.push(row);
+    else groups.set(id, [row]);
+  }
+  return groups;
+}
+
+/**
+ * Stats of territories' subtrees from the rollups. The catalogue may still be
+ * loading: it is awaited alongside the statement, not before it.
+ */
+export async function territoryStats(ids: readonly number[], filter: StatsFilter, catalogue: Catalogue | Promise<Catalogue>): Promise<Map<number, Stats>> {
+  const direction = filter.at ? directionFor(filter.at) : null;
+  const [rows, platformsAndSectors] = await Promise.all([
+    selectTerritoryStats(ids, filter, filter.at && direction ? { day: filter.at, direction } : null),
+    catalogue,
+  ]);
+  const result = new Map<number, Stats>();
+  for (const [id, own] of group(rows, (row) => row.territory_id)) {
+    let cells: PageCell[] = [];
+    const sets: OrganisationSet[] = [];
+    const changes: { sectorId: number; platformId: number; subscribers: bigint }[] = [];
+    for (const row of own) {
+      if (row.kind === 0) cells.push({ sectorId: row.sector_id, platformId: row.key, pages: row.n, subscribers: BigInt(row.subscribers) });
+      else if (row.kind === 1) sets.push({ sectorId: row.sector_id, platformMask: row.key, organisations: row.n });
+      else changes.push({ sectorId: row.sector_id, platformId: row.key, subscribers: BigInt(row.subscribers) });
+    }
+    if (direction) cells = cellsAsOf(cells, changes, direction === 'backward' ? 'subtract' : 'replace');
+    result.set(id, foldStats(cells, sets, filter.platformIds, platformsAndSectors));
+  }
+  for (const id of ids) if (!result.has(id)) result.set(id, EMPTY_STATS);
+  return result;
+}
+
+/** Per territory, the change series around (from, to] (anchored as `direction` says). */
+async function territoryChangeSeries(ids: readonly number[], filter: RangeFilter, perDay: boolean): Promise<Map<number, ChangeSeries>> {
+  const direction = directionFor(filter.from);
+  const rows = await selectTerritoryChanges(ids, filter, { from: filter.from, to: filter.to, perDay, direction });
+  const byTerritory = group<TerritoryChangeRow>(rows, (row) => row.territory_id);
+  const result = new Map<number, ChangeSeries>();
+  for (const id of ids) {
+    let before = 0n;
+    let after = 0n;
+    let current = 0n;
+    const daily: { day: Day; delta: bigint }[] = [];
+    for (const row of byTerritory.get(id) ?? []) {
+      const value = BigInt(row.value);
+      if (row.bucket === 'before') before += value;
+      else if (row.bucket === 'after') after += value;
+      else if (row.bucket === 'current') current += value;
+      else daily.push({ day: row.bucket === 'range' ? filter.to : row.bucket, delta: value });
+    }
+    result.set(id, direction === 'forward' ? { anchorDay: filter.from, anchor: before, daily } : { anchorDay: filter.to, anchor: current - after, daily });
+  }
+  return result;
+}
+
+/** Subscriber histories of territories' subtrees over [from, to]. */
+export async function territoryHistories(ids: readonly number[], filter: HistoryFilter): Promise<Map<number, HistoryPoint[]>> {
+  const series = await territoryChangeSeries(ids, filter, true);
+  return new Map([...series].map(([id, s]) => [id, historyFromChanges(s, filter.from, filter.to, filter.interval)]));
+}
+
+/** Growth of territories' subtrees between `from` and `to`. */
+export async function territoryGrowths(ids: readonly number[], filter: RangeFilter): Promise<Map<number, Growth>> {
+  const series = await territoryChangeSeries(ids, filter, false);
+  return new Map([...series].map(([id, s]) => [id, growthFromChanges(s, filter.from, filter.to)]));
+}
+
+/**
+ * Stats of organisations from their own pages: the same figures as a territory's, over one
+ * organisation (organisations is 1; organisationsWithPages is 1 when it has an active page on a
+ * filtered platform; bySector holds its sector).
+ */
+export async function organisationStats(
+  ids: readonly number[],
+  filter: { platformIds: number[] | null; at: Day | null },
+  catalogue: Catalogue | Promise<Catalogue>,
+): Promise<Map<number, Stats>> {
+  const [rows, platformsAndSectors] = await Promise.all([selectOrganisationStats(ids, filter.platformIds, filter.at), catalogue]);
+  const result = new Map<number, Stats>();
+  for (const [id, own] of group(rows, (row) => row.organisation_id)) {
+    const cells: PageCell[] = [];
+    let mask = 0;
+    for (const row of own) {
+      if (row.platform_id === null) continue;
+      cells.push({ sectorId: row.sector_id, platformId: row.platform_id, pages: row.pages, subscribers: BigInt(row.subscribers) });
+      mask |= platformBit(row.platform_id);
+    }
+    const sets = [{ sectorId: own[0].sector_id, platformMask: mask, organisations: 1 }];
+    result.set(id, foldStats(cells, sets, filter.platformIds, platformsAndSectors));
+  }
+  for (const id of ids) if (!result.has(id)) result.set(id, EMPTY_STATS);
+  return result;
+}
+
+/** Histories of pages over [from, to] from their observations. */
+export async function pageHistories(ids: readonly number[], filter: { from: Day; to: Day; interval: Interval }): Promise<Map<number, HistoryPoint[]>> {
+  const rows = await selectPageObservations(ids, filter.from, filter.to);
+  const byPage = group(rows, (row) => row.page_id);
+  return new Map(
+    ids.map((id) => [
+      id,
+      historyFromObservations(
+        (byPage.get(id) ?? []).map((row) => ({ day: row.day, subscribers: row.subscribers })),
+        filter.from,
+        filter.to,
+        filter.interval,
+      ),
+    ]),
+  );
+}

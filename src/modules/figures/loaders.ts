@@ -1,0 +1,81 @@
+import DataLoader from 'dataloader';
+import type { Catalogue } from '../catalogue/catalogue.js';
+import { organisationStats, pageHistories, territoryGrowths, territoryHistories, territoryStats } from './compute.js';
+import type { Day, Interval } from './dates.js';
+import { filterKey, type HistoryFilter, type RangeFilter, type StatsFilter } from './filter.js';
+import type { Stats } from './fold.js';
+import type { Growth, HistoryPoint } from './history.js';
+
+/** A loader key: a node's database id and the (resolved) filter its figure is asked under. */
+export interface FigureKey<F> {
+  id: number;
+  filter: F;
+}
+
+/** Filter of an organisation's stats. */
+export interface OrganisationStatsFilter {
+  platformIds: number[] | null;
+  at: Day | null;
+}
+
+/** Filter of a page's history. */
+export interface PageHistoryFilter {
+  from: Day;
+  to: Day;
+  interval: Interval;
+}
+
+/** Loaders of subscriber figures (stats, history, growth), keyed by node and filter. */
+export interface FigureLoaders {
+  territoryStats: DataLoader<FigureKey<StatsFilter>, Stats, string>;
+  territoryHistory: DataLoader<FigureKey<HistoryFilter>, HistoryPoint[], string>;
+  territoryGrowth: DataLoader<FigureKey<RangeFilter>, Growth, string>;
+  organisationStats: DataLoader<FigureKey<OrganisationStatsFilter>, Stats, string>;
+  pageHistory: DataLoader<FigureKey<PageHistoryFilter>, HistoryPoint[], string>;
+}
+
+/**
+ * A DataLoader over (id, filter) keys: a batch is split by filter and each distinct filter costs
+ * one `fetch` (one SQL statement) for all its ids; the groups run concurrently.
+ */
+function figureLoader<F, V>(fetch: (ids: number[], filter: F) => Promise<Map<number, V>>): DataLoader<FigureKey<F>, V, string> {
+  return new DataLoader<FigureKey<F>, V, string>(
+    async (keys) => {
+      const groups = new Map<string, { filter: F; ids: Set<number> }>();
+      for (const key of keys) {
+        const k = filterKey(key.filter as object);
+        const entry = groups.get(k) ?? { filter: key.filter, ids: new Set<number>() };
+        entry.ids.add(key.id);
+        groups.set(k, entry);
+      }
+      const results = new Map<string, Map<number, V>>();
+      await Promise.all(
+        [...groups].map(async ([k, { filter, ids }]) => {
+          results.set(
+            k,
+            await fetch(
+              [...ids].sort((a, b) => a - b),
+              filter,
+            ),
+          );
+        }),
+      );
+      return keys.map((key) => {
+        const value = results.get(filterKey(key.filter as object))?.get(key.id);
+        return value === undefined ? new Error(`no figures for node ${key.id}`) : value;
+      });
+    },
+    { cacheKeyFn: (key) => `${key.id}|${filterKey(key.filter as object)}`, maxBatchSize: 1000 },
+  );
+}
+
+/** The figure loaders; `catalogue` is the request's one catalogue (see the catalogue module). */
+export function createFigureLoaders(catalogue: () => Promise<Catalogue>): FigureLoaders {
+  return {
+    territoryStats: figureLoader((ids, filter: StatsFilter) => territoryStats(ids, filter, catalogue())),
+    territoryHistory: figureLoader((ids, filter: HistoryFilter) => territoryHistories(ids, filter)),
+    territoryGrowth: figureLoader((ids, filter: RangeFilter) => territoryGrowths(ids, filter)),
+    organisationStats: figureLoader((ids, filter: OrganisationStatsFilter) => organisationStats(ids, filter, catalogue())),
+    pageHistory: figureLoader((ids, filter: PageHistoryFilter) => pageHistories(ids, filter)),
+  };
+}

@@ -1,0 +1,186 @@
+import { prisma } from '../../db/prisma.js';
+import { Prisma } from '../../generated/prisma/client.js';
+
+/**
+ * Read-side SQL of the subscriber figures: every statement reads the maintained rollups (see
+ * rollup.ts) or one organisation's / page's own rows, never a subtree's pages. Each statement
+ * serves MANY nodes under ONE filter (`= ANY($ids)`), so a DataLoader batch costs one statement
+ * per distinct filter; the rows come back raw and compute.ts folds them.
+ *
+ * Figures as of a past day D come from territory_subscriber_change in one of two directions,
+ * both exact (the current sum equals the sum of every change):
+ * - `backward`: current sum (territory_page_rollup) minus the changes after D: reads the days
+ *   after D, cheap for recent days (dashboards);
+ * - `forward`: the sum of the changes up to D: reads the days up to D, cheap for old days.
+ */
+
+/** Which end the figure of a past day is computed from (see the module comment). */
+export type Direction = 'backward' | 'forward';
+
+/** The filters of a territory statement, ids resolved (null = no filter). */
+export interface TerritoryFilterIds {
+  platformIds: number[] | null;
+  sectorIds: number[] | null;
+}
+
+function sectorCondition(filter: TerritoryFilterIds): Prisma.Sql {
+  return filter.sectorIds ? Prisma.sql`AND sector_id = ANY(${filter.sectorIds}::int[])` : Prisma.empty;
+}
+
+function platformCondition(filter: TerritoryFilterIds): Prisma.Sql {
+  return filter.platformIds ? Prisma.sql`AND platform_id = ANY(${filter.platformIds}::int[])` : Prisma.empty;
+}
+
+/** One row of `selectTerritoryStats`; `kind` says which rollup it comes from. */
+export interface TerritoryStatsRow {
+  /** 0: page cell (key = platform id); 1: organisation set (key = platform mask); 2: change sum of a cell (key = platform id). */
+  kind: 0 | 1 | 2;
+  territory_id: number;
+  sector_id: number;
+  key: number;
+  /** Pages (kind 0) or organisations (kind 1). */
+  n: number;
+  /** Subscribers (kind 0) or the cell's sum of changes (kind 2). */
+  subscribers: bigint;
+}
+
+/**
+ * Rollup rows of many territories' subtrees under one filter, for Stats:
+ * - kind 0, territory_page_rollup: active pages and current subscribers per (sector, platform),
+ *   narrowed by both filters;
+ * - kind 1, territory_organisation_rollup: organisations per (sector, exact platform set),
+ *   narrowed by sector only (the platform filter does not narrow organisations);
+ * - kind 2, only with `asOf`: per (sector, platform), the sum of subscriber changes after the day
+ *   (`backward`: subtract from kind 0) or up to and including it (`forward`: replaces kind 0's
+ *   subscribers).
+ * One statement, so all three come from one snapshot.
+ */
+export function selectTerritoryStats(
+  territoryIds: readonly number[],
+  filter: TerritoryFilterIds,
+  asOf: { day: string; direction: Direction } | null,
+): Promise<TerritoryStatsRow[]> {
+  const ids = [...territoryIds];
+  const changes = asOf
+    ? Prisma.sql`
+      UNION ALL
+      SELECT 2, territory_id, sector_id, platform_id, 0, sum(delta)::bigint
+        FROM territory_subscriber_change
+       WHERE territory_id = ANY(${ids}::int[]) ${sectorCondition(filter)} ${platformCondition(filter)}
+         AND ${asOf.direction === 'backward' ? Prisma.sql`day > ${asOf.day}::date` : Prisma.sql`day <= ${asOf.day}::date`}
+       GROUP BY territory_id, sector_id, platform_id`
+    : Prisma.empty;
+  return prisma().$queryRaw<TerritoryStatsRow[]>(Prisma.sql`
+    SELECT 0 AS kind, territory_id, sector_id, platform_id AS key, pages AS n, subscribers
+      FROM territory_page_rollup
+     WHERE territory_id = ANY(${ids}::int[]) ${sectorCondition(filter)} ${platformCondition(filter)}
+    UNION ALL
+    SELECT 1, territory_id, sector_id, platform_mask, organisations, 0::bigint
+      FROM territory_organisation_rollup
+     WHERE territory_id = ANY(${ids}::int[]) ${sectorCondition(filter)}
+    ${changes}`);
+}
+
+/** One row of `selectTerritoryChanges`. */
+export interface TerritoryChangeRow {
+  territory_id: number;
+  /**
+   * `before`: sum of changes up to `from`; `after`: sum of changes after `to`; `current`: current
+   * sum; `range`: sum of changes in (from, to]; else a day `YYYY-MM-DD` in (from, to] and its change.
+   */
+  bucket: string;
+  value: bigint;
+}
+
+/**
+ * Subscriber changes of many territories' subtrees around a range (from, to], narrowed by both
+ * filters: per day in the range (`perDay`, for a history) or summed (for a growth), plus what
+ * anchors the series at one end: `forward`, the sum up to `from` ("before"); `backward`, the
+ * current sum ("current") and the sum after `to` ("after"). One index range scan of
+ * territory_subscriber_change per territory.
+ */
+export function selectTerritoryChanges(
+  territoryIds: readonly number[],
+  filter: TerritoryFilterIds,
+  range: { from: string; to: string; perDay: boolean; direction: Direction },
+): Promise<TerritoryChangeRow[]> {
+  const ids = [...territoryIds];
+  const { from, to } = range;
+  const inRange = range.perDay ? Prisma.sql`day::text` : Prisma.sql`'range'`;
+  const current =
+    range.direction === 'backward'
+      ? Prisma.sql`
+      UNION ALL
+      SELECT territory_id, 'current', sum(subscribers)::bigint
+        FROM territory_page_rollup
+       WHERE territory_id = ANY(${ids}::int[]) ${sectorCondition(filter)} ${platformCondition(filter)}
+       GROUP BY territory_id`
+      : Prisma.empty;
+  return prisma().$queryRaw<TerritoryChangeRow[]>(Prisma.sql`
+    SELECT territory_id,
+           CASE WHEN day <= ${from}::date THEN 'before' WHEN day <= ${to}::date THEN ${inRange} ELSE 'after' END AS bucket,
+           sum(delta)::bigint AS value
+      FROM territory_subscriber_change
+     WHERE territory_id = ANY(${ids}::int[]) ${sectorCondition(filter)} ${platformCondition(filter)}
+       AND ${range.direction === 'backward' ? Prisma.sql`day > ${from}::date` : Prisma.sql`day <= ${to}::date`}
+     GROUP BY 1, 2
+    ${current}`);
+}
+
+/** One row of `selectOrganisationStats`: an organisation's active pages on one platform (platform null: none). */
+export interface OrganisationStatsRow {
+  organisation_id: number;
+  sector_id: number;
+  platform_id: number | null;
+  pages: number;
+  subscribers: bigint;
+}
+
+/**
+ * Figures of many organisations from their own pages: per (organisation, platform), active pages
+ * on the filtered platforms and the sum of their latest counts (on or before `at` when given: the
+ * latest observation by then, by the observation primary key). An organisation without such a
+ * page still returns one row, with platform null.
+ */
+export function selectOrganisationStats(organisationIds: readonly number[], platformIds: number[] | null, at: string | null): Promise<OrganisationStatsRow[]> {
+  const ids = [...organisationIds];
+  const platforms = platformIds ? Prisma.sql`AND p.platform_id = ANY(${platformIds}::int[])` : Prisma.empty;
+  const count = at ? Prisma.sql`h.subscribers` : Prisma.sql`p.subscribers`;
+  const asOf = at
+    ? Prisma.sql`LEFT JOIN LATERAL (SELECT b.subscribers FROM observation b
+                                      WHERE b.page_id = p.id AND b.observed_on <= ${at}::date
+                                      ORDER BY b.observed_on DESC LIMIT 1) h ON true`
+    : Prisma.empty;
+  return prisma().$queryRaw<OrganisationStatsRow[]>(Prisma.sql`
+    SELECT g.id AS organisation_id, g.sector_id, p.platform_id, count(p.id)::int AS pages, coalesce(sum(${count}), 0)::bigint AS subscribers
+      FROM organisation g
+      LEFT JOIN page p ON p.organisation_id = g.id AND p.status = 'ACTIVE' ${platforms}
+      ${asOf}
+     WHERE g.id = ANY(${ids}::int[])
+     GROUP BY g.id, g.sector_id, p.platform_id`);
+}
+
+/** One observation of a page. */
+export interface ObservationRow {
+  page_id: number;
+  day: string;
+  subscribers: number;
+}
+
+/**
+ * Observations of many pages needed for their history over [from, to]: each page's latest one on
+ * or before `from` (by the primary key, newest first) and every one in (from, to].
+ */
+export function selectPageObservations(pageIds: readonly number[], from: string, to: string): Promise<ObservationRow[]> {
+  const ids = [...pageIds];
+  return prisma().$queryRaw<ObservationRow[]>(Prisma.sql`
+    SELECT i.id AS page_id, l.observed_on::text AS day, l.subscribers
+      FROM unnest(${ids}::int[]) AS i(id)
+      CROSS JOIN LATERAL (SELECT observed_on, subscribers FROM observation
+                           WHERE page_id = i.id AND observed_on <= ${from}::date
+                           ORDER BY observed_on DESC LIMIT 1) l
+    UNION ALL
+    SELECT page_id, observed_on::text, subscribers
+      FROM observation
+     WHERE page_id = ANY(${ids}::int[]) AND observed_on > ${from}::date AND observed_on <= ${to}::date`);
+}

@@ -1,0 +1,161 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import type pg from 'pg';
+import { BULK_FILES, type BulkKind, type FileSummary, type RowError } from './files.js';
+import { rowSchemas } from './rows.js';
+import {
+  applyObservations,
+  applyOrganisations,
+  applyPages,
+  applySectors,
+  applyTerritories,
+  createObservationChange,
+  resolveObservations,
+  resolvePageDefaults,
+  type UpsertCounts,
+} from './sql/apply.js';
+import { analyzeLoadedTables, lockApply, noOrganisationsYet, readPlatformHosts } from './sql/load.js';
+import { applyRollupChanges, captureBefore, captureObservationKeys } from './sql/rollup.js';
+import { analyzeStaging } from './sql/staging.js';
+import { findCycles, findReferenceErrors } from './sql/validation.js';
+import { type StageProgress, stageFile } from './stage.js';
+import { withLoadTransaction } from './transaction.js';
+
+export interface ImportOptions {
+  /** Validate and compute the summary, then roll everything back. */
+  dryRun?: boolean;
+  onProgress?: (progress: StageProgress) => void;
+  /** Told about the phase the load is in (staging, validating, applying, rollups). */
+  onPhase?: (phase: string) => void;
+}
+
+export interface ImportResult {
+  ok: boolean;
+  dryRun: boolean;
+  files: FileSummary[];
+  /** Every bad row, in file order. */
+  errors: RowError[];
+  /** Milliseconds spent. */
+  elapsedMs: number;
+}
+
+/** Raised (and caught by `importFolder`) when rows are invalid: the transaction rolls back. */
+class RejectedLoad extends Error {}
+
+/**
+ * Applies a bulk load folder (README, "Loading data") in one transaction: all of it, or nothing with
+ * every bad row reported. Loading the same folder twice changes nothing the second time.
+ */
+export async function importFolder(pool: pg.Pool, folder: string, options: ImportOptions = {}): Promise<ImportResult> {
+  const started = Date.now();
+  const present = await presentFiles(folder);
+  if (present.length === 0) {
+    throw new Error(`${folder} holds none of ${BULK_FILES.map((file) => file.file).join(', ')}`);
+  }
+  const errors: RowError[] = [];
+  const summaries = new Map<BulkKind, FileSummary>();
+  const staged = new Set<string>(present.map((file) => file.kind));
+  const phase = options.onPhase ?? (() => undefined);
+
+  const run = async (client: pg.PoolClient) => {
+    errors.length = 0;
+    summaries.clear();
+    const platformHosts = await readPlatformHosts(client);
+    const latestDate = new Date(Date.now() + 12 * 3600_000).toISOString().slice(0, 10);
+    const schemas = rowSchemas({ platformHosts, latestDate });
+    for (const spec of present) {
+      phase(`reading ${spec.file}`);
+      const result = await stageFile(
+        client,
+        path.join(folder, spec.file),
+        spec,
+        schemas[spec.kind],
+        (error) => errors.push(error),
+        options.onProgress ?? (() => undefined),
+      );
+      summaries.set(spec.kind, { file: spec.file, rows: result.rows, inserted: 0, updated: 0, unchanged: 0, rejected: result.rejected });
+    }
+    if (errors.length) throw new RejectedLoad();
+    for (const spec of present) await analyzeStaging(client, spec.kind);
+
+    phase('checking references');
+    // One writer at a time applies a load; reading and staging above run concurrently.
+    await lockApply(client);
+    errors.push(...(await findReferenceErrors(client, staged)));
+    if (errors.length) throw new RejectedLoad();
+    if (staged.has('pages')) await resolvePageDefaults(client);
+
+    let rebuild = await noOrganisationsYet(client);
+    const record = (kind: BulkKind, counts: UpsertCounts & { unchanged?: number }) => {
+      const summary = summaries.get(kind)!;
+      summary.inserted = counts.inserted;
+      summary.updated = counts.updated;
+      summary.unchanged = counts.unchanged ?? summary.rows - counts.inserted - counts.updated;
+    };
+
+    phase('applying');
+    if (staged.has('territories')) {
+      const counts = await applyTerritories(client);
+      errors.push(...(await findCycles(client)));
+      if (errors.length) throw new RejectedLoad();
+      record('territories', counts);
+      if (counts.moved > 0) rebuild = true;
+    }
+    if (staged.has('sectors')) record('sectors', await applySectors(client));
+    const marks = await captureBefore(client, staged);
+    if (staged.has('organisations')) record('organisations', await applyOrganisations(client));
+    if (staged.has('pages')) record('pages', await applyPages(client));
+    if (staged.has('observations')) {
+      const { unchanged } = await resolveObservations(client);
+      await captureObservationKeys(client, marks);
+      record('observations', { ...(await applyObservations(client)), unchanged });
+    } else {
+      await createObservationChange(client);
+      await captureObservationKeys(client, marks);
+    }
+    phase(rebuild ? 'rebuilding rollups' : 'updating rollups');
+    await applyRollupChanges(client, marks, rebuild);
+    if (options.dryRun) throw new RejectedLoad();
+    const changed = [...summaries.values()].reduce((sum, file) => sum + file.inserted + file.updated, 0);
+    if (changed >= ANALYZE_AFTER) {
+      // A large load changes the tables' shape: refresh the planner's statistics now rather than
+      // leave the first queries to run on plans made for the old sizes.
+      phase('updating statistics');
+      await analyzeLoadedTables(client);
+    }
+  };
+
+  try {
+    await withLoadTransaction(pool, run);
+  } catch (error) {
+    if (!(error instanceof RejectedLoad)) throw error;
+  }
+  errors.sort((a, b) => fileOrder(a.file) - fileOrder(b.file) || a.line - b.line);
+  const files = present.map((spec) => summaries.get(spec.kind)!);
+  if (errors.length) {
+    // Nothing was applied: each file reports its bad lines as rejected and nothing else.
+    for (const summary of files) {
+      Object.assign(summary, { inserted: 0, updated: 0, unchanged: 0, rejected: countLines(errors, summary.file) });
+    }
+  }
+  return { ok: errors.length === 0, dryRun: Boolean(options.dryRun), files, errors, elapsedMs: Date.now() - started };
+}
+
+/** Rows inserted or updated from which a load refreshes the planner's statistics. */
+const ANALYZE_AFTER = 10_000;
+
+async function presentFiles(folder: string) {
+  const stat = await fs.stat(folder).catch(() => undefined);
+  if (!stat?.isDirectory()) throw new Error(`${folder} is not a folder`);
+  const names = new Set(await fs.readdir(folder));
+  return BULK_FILES.filter((spec) => names.has(spec.file));
+}
+
+function fileOrder(file: string): number {
+  return BULK_FILES.findIndex((spec) => spec.file === file);
+}
+
+/** Distinct bad lines of one file. */
+function countLines(errors: readonly RowError[], file: string): number {
+  return new Set(errors.filter((error) => error.file === file).map((error) => error.line)).size;
+}

@@ -1,0 +1,156 @@
+import { z } from 'zod';
+import { isValidInn, isValidOgrn } from '../organisation/identifiers.js';
+import { searchKey } from '../search/searchKey.js';
+import { isTerritoryLevel, type TerritoryLevelName } from '../territory/levels.js';
+import type { BulkKind } from './files.js';
+
+/** What row validation needs to know of the database: the platforms and their URL hosts. */
+export interface RowContext {
+  platformHosts: ReadonlyMap<string, readonly string[]>;
+  /** Latest allowed observation date, `YYYY-MM-DD`. */
+  latestDate: string;
+}
+
+const MAX_SUBSCRIBERS = 2_147_483_647;
+const required = (what: string) =>
+  z
+    .string({ error: `${what} is required` })
+    .trim()
+    .min(1, `${what} is required`);
+const optional = z
+  .string()
+  .trim()
+  .optional()
+  .transform((value) => (value ? value : null));
+const text = (what: string, max = 1000) => required(what).max(max, `${what} is longer than ${max} characters`);
+
+const territoryCode = z
+  .string()
+  .trim()
+  .regex(/^(RU|FD-[A-Z0-9-]{1,40}|\d{8}|\d{11})$/, 'must be RU, FD-… (a federal district) or an OKTMO code of 8 or 11 digits');
+
+const level = z.string().trim().refine(isTerritoryLevel, 'unknown level (FEDERATION, FEDERAL_DISTRICT, REGION, MUNICIPAL_DISTRICT, …)');
+
+/** Territory codes must fit their level: RU for the federation, FD-… for districts, OKTMO below. */
+function codeFitsLevel(code: string, territoryLevel: TerritoryLevelName): string | undefined {
+  if (territoryLevel === 'FEDERATION') return code === 'RU' ? undefined : 'the federation must have code RU';
+  if (territoryLevel === 'FEDERAL_DISTRICT') return code.startsWith('FD-') ? undefined : 'a federal district code starts with FD-';
+  if (territoryLevel === 'LOCALITY') return /^\d{11}$/.test(code) ? undefined : 'a locality has an 11-digit OKTMO code';
+  return /^\d{8}$/.test(code) ? undefined : `a ${territoryLevel} has an 8-digit OKTMO code`;
+}
+
+const territoryRow = z
+  .object({ code: territoryCode, parent_code: optional, level, name: text('name') })
+  .superRefine((row, ctx) => {
+    const problem = codeFitsLevel(row.code, row.level as TerritoryLevelName);
+    if (problem) ctx.addIssue({ code: 'custom', path: ['code'], message: problem });
+    if (row.level === 'FEDERATION' && row.parent_code) {
+      ctx.addIssue({ code: 'custom', path: ['parent_code'], message: 'the federation has no parent' });
+    }
+    if (row.level !== 'FEDERATION' && !row.parent_code) {
+      ctx.addIssue({ code: 'custom', path: ['parent_code'], message: 'is required (only the federation has no parent)' });
+    }
+    if (row.parent_code === row.code) ctx.addIssue({ code: 'custom', path: ['parent_code'], message: 'a territory cannot be its own parent' });
+  })
+  .transform((row) => ({ ...row, search_name: searchKey(row.name) }));
+
+const sectorRow = z.object({
+  code: z
+    .string()
+    .trim()
+    .regex(/^[a-z][a-z0-9_]{0,39}$/, 'must be a lowercase code (a-z, 0-9, _)'),
+  name: text('name'),
+});
+
+const organisationRow = z
+  .object({
+    external_id: text('external_id', 200),
+    name: text('name'),
+    kind: z.enum(['AUTHORITY', 'INSTITUTION', 'OTHER'], { error: 'must be AUTHORITY, INSTITUTION or OTHER' }),
+    territory_code: required('territory_code'),
+    sector_code: required('sector_code'),
+    inn: optional.refine((value) => value === null || isValidInn(value), 'not a valid INN (10 or 12 digits with correct check digits)'),
+    ogrn: optional.refine((value) => value === null || isValidOgrn(value), 'not a valid OGRN (13 or 15 digits with a correct check digit)'),
+  })
+  .transform((row) => ({ ...row, search_name: searchKey(row.name) }));
+
+function pageRow(context: RowContext) {
+  return z
+    .object({
+      platform: z
+        .string()
+        .trim()
+        .refine((code) => context.platformHosts.has(code), {
+          error: `unknown platform (known: ${[...context.platformHosts.keys()].join(', ')})`,
+        }),
+      external_id: text('external_id', 200),
+      organisation_external_id: required('organisation_external_id'),
+      url: z.string().trim().url('not a valid URL'),
+      name: text('name'),
+      verified: z
+        .string()
+        .trim()
+        .optional()
+        .refine((value) => !value || value === 'true' || value === 'false', 'must be true or false')
+        // Empty: keep an existing page's value; a new page is not verified (see resolvePageDefaults).
+        .transform((value) => (value ? value === 'true' : null)),
+      status: z
+        .string()
+        .trim()
+        .optional()
+        .refine((value) => !value || value === 'ACTIVE' || value === 'ARCHIVED', 'must be ACTIVE or ARCHIVED')
+        // Empty: keep an existing page's status; a new page is ACTIVE (see resolvePageDefaults).
+        .transform((value) => value || null),
+    })
+    .superRefine((row, ctx) => {
+      const hosts = context.platformHosts.get(row.platform);
+      if (!hosts || !URL.canParse(row.url)) return; // an unknown platform or a bad URL is reported already
+      const url = new URL(row.url);
+      if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+        ctx.addIssue({ code: 'custom', path: ['url'], message: 'must be an http(s) URL' });
+      } else if (!hosts.includes(url.hostname.toLowerCase())) {
+        ctx.addIssue({ code: 'custom', path: ['url'], message: `host ${url.hostname} is not a ${row.platform} host (${hosts.join(', ')})` });
+      }
+    });
+}
+
+function observationRow(context: RowContext) {
+  return z.object({
+    platform: z
+      .string()
+      .trim()
+      .refine((code) => context.platformHosts.has(code), {
+        error: `unknown platform (known: ${[...context.platformHosts.keys()].join(', ')})`,
+      }),
+    external_id: required('external_id'),
+    subscribers: z
+      .string()
+      .trim()
+      .regex(/^\d+$/, 'must be a non-negative integer')
+      .transform(Number)
+      .refine((value) => value <= MAX_SUBSCRIBERS, `must be at most ${MAX_SUBSCRIBERS}`),
+    observed_on: z
+      .string()
+      .trim()
+      .refine(isCalendarDate, 'must be a real date YYYY-MM-DD')
+      .refine((value) => value <= context.latestDate, `is in the future (latest allowed ${context.latestDate})`),
+  });
+}
+
+/** True for a real calendar date written `YYYY-MM-DD`. */
+export function isCalendarDate(value: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
+  const date = new Date(`${value}T00:00:00Z`);
+  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === value;
+}
+
+/** The zod schema validating and normalising one row of each bulk file. */
+export function rowSchemas(context: RowContext): Record<BulkKind, z.ZodType<Record<string, unknown>, Record<string, string>>> {
+  return {
+    territories: territoryRow,
+    sectors: sectorRow,
+    organisations: organisationRow,
+    pages: pageRow(context),
+    observations: observationRow(context),
+  } as unknown as Record<BulkKind, z.ZodType<Record<string, unknown>, Record<string, string>>>;
+}

@@ -1,0 +1,34 @@
+import type pg from 'pg';
+
+/** The statements of a load that belong to no one file: its lock, what it reads first, its statistics. */
+
+/** A 64-bit key of the advisory lock held by the load applying its rows. */
+const LOAD_LOCK = 72_707_002;
+
+/** Waits until no other load is applying rows (staging runs concurrently; applying does not). */
+export async function lockApply(client: pg.PoolClient): Promise<void> {
+  // Held until the load's transaction ends.
+  await client.query('SELECT pg_advisory_xact_lock($1)', [LOAD_LOCK]);
+}
+
+/** Each platform code with the URL hosts its pages may live on (row validation checks URLs with it). */
+export async function readPlatformHosts(client: pg.PoolClient): Promise<Map<string, string[]>> {
+  // Every platform, by id.
+  const { rows } = await client.query<{ code: string; hosts: string[] }>('SELECT code, hosts FROM platform ORDER BY id');
+  return new Map(rows.map((row) => [row.code, row.hosts]));
+}
+
+/** True when the database holds no organisation yet (a first load builds the rollups in one pass). */
+export async function noOrganisationsYet(client: pg.PoolClient): Promise<boolean> {
+  // Whether any organisation exists.
+  const { rows } = await client.query<{ empty: boolean }>('SELECT NOT EXISTS (SELECT 1 FROM organisation) AS empty');
+  return rows[0].empty;
+}
+
+/**
+ * Refreshes the planner's statistics of the tables a large load changed, so that the first
+ * queries after it do not run on plans made for the old sizes.
+ */
+export async function analyzeLoadedTables(client: pg.PoolClient): Promise<void> {
+  await client.query('ANALYZE territory, organisation, page, observation, territory_page_rollup, territory_organisation_rollup, territory_subscriber_change');
+}

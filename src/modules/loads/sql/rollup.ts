@@ -1,0 +1,290 @@
+import type pg from 'pg';
+
+/**
+ * Rollup maintenance: the only writer of territory_page_rollup, territory_organisation_rollup and
+ * territory_subscriber_change.
+ *
+ * A load changes the rollups by the difference between what the rows it touches contributed
+ * before and what they contribute after. A contribution is attached to a "cell" (territory,
+ * sector, platform or platform set) and added to the cell of every ancestor of the territory
+ * (its `path`). The steps, all inside the load's transaction:
+ *
+ *   1. `captureBefore`            before organisations and pages are written
+ *   2. `captureObservationKeys`   after pages are written, before observations are
+ *   3. `applyRollupChanges`       after everything is written
+ *
+ * Subscriber history is kept as per-day changes: a page contributes on each observation day the
+ * difference from its previous observation; the figure as of D is the sum of changes up to D.
+ * An observation at D changes the page's change on D and on its next observation day only, so
+ * a late or corrected observation touches two days, not the whole series.
+ */
+
+/** Highest ids before the load: rows above them are new in this load. */
+export interface Watermarks {
+  organisation: number;
+  page: number;
+}
+
+/** Step 1: snapshot what the organisations and pages this load will change contribute now. */
+export async function captureBefore(client: pg.PoolClient, staged: ReadonlySet<string>): Promise<Watermarks> {
+  const { rows } = await client.query<{ organisation: number; page: number }>(
+    'SELECT coalesce((SELECT max(id) FROM organisation), 0) AS organisation, coalesce((SELECT max(id) FROM page), 0) AS page',
+  );
+  // Existing organisations moving to another territory or sector.
+  await client.query(`CREATE TEMP TABLE moved_org ON COMMIT DROP AS
+    ${
+      staged.has('organisations')
+        ? `SELECT o.id AS org_id FROM stage_organisation s
+           JOIN organisation o ON o.external_id = s.external_id
+           JOIN territory t ON t.code = s.territory_code JOIN sector c ON c.code = s.sector_code
+          WHERE (o.territory_id, o.sector_id) <> (t.id, c.id)`
+        : 'SELECT NULL::int AS org_id WHERE false'
+    }`);
+  // Existing pages whose organisation or status changes, with the organisation they move to.
+  await client.query(`CREATE TEMP TABLE changed_page ON COMMIT DROP AS
+    ${
+      staged.has('pages')
+        ? `SELECT p.id AS page_id, p.organisation_id AS old_org_id, o.id AS new_org_id FROM stage_page s
+           JOIN platform f ON f.code = s.platform
+           JOIN page p ON p.platform_id = f.id AND p.external_id = s.external_id
+           LEFT JOIN organisation o ON o.external_id = s.organisation_external_id
+          WHERE p.organisation_id IS DISTINCT FROM o.id OR p.status <> s.status`
+        : 'SELECT NULL::int AS page_id, NULL::int AS old_org_id, NULL::int AS new_org_id WHERE false'
+    }`);
+  // Existing organisations whose platform set may change: moved ones, and both ends of a changed page
+  // or of a new page.
+  await client.query(`CREATE TEMP TABLE affected_org ON COMMIT DROP AS
+    SELECT org_id FROM moved_org
+    UNION SELECT old_org_id FROM changed_page
+    UNION SELECT new_org_id FROM changed_page WHERE new_org_id IS NOT NULL
+    ${
+      staged.has('pages')
+        ? `UNION SELECT o.id FROM stage_page s JOIN organisation o ON o.external_id = s.organisation_external_id
+          WHERE NOT EXISTS (SELECT 1 FROM page p JOIN platform f ON f.id = p.platform_id
+                             WHERE f.code = s.platform AND p.external_id = s.external_id)`
+        : ''
+    }`);
+  // Existing pages whose cell (territory, sector, platform, active) changes: their whole series moves.
+  await client.query(`CREATE TEMP TABLE moved_page ON COMMIT DROP AS
+    SELECT page_id FROM changed_page
+    UNION SELECT p.id FROM page p JOIN moved_org m ON m.org_id = p.organisation_id`);
+  await client.query(`CREATE TEMP TABLE org_before ON COMMIT DROP AS
+    SELECT o.id AS org_id, o.territory_id, o.sector_id, o.platform_mask FROM organisation o JOIN affected_org a ON a.org_id = o.id`);
+  await client.query(`CREATE TEMP TABLE page_before ON COMMIT DROP AS ${pageCells('JOIN moved_page m ON m.page_id = p.id')}`);
+  // The full change series of pages whose cell changes.
+  await client.query(`CREATE TEMP TABLE series_before ON COMMIT DROP AS ${fullSeries('SELECT page_id FROM moved_page')}`);
+  return rows[0];
+}
+
+/**
+ * Step 2 (observation_change is resolved, nothing observed is written yet): for pages that only
+ * get observations, snapshot their cell and their change on every day the new observations can
+ * alter: the observation's day and the next observed day after it.
+ */
+export async function captureObservationKeys(client: pg.PoolClient, marks: Watermarks): Promise<void> {
+  await client.query(`CREATE TEMP TABLE observed_page ON COMMIT DROP AS
+    SELECT DISTINCT page_id FROM observation_change WHERE page_id <= ${Number(marks.page)}
+    EXCEPT SELECT page_id FROM moved_page`);
+  await client.query(`INSERT INTO page_before ${pageCells('JOIN observed_page m ON m.page_id = p.id')}`);
+  // Days whose change can differ after the load: each new or corrected day, and the next day
+  // already observed after it.
+  await client.query(`CREATE TEMP TABLE series_key ON COMMIT DROP AS
+    SELECT c.page_id, c.observed_on AS day FROM observation_change c JOIN observed_page m ON m.page_id = c.page_id
+    UNION
+    SELECT c.page_id, nxt.observed_on FROM observation_change c JOIN observed_page m ON m.page_id = c.page_id
+      CROSS JOIN LATERAL (SELECT o.observed_on FROM observation o WHERE o.page_id = c.page_id AND o.observed_on > c.observed_on
+                           ORDER BY o.observed_on LIMIT 1) nxt`);
+  await client.query(`INSERT INTO series_before ${keyedSeries()}`);
+}
+
+/**
+ * Step 3: refresh the per-page and per-organisation figures, then add (after - before) to the
+ * rollups, or rebuild them from the raw rows when `rebuild` (a territory moved, or a first load).
+ */
+export async function applyRollupChanges(client: pg.PoolClient, marks: Watermarks, rebuild: boolean): Promise<void> {
+  // A page's current count is its latest observation.
+  await client.query(
+    `UPDATE page p SET subscribers = l.subscribers, observed_on = l.observed_on
+       FROM (SELECT DISTINCT ON (o.page_id) o.page_id, o.subscribers, o.observed_on
+               FROM observation o WHERE o.page_id IN (SELECT DISTINCT page_id FROM observation_change)
+              ORDER BY o.page_id, o.observed_on DESC) l
+      WHERE p.id = l.page_id AND (p.subscribers, p.observed_on) IS DISTINCT FROM (l.subscribers, l.observed_on)`,
+  );
+  // Organisations whose platform set or current subscribers may have changed.
+  await client.query(
+    `CREATE TEMP TABLE touched_org ON COMMIT DROP AS
+       SELECT org_id FROM affected_org
+       UNION SELECT old_org_id FROM changed_page
+       UNION SELECT p.organisation_id FROM page p JOIN (SELECT DISTINCT page_id FROM observation_change) c ON c.page_id = p.id
+       UNION SELECT organisation_id FROM page WHERE id > ${Number(marks.page)}
+       UNION SELECT id FROM organisation WHERE id > ${Number(marks.organisation)}`,
+  );
+  // An organisation's platform set and current subscribers, from its active pages.
+  await client.query(
+    `UPDATE organisation o SET platform_mask = a.mask, subscribers = a.subscribers
+       FROM (SELECT t.org_id,
+                    coalesce(bit_or(1 << (p.platform_id - 1)) FILTER (WHERE p.status = 'ACTIVE'), 0) AS mask,
+                    coalesce(sum(p.subscribers) FILTER (WHERE p.status = 'ACTIVE'), 0) AS subscribers
+               FROM touched_org t LEFT JOIN page p ON p.organisation_id = t.org_id
+              GROUP BY t.org_id) a
+      WHERE o.id = a.org_id AND (o.platform_mask, o.subscribers) IS DISTINCT FROM (a.mask, a.subscribers)`,
+  );
+  if (rebuild) {
+    await rebuildRollups(client);
+    return;
+  }
+  await client.query(`CREATE TEMP TABLE org_after ON COMMIT DROP AS
+    SELECT o.id AS org_id, o.territory_id, o.sector_id, o.platform_mask FROM organisation o
+     WHERE o.id IN (SELECT org_id FROM affected_org) OR o.id > ${Number(marks.organisation)}`);
+  await client.query(`CREATE TEMP TABLE page_after ON COMMIT DROP AS
+    ${pageCells(`WHERE p.id IN (SELECT page_id FROM page_before) OR p.id > ${Number(marks.page)}`)}`);
+  await client.query(`CREATE TEMP TABLE series_after ON COMMIT DROP AS
+    ${fullSeries(`SELECT page_id FROM moved_page UNION ALL SELECT id FROM page WHERE id > ${Number(marks.page)}`)}`);
+  await client.query(`INSERT INTO series_after ${keyedSeries()}`);
+
+  // Organisations per (ancestor, sector, platform set): -1 for each old state, +1 for each new one.
+  await addAndDropEmpty(
+    client,
+    'territory_organisation_rollup',
+    ['territory_id', 'sector_id', 'platform_mask'],
+    'organisations = 0',
+    `INSERT INTO territory_organisation_rollup AS r (territory_id, sector_id, platform_mask, organisations)
+     SELECT a.id, d.sector_id, d.platform_mask, sum(d.n)::int
+       FROM (SELECT territory_id, sector_id, platform_mask, sum(n) AS n FROM (
+               SELECT territory_id, sector_id, platform_mask, -1 AS n FROM org_before
+               UNION ALL SELECT territory_id, sector_id, platform_mask, 1 FROM org_after) x
+             GROUP BY 1, 2, 3 HAVING sum(n) <> 0) d
+       JOIN territory t ON t.id = d.territory_id CROSS JOIN LATERAL unnest(t.path) AS a(id)
+      GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
+     ON CONFLICT (territory_id, sector_id, platform_mask) DO UPDATE SET organisations = r.organisations + excluded.organisations
+     RETURNING r.*`,
+  );
+  // Active pages and current subscribers per (ancestor, sector, platform).
+  await addAndDropEmpty(
+    client,
+    'territory_page_rollup',
+    ['territory_id', 'sector_id', 'platform_id'],
+    'pages = 0 AND subscribers = 0',
+    `INSERT INTO territory_page_rollup AS r (territory_id, sector_id, platform_id, pages, subscribers)
+     SELECT a.id, d.sector_id, d.platform_id, sum(d.pages)::int, sum(d.subscribers)
+       FROM (SELECT territory_id, sector_id, platform_id, sum(sign) AS pages, sum(sign * subscribers) AS subscribers FROM (
+               SELECT territory_id, sector_id, platform_id, -1 AS sign, subscribers FROM page_before WHERE active
+               UNION ALL SELECT territory_id, sector_id, platform_id, 1, subscribers FROM page_after WHERE active) x
+             GROUP BY 1, 2, 3 HAVING sum(sign) <> 0 OR sum(sign * subscribers) <> 0) d
+       JOIN territory t ON t.id = d.territory_id CROSS JOIN LATERAL unnest(t.path) AS a(id)
+      GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
+     ON CONFLICT (territory_id, sector_id, platform_id) DO UPDATE
+        SET pages = r.pages + excluded.pages, subscribers = r.subscribers + excluded.subscribers
+     RETURNING r.*`,
+  );
+  // Subscriber changes per (ancestor, day, sector, platform): the old series of a page leaves its
+  // old cell, the new series enters its new cell (archived pages contribute nothing).
+  await addAndDropEmpty(
+    client,
+    'territory_subscriber_change',
+    ['territory_id', 'day', 'sector_id', 'platform_id'],
+    'delta = 0',
+    `INSERT INTO territory_subscriber_change AS r (territory_id, day, sector_id, platform_id, delta)
+     SELECT a.id, d.day, d.sector_id, d.platform_id, sum(d.delta)
+       FROM (SELECT territory_id, day, sector_id, platform_id, sum(delta) AS delta FROM (
+               SELECT c.territory_id, s.day, c.sector_id, c.platform_id, -s.delta AS delta
+                 FROM series_before s JOIN page_before c ON c.page_id = s.page_id WHERE c.active
+               UNION ALL
+               SELECT c.territory_id, s.day, c.sector_id, c.platform_id, s.delta
+                 FROM series_after s JOIN page_after c ON c.page_id = s.page_id WHERE c.active) x
+             GROUP BY 1, 2, 3, 4 HAVING sum(delta) <> 0) d
+       JOIN territory t ON t.id = d.territory_id CROSS JOIN LATERAL unnest(t.path) AS a(id)
+      GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4
+     ON CONFLICT (territory_id, day, sector_id, platform_id) DO UPDATE SET delta = r.delta + excluded.delta
+     RETURNING r.*`,
+  );
+}
+
+/**
+ * Runs an additive upsert (`… RETURNING r.*`) and deletes the rows it brought to nothing
+ * (`empty`): they carry no information, and "anything in scope" for byPlatform/bySector must
+ * stay exact. Only the rows this load touched are looked at, not the whole table.
+ */
+async function addAndDropEmpty(client: pg.PoolClient, table: string, key: readonly string[], empty: string, upsert: string): Promise<void> {
+  const keys = key.join(', ');
+  // The keys of the upserted rows that now hold nothing.
+  await client.query(`CREATE TEMP TABLE emptied_${table} ON COMMIT DROP AS
+    WITH touched AS (${upsert}) SELECT ${keys} FROM touched WHERE ${empty}`);
+  // Those rows, deleted (a second statement: one statement cannot change a row twice).
+  await client.query(
+    `DELETE FROM ${table} r USING emptied_${table} e WHERE ${key.map((k) => `r.${k} = e.${k}`).join(' AND ')} AND r.${empty.replaceAll(' AND ', ' AND r.')}`,
+  );
+}
+
+/** SELECT of the cell and current count of pages (joined or filtered by `restrict`). */
+function pageCells(restrict: string): string {
+  return `SELECT p.id AS page_id, o.territory_id, o.sector_id, p.platform_id, p.status = 'ACTIVE' AS active,
+                 coalesce(p.subscribers, 0)::bigint AS subscribers
+            FROM page p ${restrict.startsWith('JOIN') ? restrict : ''} JOIN organisation o ON o.id = p.organisation_id
+            ${restrict.startsWith('WHERE') ? restrict : ''}`;
+}
+
+/** SELECT of every observation day's change (count minus the previous count) of the pages listed. */
+function fullSeries(pages: string): string {
+  return `SELECT o.page_id, o.observed_on AS day,
+                 (o.subscribers - coalesce(lag(o.subscribers) OVER (PARTITION BY o.page_id ORDER BY o.observed_on), 0))::bigint AS delta
+            FROM observation o WHERE o.page_id IN (${pages})`;
+}
+
+/** SELECT of the change on each (page, day) of series_key, in the observation table as it is now. */
+function keyedSeries(): string {
+  return `SELECT k.page_id, k.day, (o.subscribers - coalesce(prev.subscribers, 0))::bigint AS delta
+            FROM series_key k
+            JOIN observation o ON o.page_id = k.page_id AND o.observed_on = k.day
+            LEFT JOIN LATERAL (SELECT p.subscribers FROM observation p WHERE p.page_id = k.page_id AND p.observed_on < k.day
+                                ORDER BY p.observed_on DESC LIMIT 1) prev ON true`;
+}
+
+/** Recomputes all three rollups from the raw rows (after a territory moved, or on a first load). */
+export async function rebuildRollups(client: pg.PoolClient): Promise<void> {
+  await client.query('DELETE FROM territory_organisation_rollup');
+  await client.query('DELETE FROM territory_page_rollup');
+  await client.query('DELETE FROM territory_subscriber_change');
+  await client.query(`INSERT INTO territory_organisation_rollup ${RECOUNT.organisations} ORDER BY 1, 2, 3`);
+  await client.query(`INSERT INTO territory_page_rollup ${RECOUNT.pages} ORDER BY 1, 2, 3`);
+  await client.query(`INSERT INTO territory_subscriber_change ${RECOUNT.changes} ORDER BY 1, 2, 3, 4`);
+}
+
+/**
+ * The rollups recounted from the raw rows, each as a SELECT with the rollup table's columns.
+ * Used to rebuild, and by `npm run verify` to compare.
+ */
+export const RECOUNT = {
+  // Organisations per (ancestor territory, sector, set of platforms with an active page).
+  organisations: `
+    SELECT a.id AS territory_id, l.sector_id, l.platform_mask, sum(l.n)::int AS organisations
+      FROM (SELECT o.territory_id, o.sector_id, coalesce(m.mask, 0) AS platform_mask, count(*) AS n
+              FROM organisation o
+              LEFT JOIN (SELECT organisation_id, bit_or(1 << (platform_id - 1)) AS mask FROM page
+                          WHERE status = 'ACTIVE' GROUP BY organisation_id) m ON m.organisation_id = o.id
+             GROUP BY 1, 2, 3) l
+      JOIN territory t ON t.id = l.territory_id CROSS JOIN LATERAL unnest(t.path) AS a(id)
+     GROUP BY 1, 2, 3`,
+  // Active pages and the sum of their latest observations per (ancestor, sector, platform).
+  pages: `
+    SELECT a.id AS territory_id, l.sector_id, l.platform_id, sum(l.pages)::int AS pages, sum(l.subscribers)::bigint AS subscribers
+      FROM (SELECT o.territory_id, o.sector_id, p.platform_id, count(*) AS pages, coalesce(sum(last.subscribers), 0) AS subscribers
+              FROM page p JOIN organisation o ON o.id = p.organisation_id
+              LEFT JOIN LATERAL (SELECT subscribers FROM observation WHERE page_id = p.id ORDER BY observed_on DESC LIMIT 1) last ON true
+             WHERE p.status = 'ACTIVE'
+             GROUP BY 1, 2, 3) l
+      JOIN territory t ON t.id = l.territory_id CROSS JOIN LATERAL unnest(t.path) AS a(id)
+     GROUP BY 1, 2, 3`,
+  // Per-day subscriber changes of active pages per (ancestor, day, sector, platform).
+  changes: `
+    SELECT a.id AS territory_id, l.day, l.sector_id, l.platform_id, sum(l.delta)::bigint AS delta
+      FROM (SELECT o.territory_id, s.day, o.sector_id, p.platform_id, sum(s.delta) AS delta
+              FROM (SELECT page_id, observed_on AS day,
+                           subscribers - coalesce(lag(subscribers) OVER (PARTITION BY page_id ORDER BY observed_on), 0) AS delta
+                      FROM observation) s
+              JOIN page p ON p.id = s.page_id AND p.status = 'ACTIVE'
+              JOIN organisation o ON o.id = p.organisation_id
+             GROUP BY 1, 2, 3, 4) l
+      JOIN territory t ON t.id = l.territory_id CROSS JOIN LATERAL unnest(t.path) AS a(id)
+     GROUP BY 1, 2, 3, 4 HAVING sum(l.delta) <> 0`,
+} as const;

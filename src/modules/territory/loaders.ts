@@ -1,0 +1,44 @@
+import type DataLoader from 'dataloader';
+import { prisma } from '../../db/prisma.js';
+import type { Territory } from '../../generated/prisma/client.js';
+import { loaderFamilies, type PartitionRows } from '../common/loaderFamily.js';
+import { rowsById, type Selection } from '../common/selection.js';
+import type { SliceArgs } from '../common/slice.js';
+import { childSlices, type TerritoryOrder } from './sql.js';
+
+/** Loaders of the territory tree. */
+export interface TerritoryLoaders {
+  /** Territories by id, with `selection`. */
+  territoriesById(selection: Selection): DataLoader<number, Territory | null>;
+  /** Per parent id: one slice of its children. */
+  children(selection: Selection, order: TerritoryOrder, slice: SliceArgs): DataLoader<number, PartitionRows<Territory>>;
+}
+
+const readTerritories = (args: object) => prisma().territory.findMany(args);
+
+export function createTerritoryLoaders(): TerritoryLoaders {
+  const memo = loaderFamilies();
+  return {
+    territoriesById(selection) {
+      return memo('territoriesById', selection, async (ids) => {
+        const rows = await rowsById<Territory>(readTerritories, selection, ids);
+        return ids.map((id) => rows.get(id) ?? null);
+      });
+    },
+
+    children(selection, order, slice) {
+      return memo('children', [selection, order, slice], async (parentIds) => {
+        const slices = await childSlices(parentIds, order, slice);
+        const rows = await rowsById<Territory>(
+          readTerritories,
+          selection,
+          [...slices.values()].flatMap((s) => s.ids),
+        );
+        return parentIds.map((id) => {
+          const partition = slices.get(id);
+          return { total: partition?.total ?? 0, nodes: (partition?.ids ?? []).map((child) => rows.get(child)!).filter(Boolean) };
+        });
+      });
+    },
+  };
+}

@@ -1,0 +1,175 @@
+import { builder } from '../../builder.js';
+import { prisma } from '../../db/prisma.js';
+import type { Territory as TerritoryRow } from '../../generated/prisma/client.js';
+import { connectionType, sliceByPosition, sliceOfPartition } from '../common/connection.js';
+import { OrderDirection } from '../common/order.js';
+import { selectionOf } from '../common/selection.js';
+import { sliceArgs } from '../common/slice.js';
+import { searchSpec } from '../search/rank.js';
+import { searchText } from '../search/text.js';
+import { territoryCode } from './code.js';
+import { type TerritoryConditions, type TerritoryOrder as TerritoryOrderSpec, territoryCount, territoryIds } from './sql.js';
+
+export const TerritoryLevel = builder.enumType('TerritoryLevel', {
+  description: 'Level of a territory in the tree, top to bottom.',
+  values: {
+    FEDERATION: { description: 'The Russian Federation (code `RU`), the root.' },
+    FEDERAL_DISTRICT: { description: 'A federal district (code `FD-…`).' },
+    REGION: { description: 'A federal subject: oblast, krai, republic, federal city, autonomous okrug.' },
+    MUNICIPAL_DISTRICT: { description: 'A municipal district (муниципальный район).' },
+    MUNICIPAL_OKRUG: { description: 'A municipal okrug (муниципальный округ).' },
+    URBAN_OKRUG: { description: 'An urban okrug (городской округ).' },
+    INTRACITY_TERRITORY: { description: 'An intra-city territory of a federal city (Moscow, St Petersburg, Sevastopol).' },
+    INTRACITY_DISTRICT: { description: 'An intra-city district of an urban okrug.' },
+    URBAN_SETTLEMENT: { description: 'An urban settlement (городское поселение).' },
+    RURAL_SETTLEMENT: { description: 'A rural settlement (сельское поселение).' },
+    INTER_SETTLEMENT_TERRITORY: { description: 'An inter-settlement territory (межселенная территория).' },
+    LOCALITY: { description: 'A locality (населённый пункт), 11-digit OKTMO code.' },
+  } as const,
+});
+
+export const TerritoryOrderField = builder.enumType('TerritoryOrderField', {
+  description: 'What a list of territories can be ordered by.',
+  values: {
+    NAME: { description: 'Name, alphabetically, ignoring case and ё/е.' },
+    CODE: { description: 'Code (OKTMO codes sort in the official order).' },
+    SUBSCRIBERS: {
+      description:
+        "Current subscribers of the territory's whole subtree (active pages, every platform and sector); use `direction: DESC` to rank the biggest first. Ties are ordered by name.",
+    },
+  } as const,
+});
+
+export const TerritoryOrder = builder.inputType('TerritoryOrder', {
+  description: 'Order of a list of territories.',
+  fields: (t) => ({
+    field: t.field({ type: TerritoryOrderField, defaultValue: 'NAME', description: 'What to order by (default NAME).' }),
+    direction: t.field({ type: OrderDirection, defaultValue: 'ASC', description: 'Ascending or descending (default ASC).' }),
+  }),
+});
+
+export const TerritoryFilter = builder.inputType('TerritoryFilter', {
+  description: 'Narrows a list of territories; every field given must hold (AND). Absent, null or empty fields do not narrow.',
+  fields: (t) => ({
+    levels: t.field({ type: [TerritoryLevel], required: false, description: 'Only territories of these levels.' }),
+    within: t.string({
+      required: false,
+      description:
+        'Only the subtree of the territory with this code, the territory itself included (combine with `levels` to pick, say, the municipal districts of a region). A well-formed code no territory has gives an empty list.',
+    }),
+    parentCode: t.string({
+      required: false,
+      description: 'Only the direct children of the territory with this code (an unknown code gives an empty list).',
+    }),
+    search: t.string({
+      required: false,
+      description:
+        'Names containing every word of this text, ignoring case and ё/е; a partial word is enough ("петушин" finds "Петушинский муниципальный район"), and texts of 4 characters or more also find close misspellings. Results are ranked: the exact name first, then names starting with the text, then names with a word starting with it, then the rest (unless `orderBy` is given). Blank means no search; at most 100 characters.',
+    }),
+  }),
+});
+
+type TerritoryOrderInput = { field?: 'NAME' | 'CODE' | 'SUBSCRIBERS' | null; direction?: 'ASC' | 'DESC' | null } | null | undefined;
+
+function territoryOrder(input: TerritoryOrderInput): TerritoryOrderSpec {
+  return { field: input?.field ?? 'NAME', direction: input?.direction ?? 'ASC' };
+}
+
+type TerritoryFilterInput = { levels?: string[] | null; within?: string | null; parentCode?: string | null; search?: string | null } | null | undefined;
+
+/** A TerritoryFilter validated (BAD_USER_INPUT on a malformed code) into query conditions. */
+function territoryConditions(filter: TerritoryFilterInput): TerritoryConditions {
+  const text = searchText(filter?.search, 'filter.search');
+  return {
+    levels: filter?.levels?.length ? filter.levels : undefined,
+    withinCode: filter?.within != null ? territoryCode(filter.within, 'filter.within') : undefined,
+    parentCode: filter?.parentCode != null ? territoryCode(filter.parentCode, 'filter.parentCode') : undefined,
+    search: text === undefined ? undefined : searchSpec(text),
+  };
+}
+
+export const Territory = builder.prismaNode('Territory', {
+  id: { field: 'id' },
+  // `node(id:)` with an id of no territory gives null rather than an error.
+  nullable: true,
+  description:
+    'A node of the territorial tree: the federation, a federal district, a region, a municipal formation or a settlement. Its figures cover its whole subtree.',
+  fields: (t) => ({
+    code: t.exposeString('code', {
+      description: 'OKTMO code (8 digits, 11 for localities); `RU` for the federation; `FD-…` for federal districts.',
+    }),
+    name: t.exposeString('name', { description: 'Official name, e.g. "Владимирская область".' }),
+    level: t.expose('level', { type: TerritoryLevel, description: 'Level in the tree.' }),
+    depth: t.exposeInt('depth', { description: 'Distance from the federation (0 at the root).' }),
+    parent: t.relation('parent', { nullable: true, description: 'The territory this one belongs to; null for the federation.' }),
+  }),
+});
+
+export const TerritoryConnection = connectionType(Territory, 'Territory', 'territories');
+
+// Fields returning territories, declared once the type exists.
+builder.prismaObjectFields(Territory, (t) => ({
+  ancestors: t.field({
+    type: [Territory],
+    select: { path: true },
+    description: 'Every territory above this one, the federation first and the parent last (empty for the federation): a breadcrumb.',
+    resolve: async (territory, _args, context, info) => {
+      const ids = territory.path.slice(0, -1);
+      if (ids.length === 0) return [];
+      const rows = await context.loaders.territoriesById(await selectionOf(context, info, 'Territory')).loadMany(ids);
+      return rows.filter((row): row is TerritoryRow => row !== null && !(row instanceof Error));
+    },
+  }),
+  children: t.connection(
+    {
+      type: Territory,
+      description: 'The territories directly below this one (empty for a settlement or locality), by name unless `orderBy` says otherwise.',
+      args: { orderBy: t.arg({ type: TerritoryOrder, description: 'Order of the children (default: by name, ascending).' }) },
+      resolve: async (territory, args, context, info) => {
+        const slice = sliceArgs('children', args);
+        const partition = await context.loaders
+          .children(await selectionOf(context, info, 'Territory', true), territoryOrder(args.orderBy), slice)
+          .load(territory.id);
+        return sliceOfPartition('children', slice, partition.total, partition.nodes);
+      },
+    },
+    TerritoryConnection,
+  ),
+}));
+
+builder.queryFields((t) => ({
+  territory: t.prismaField({
+    type: 'Territory',
+    nullable: true,
+    description: 'A territory by its code (`RU`, `FD-…`, an OKTMO code such as `17000000`); null when no territory has it.',
+    args: { code: t.arg.string({ required: true, description: 'The territory code; a malformed one is an error (BAD_USER_INPUT).' }) },
+    resolve: (query, _root, args) => prisma().territory.findUnique({ ...query, where: { code: territoryCode(args.code, 'code') } }),
+  }),
+  territories: t.connection(
+    {
+      type: Territory,
+      description:
+        'Territories matching `filter`: by name, or ranked by relevance when `filter.search` is given, unless `orderBy` says otherwise. A malformed code in the filter is an error (BAD_USER_INPUT).',
+      args: {
+        filter: t.arg({ type: TerritoryFilter, description: 'Narrows the list.' }),
+        orderBy: t.arg({ type: TerritoryOrder, description: 'Order of the list (default: by name, or by relevance when searching).' }),
+      },
+      resolve: async (_root, args, context, info) => {
+        const slice = sliceArgs('territories', args);
+        const conditions = territoryConditions(args.filter);
+        const order: TerritoryOrderSpec = args.orderBy ? territoryOrder(args.orderBy) : { field: conditions.search ? 'RELEVANCE' : 'NAME', direction: 'ASC' };
+        const loader = context.loaders.territoriesById(await selectionOf(context, info, 'Territory', true));
+        return sliceByPosition(
+          'territories',
+          slice,
+          async (offset, limit) => {
+            const rows = await loader.loadMany(await territoryIds(conditions, order, offset, limit));
+            return rows.filter((row): row is TerritoryRow => row !== null && !(row instanceof Error));
+          },
+          () => territoryCount(conditions),
+        );
+      },
+    },
+    TerritoryConnection,
+  ),
+}));

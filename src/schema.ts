@@ -1,0 +1,10 @@
+import { builder } from './builder.js';
+import './modules/catalogue/schema.js';
+import './modules/territory/schema.js';
+import './modules/organisation/schema.js';
+import './modules/page/schema.js';
+import './modules/common/node.js';
+import './modules/figures/schema.js';
+
+/** The executable GraphQL schema. */
+export const schema = builder.toSchema({ sortSchema: true });
