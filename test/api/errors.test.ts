@@ -1,9 +1,14 @@
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { connectPrisma, disconnectPrisma } from '../../src/db/prisma.js';
 import { useTestDatabase } from '../helpers/database.js';
 import { api, execute } from '../helpers/executor.js';
 
 const { pool } = await useTestDatabase();
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const run = promisify(execFile);
 
 describe('the API over a migrated database', () => {
   it('lists the seeded platforms', async () => {
@@ -31,6 +36,28 @@ describe('errors', () => {
     } finally {
       connectPrisma(pool);
     }
+  });
+
+  it('logs an unexpected failure once, with the request id, and never as a bare string', async () => {
+    // A separate process whose API has no database: its log lines on stderr are what an operator reads.
+    const script = `
+      import { createApi } from './src/yoga.ts';
+      const api = createApi({ ready: async () => false });
+      const response = await api.fetch('http://test/graphql', { method: 'POST', headers: { 'content-type': 'application/json', 'x-request-id': 'req-7' }, body: JSON.stringify({ query: '{ sectors { code } }' }) });
+      console.log(JSON.stringify(await response.json()));`;
+    const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+      cwd: ROOT,
+      env: { ...process.env, LOG_LEVEL: 'info' },
+    });
+    expect(JSON.parse(stdout).errors[0].extensions.code).toBe('INTERNAL_SERVER_ERROR');
+    const errorLines = stderr
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line))
+      .filter((line) => line.level >= 50);
+    expect(errorLines).toHaveLength(1);
+    expect(errorLines[0]).toMatchObject({ requestId: 'req-7', path: ['sectors'], msg: 'unexpected error while resolving a request' });
+    expect(errorLines[0].err.message).toContain('the database is not connected yet');
   });
 
   it('answers with the request id it was given, or a new one', async () => {

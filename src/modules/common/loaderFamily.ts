@@ -28,3 +28,15 @@ export interface PartitionRows<T> {
   total: number;
   nodes: T[];
 }
+
+/** Each anchor's partition, its ids replaced by the rows read for them (in order; rows not found are left out). */
+export function partitionRows<T>(
+  anchors: readonly number[],
+  slices: ReadonlyMap<number, { total: number; ids: number[] }>,
+  rows: ReadonlyMap<number, T>,
+): PartitionRows<T>[] {
+  return anchors.map((anchor) => {
+    const partition = slices.get(anchor);
+    return { total: partition?.total ?? 0, nodes: (partition?.ids ?? []).map((id) => rows.get(id)).filter((row): row is T => row !== undefined) };
+  });
+}

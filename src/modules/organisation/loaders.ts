@@ -1,7 +1,7 @@
 import type DataLoader from 'dataloader';
 import { prisma } from '../../db/prisma.js';
 import type { Organisation } from '../../generated/prisma/client.js';
-import { loaderFamilies, type PartitionRows } from '../common/loaderFamily.js';
+import { loaderFamilies, type PartitionRows, partitionRows } from '../common/loaderFamily.js';
 import { rowsById, type Selection } from '../common/selection.js';
 import type { SliceArgs } from '../common/slice.js';
 import { type OrganisationConditions, type OrganisationOrder, organisationSlices } from './sql.js';
@@ -40,10 +40,7 @@ export function createOrganisationLoaders(): OrganisationLoaders {
           selection,
           [...slices.values()].flatMap((s) => s.ids),
         );
-        return territoryIds.map((id) => {
-          const partition = slices.get(id);
-          return { total: partition?.total ?? 0, nodes: (partition?.ids ?? []).map((org) => rows.get(org)!).filter(Boolean) };
-        });
+        return partitionRows(territoryIds, slices, rows);
       });
     },
   };

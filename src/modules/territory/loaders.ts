@@ -1,7 +1,7 @@
 import type DataLoader from 'dataloader';
 import { prisma } from '../../db/prisma.js';
 import type { Territory } from '../../generated/prisma/client.js';
-import { loaderFamilies, type PartitionRows } from '../common/loaderFamily.js';
+import { loaderFamilies, type PartitionRows, partitionRows } from '../common/loaderFamily.js';
 import { rowsById, type Selection } from '../common/selection.js';
 import type { SliceArgs } from '../common/slice.js';
 import { childSlices, type TerritoryOrder } from './sql.js';
@@ -34,10 +34,7 @@ export function createTerritoryLoaders(): TerritoryLoaders {
           selection,
           [...slices.values()].flatMap((s) => s.ids),
         );
-        return parentIds.map((id) => {
-          const partition = slices.get(id);
-          return { total: partition?.total ?? 0, nodes: (partition?.ids ?? []).map((child) => rows.get(child)!).filter(Boolean) };
-        });
+        return partitionRows(parentIds, slices, rows);
       });
     },
   };
