@@ -5,7 +5,7 @@ import { openDatabase } from '../db/database.js';
 import { formatRowError } from '../modules/loads/files.js';
 import type { ImportResult } from '../modules/loads/importFolder.js';
 import { importFolder } from '../modules/loads/importFolder.js';
-import type { StageProgress } from '../modules/loads/stage.js';
+import type { ReadProgress } from '../modules/loads/source.js';
 
 const MAX_LISTED = 100;
 
@@ -18,7 +18,7 @@ export function progressReporter(stream: NodeJS.WriteStream = process.stderr) {
   const rate = (rows: number) => Math.round(rows / Math.max((Date.now() - started) / 1000, 0.001));
 
   return {
-    progress(progress: StageProgress) {
+    progress(progress: ReadProgress) {
       if (stream.isTTY) {
         if (progress.file !== currentFile) {
           bar?.stop();

@@ -31,7 +31,8 @@ interface Field {
   relationFromFields?: string[];
 }
 
-const POSTGRES_TYPE: Record<string, string> = { Int: 'int4', String: 'text', BigInt: 'int8', Boolean: 'bool', DateTime: 'timestamp' };
+const POSTGRES_TYPE: Record<string, string> = { Int: 'int4', String: 'text', BigInt: 'int8', Boolean: 'bool', DateTime: 'timestamp', Json: 'jsonb' };
+const NATIVE_TYPE: Record<string, string> = { Date: 'date', Timestamptz: 'timestamptz', Uuid: 'uuid' };
 
 describe('migrations', () => {
   it('create exactly what schema.prisma describes: every model, field, type, nullability, key, unique and index', async () => {
@@ -72,7 +73,7 @@ describe('migrations', () => {
           continue;
         }
         let expected = field.kind === 'enum' ? field.type : POSTGRES_TYPE[field.type];
-        if (field.nativeType?.[0] === 'Date') expected = 'date';
+        if (field.nativeType?.[0] && NATIVE_TYPE[field.nativeType[0]]) expected = NATIVE_TYPE[field.nativeType[0]];
         if (field.isList) expected = `_${expected}`;
         if (found.udt_name !== expected) problems.push(`${m.name}.${field.name}: type ${found.udt_name}, schema says ${expected}`);
         if (!field.isList && (found.is_nullable === 'NO') !== field.isRequired) {

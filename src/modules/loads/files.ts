@@ -53,6 +53,8 @@ export interface RowError {
   line: number;
   column: string;
   reason: string;
+  /** Set when the row is refused because the key may not write it (not because it is malformed). */
+  code?: 'FORBIDDEN';
 }
 
 export function formatRowError(error: RowError): string {

@@ -1,8 +1,7 @@
-import fs from 'node:fs/promises';
-import path from 'node:path';
 import type pg from 'pg';
 import { BULK_FILES, type BulkKind, type FileSummary, type RowError } from './files.js';
 import { rowSchemas } from './rows.js';
+import { folderSource, type LoadSource, type ReadProgress } from './source.js';
 import {
   applyObservations,
   applyOrganisations,
@@ -16,15 +15,31 @@ import {
 } from './sql/apply.js';
 import { analyzeLoadedTables, lockApply, noOrganisationsYet, readPlatformHosts } from './sql/load.js';
 import { applyRollupChanges, captureBefore, captureObservationKeys } from './sql/rollup.js';
+import { findScopeErrorsAfter, findScopeErrorsBefore } from './sql/scope.js';
 import { analyzeStaging } from './sql/staging.js';
 import { findCycles, findReferenceErrors } from './sql/validation.js';
-import { type StageProgress, stageFile } from './stage.js';
+import { stageFile } from './stage.js';
 import { withLoadTransaction } from './transaction.js';
+
+/** The subtrees a load may write (its key's `within`); absent: anywhere. */
+export interface LoadScope {
+  /** Territory codes of the subtree roots, for messages. */
+  within: string[];
+  /** Their ids. */
+  withinIds: number[];
+}
 
 export interface ImportOptions {
   /** Validate and compute the summary, then roll everything back. */
   dryRun?: boolean;
-  onProgress?: (progress: StageProgress) => void;
+  /** Refuse (as row errors with code FORBIDDEN) every row outside these subtrees, and sectors. */
+  scope?: LoadScope;
+  /**
+   * Runs inside the load's transaction once everything is applied, just before it commits: may
+   * throw to roll the load back (a revoked key), may send notifications delivered at commit.
+   */
+  beforeCommit?: (client: pg.PoolClient) => Promise<void>;
+  onProgress?: (progress: ReadProgress) => void;
   /** Told about the phase the load is in (staging, validating, applying, rollups). */
   onPhase?: (phase: string) => void;
 }
@@ -47,11 +62,16 @@ class RejectedLoad extends Error {}
  * every bad row reported. Loading the same folder twice changes nothing the second time.
  */
 export async function importFolder(pool: pg.Pool, folder: string, options: ImportOptions = {}): Promise<ImportResult> {
+  return runLoad(pool, await folderSource(folder), options);
+}
+
+/**
+ * Applies a load from any source (a folder, a mutation's items) in one transaction: validation,
+ * staging, checks, upserts and rollup maintenance, the one pipeline every write goes through.
+ */
+export async function runLoad(pool: pg.Pool, source: LoadSource, options: ImportOptions = {}): Promise<ImportResult> {
   const started = Date.now();
-  const present = await presentFiles(folder);
-  if (present.length === 0) {
-    throw new Error(`${folder} holds none of ${BULK_FILES.map((file) => file.file).join(', ')}`);
-  }
+  const present = source.files;
   const errors: RowError[] = [];
   const summaries = new Map<BulkKind, FileSummary>();
   const staged = new Set<string>(present.map((file) => file.kind));
@@ -65,14 +85,7 @@ export async function importFolder(pool: pg.Pool, folder: string, options: Impor
     const schemas = rowSchemas({ platformHosts, latestDate });
     for (const spec of present) {
       phase(`reading ${spec.file}`);
-      const result = await stageFile(
-        client,
-        path.join(folder, spec.file),
-        spec,
-        schemas[spec.kind],
-        (error) => errors.push(error),
-        options.onProgress ?? (() => undefined),
-      );
+      const result = await stageFile(client, source, spec, schemas[spec.kind], (error) => errors.push(error), options.onProgress ?? (() => undefined));
       summaries.set(spec.kind, { file: spec.file, rows: result.rows, inserted: 0, updated: 0, unchanged: 0, rejected: result.rejected });
     }
     if (errors.length) throw new RejectedLoad();
@@ -82,6 +95,7 @@ export async function importFolder(pool: pg.Pool, folder: string, options: Impor
     // One writer at a time applies a load; reading and staging above run concurrently.
     await lockApply(client);
     errors.push(...(await findReferenceErrors(client, staged)));
+    if (options.scope) errors.push(...(await findScopeErrorsBefore(client, staged, options.scope.withinIds, options.scope.within)));
     if (errors.length) throw new RejectedLoad();
     if (staged.has('pages')) await resolvePageDefaults(client);
 
@@ -113,6 +127,10 @@ export async function importFolder(pool: pg.Pool, folder: string, options: Impor
       await createObservationChange(client);
       await captureObservationKeys(client, marks);
     }
+    if (options.scope) {
+      errors.push(...(await findScopeErrorsAfter(client, staged, options.scope.withinIds, options.scope.within)));
+      if (errors.length) throw new RejectedLoad();
+    }
     phase(rebuild ? 'rebuilding rollups' : 'updating rollups');
     await applyRollupChanges(client, marks, rebuild);
     if (options.dryRun) throw new RejectedLoad();
@@ -123,6 +141,7 @@ export async function importFolder(pool: pg.Pool, folder: string, options: Impor
       phase('updating statistics');
       await analyzeLoadedTables(client);
     }
+    await options.beforeCommit?.(client);
   };
 
   try {
@@ -143,13 +162,6 @@ export async function importFolder(pool: pg.Pool, folder: string, options: Impor
 
 /** Rows inserted or updated from which a load refreshes the planner's statistics. */
 const ANALYZE_AFTER = 10_000;
-
-async function presentFiles(folder: string) {
-  const stat = await fs.stat(folder).catch(() => undefined);
-  if (!stat?.isDirectory()) throw new Error(`${folder} is not a folder`);
-  const names = new Set(await fs.readdir(folder));
-  return BULK_FILES.filter((spec) => names.has(spec.file));
-}
 
 function fileOrder(file: string): number {
   return BULK_FILES.findIndex((spec) => spec.file === file);
