@@ -1,12 +1,27 @@
 import SchemaBuilder from '@pothos/core';
 import PrismaPlugin from '@pothos/plugin-prisma';
 import RelayPlugin from '@pothos/plugin-relay';
-import { BigIntResolver, URLResolver } from 'graphql-scalars';
+import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
+import { GraphQLError } from 'graphql';
+import { BigIntResolver, DateTimeResolver, URLResolver } from 'graphql-scalars';
 import type { Context } from './context.js';
 import { prisma } from './db/prisma.js';
 import type PrismaTypes from './generated/pothos-types.js';
 import { getDatamodel } from './generated/pothos-types.js';
 import { DateScalar } from './modules/common/date.js';
+import { isUnrestricted } from './modules/keys/keys.js';
+
+/** The access rules a field may require (see `scopeAuth` below). */
+export interface AuthScopes {
+  /** Anyone: the figures are public. */
+  public: boolean;
+  /** A caller with a valid API key. */
+  keyHolder: boolean;
+  /** A key that may write (not read-only); what it may write is checked row by row. */
+  writer: boolean;
+  /** A key that may write anywhere (no `within`). */
+  operator: boolean;
+}
 
 /**
  * The schema builder: plugins, scalars and defaults only. Types live in src/schema, one file per
@@ -16,13 +31,35 @@ export const builder = new SchemaBuilder<{
   Context: Context;
   PrismaTypes: PrismaTypes;
   DefaultFieldNullability: false;
+  AuthScopes: AuthScopes;
   Scalars: {
     Date: { Input: string; Output: string };
+    DateTime: { Input: Date; Output: Date | string };
     URL: { Input: URL; Output: string | URL };
     BigInt: { Input: bigint; Output: bigint | number | string };
   };
 }>({
-  plugins: [RelayPlugin, PrismaPlugin],
+  // Relay first (so scope rules see parsed ids), then scope-auth, then Prisma.
+  plugins: [RelayPlugin, ScopeAuthPlugin, PrismaPlugin],
+  scopeAuth: {
+    // Every root field declares one of these (a test walks them): public data needs no key.
+    authScopes: (context) => ({
+      public: true,
+      keyHolder: context.viewer !== null,
+      writer: context.viewer !== null && !context.viewer.readOnly,
+      operator: isUnrestricted(context.viewer),
+    }),
+    // No key: UNAUTHENTICATED; a key that may not do this: FORBIDDEN.
+    unauthorizedError: (_parent, context) =>
+      context.viewer === null
+        ? new GraphQLError('This needs an API key: send `Authorization: Bearer <key>`.', { extensions: { code: 'UNAUTHENTICATED' } })
+        : new GraphQLError(
+            context.viewer.readOnly
+              ? 'This API key is read-only: it may write nothing.'
+              : 'This API key may not do this (ask for a key without `within` limits).',
+            { extensions: { code: 'FORBIDDEN' } },
+          ),
+  },
   defaultFieldNullability: false,
   relay: {
     clientMutationId: 'omit',
@@ -67,4 +104,9 @@ builder.addScalarType('BigInt', BigIntResolver, {
     'A whole number that may exceed 32 bits, such as a subscriber sum. Sent as a JSON number while it is a safe integer (below 2^53), as a decimal string beyond.',
 });
 
+builder.addScalarType('DateTime', DateTimeResolver, { description: 'A moment in time, ISO 8601 with its offset, e.g. `2026-12-01T19:14:42.000Z`.' });
+
 builder.queryType({ description: 'Read access to territories, organisations, their official pages and subscriber figures.' });
+builder.mutationType({
+  description: 'Writes for integrations (an API key is required): small pushes of organisations, pages and subscriber counts.',
+});

@@ -1,10 +1,12 @@
 import { builder } from './builder.js';
 import './modules/catalogue/schema.js';
+import './modules/keys/schema.js';
 import './modules/territory/schema.js';
 import './modules/organisation/schema.js';
 import './modules/page/schema.js';
 import './modules/common/node.js';
 import './modules/figures/schema.js';
+import './modules/loads/mutations.js';
 
 /** The executable GraphQL schema. */
 export const schema = builder.toSchema({ sortSchema: true });

@@ -1,12 +1,16 @@
 import { GraphQLError } from 'graphql';
 import { createYoga, type Plugin, useReadinessCheck, type YogaServerInstance } from 'graphql-yoga';
-import { type Context, createContext } from './context.js';
+import type pg from 'pg';
+import { type Context, contextFactory } from './context.js';
 import { logger } from './logger.js';
 import { requestIdPlugin } from './modules/edge/requestId.js';
+import { keysPlugin } from './modules/keys/plugin.js';
 import { schema } from './schema.js';
 
-/** What the GraphQL endpoint needs from the process: a way to tell whether the database is ready. */
+/** What the API needs from the process. */
 export interface ApiDeps {
+  /** The database (the primary: writes, loads, key checks). */
+  pool: pg.Pool;
   /** True when the database answers and every migration is applied (`/readyz`). */
   ready: () => Promise<boolean>;
 }
@@ -67,7 +71,7 @@ const yogaLogging = {
 export function createApi(deps: ApiDeps): Api {
   return createYoga<Record<string, never>, Context>({
     schema,
-    context: createContext,
+    context: contextFactory(deps.pool),
     graphiql: { title: 'Gospubliki', defaultQuery: '{\n  territory(code: "17000000") {\n    name\n    level\n    parent { code name level }\n  }\n}\n' },
     landingPage: false,
     healthCheckEndpoint: '/healthz',
@@ -83,6 +87,7 @@ export function createApi(deps: ApiDeps): Api {
     },
     plugins: [
       requestIdPlugin(),
+      keysPlugin(deps.pool),
       useReadinessCheck({
         endpoint: '/readyz',
         check: async ({ fetchAPI }) => {

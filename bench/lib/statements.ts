@@ -20,7 +20,7 @@ export async function countStatements(pool: pg.Pool, requests: Map<string, Graph
   const { connectPrisma, disconnectPrisma, onQuery } = await import('../../src/db/prisma.js');
   connectPrisma(pool);
   const { createApi } = await import('../../src/yoga.js');
-  const api = createApi({ ready: async () => true });
+  const api = createApi({ pool, ready: async () => true });
   const run = async (request: GraphQLRequest) => {
     const response = await api.fetch('http://bench/graphql', {
       method: 'POST',

@@ -18,7 +18,9 @@ export function serveDatabase(pool: pg.Pool): void {
 
 /** The API as the server builds it, over this test file's database; tests call `api().fetch` (no socket). */
 export function api(): Api {
-  testApi ??= createApi({ ready: async () => (testPool ? migrationsApplied(testPool) : false) });
+  if (!testPool) throw new Error('call useTestDatabase() before using the API');
+  const pool = testPool;
+  testApi ??= createApi({ pool, ready: () => migrationsApplied(pool) });
   return testApi;
 }
 

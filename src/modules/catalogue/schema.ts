@@ -20,11 +20,13 @@ export const Sector = builder.prismaObject('Sector', {
 // Both lists come from the request's one catalogue (also used by filters and figures).
 builder.queryFields((t) => ({
   platforms: t.field({
+    authScopes: { public: true },
     type: [Platform],
     description: 'Every platform, in a stable order.',
     resolve: async (_root, _args, context) => (await context.loaders.catalogue()).platforms,
   }),
   sectors: t.field({
+    authScopes: { public: true },
     type: [Sector],
     description: 'Every sector, by code.',
     resolve: async (_root, _args, context) => [...(await context.loaders.catalogue()).sectors].sort((a, b) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0)),

@@ -27,6 +27,7 @@ function parseGlobalId(raw: string): { typename: string; id: string } | null {
 
 builder.queryFields((t) => ({
   node: t.field({
+    authScopes: { public: true },
     type: builder.nodeInterfaceRef(),
     nullable: true,
     description: 'Any object with a global id (a Territory, Organisation or Page): null when the id is unknown or malformed.',
@@ -39,6 +40,7 @@ builder.queryFields((t) => ({
     },
   }),
   nodes: t.field({
+    authScopes: { public: true },
     type: [builder.nodeInterfaceRef()],
     nullable: { list: false, items: true },
     description: `Objects by global id, in the order asked, with null in place of each unknown or malformed id. At most ${MAX_NODES} ids.`,

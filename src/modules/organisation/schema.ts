@@ -151,6 +151,7 @@ export const OrganisationConnection = connectionType(Organisation, 'Organisation
 builder.prismaObjectFields('Territory', (t) => ({
   organisations: t.connection(
     {
+      authScopes: { public: true },
       type: Organisation,
       description:
         'Organisations located in this territory and, by default, anywhere below it, by name unless `orderBy` says otherwise (or ranked by relevance when `filter.search` is given).',
@@ -183,6 +184,7 @@ builder.prismaObjectFields('Territory', (t) => ({
 
 builder.queryFields((t) => ({
   organisation: t.prismaField({
+    authScopes: { public: true },
     type: 'Organisation',
     nullable: true,
     description: 'An organisation by the identifier its source system gives it; null when none has it.',

@@ -46,6 +46,7 @@ export const Page = builder.prismaNode('Page', {
 
 builder.queryFields((t) => ({
   page: t.prismaField({
+    authScopes: { public: true },
     type: 'Page',
     nullable: true,
     description: 'A page by its platform and its id there; null when no page has them.',

@@ -139,6 +139,7 @@ builder.prismaObjectFields(Territory, (t) => ({
 
 builder.queryFields((t) => ({
   territory: t.prismaField({
+    authScopes: { public: true },
     type: 'Territory',
     nullable: true,
     description: 'A territory by its code (`RU`, `FD-…`, an OKTMO code such as `17000000`); null when no territory has it.',
@@ -147,6 +148,7 @@ builder.queryFields((t) => ({
   }),
   territories: t.connection(
     {
+      authScopes: { public: true },
       type: Territory,
       description:
         'Territories matching `filter`: by name, or ranked by relevance when `filter.search` is given, unless `orderBy` says otherwise. A malformed code in the filter is an error (BAD_USER_INPUT).',
