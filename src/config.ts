@@ -12,6 +12,18 @@ export interface Config {
   logLevel: string;
   /** Largest pool of database connections one process opens. */
   poolSize: number;
+  /** Largest body of `POST /v1/loads`, in bytes. */
+  loadMaxBytes: number;
+  /** Finished loads are deleted after this many days. */
+  loadRetentionDays: number;
+}
+
+function positive(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value <= 0) throw new Error(`${name} must be a positive number, got "${raw}"`);
+  return value;
 }
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -25,5 +37,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir: path.resolve(env.DATA_DIR ?? 'data'),
     logLevel: env.LOG_LEVEL ?? 'info',
     poolSize: Number(env.DATABASE_POOL_SIZE ?? 10),
+    loadMaxBytes: positive(env, 'LOAD_MAX_BYTES', 1024 ** 3),
+    loadRetentionDays: positive(env, 'LOAD_RETENTION_DAYS', 30),
   };
 }

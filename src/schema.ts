@@ -7,6 +7,7 @@ import './modules/page/schema.js';
 import './modules/common/node.js';
 import './modules/figures/schema.js';
 import './modules/loads/mutations.js';
+import './modules/loads/schema.js';
 
 /** The executable GraphQL schema. */
 export const schema = builder.toSchema({ sortSchema: true });

@@ -1,10 +1,14 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import path from 'node:path';
 import { readConfig } from './config.js';
 import { type Database, openDatabase } from './db/database.js';
 import { migrationsApplied } from './db/migrate.js';
+import { listen } from './db/notifications.js';
 import { logger } from './logger.js';
+import { forgetCachedKeys, KEYS_CHANNEL } from './modules/keys/keys.js';
 import { loadDemoIfEmpty } from './modules/loads/demo.js';
+import { LoadQueue } from './modules/loads/queue.js';
 import { createApi } from './yoga.js';
 
 /**
@@ -17,10 +21,15 @@ async function main(): Promise<void> {
   const config = readConfig();
   let db: Database | undefined;
   let server: http.Server | undefined;
+  let queue: LoadQueue | undefined;
+  let listener: { close(): Promise<void> } | undefined;
   let stopping = false;
   let firstSignalAt = 0;
 
   const stop = async (code: number) => {
+    // A load being applied finishes first; loads still queued end `interrupted` (sent again by their clients).
+    await queue?.stop().catch((error: Error) => logger.error({ err: error }, 'stopping the load queue failed'));
+    await listener?.close();
     await db?.close().catch((error: Error) => logger.error({ err: error }, 'closing the database failed'));
     logger.info('stopped');
     process.exit(code);
@@ -54,7 +63,15 @@ async function main(): Promise<void> {
     if (!stopping && process.env.DEMO !== '0') await loadDemoIfEmpty(db.pool);
     if (stopping) return stop(0);
     const database = db;
-    const api = createApi({ pool: database.pool, ready: () => migrationsApplied(database.pool) });
+    // A revoke in any process (or `npm run keys -- revoke`) reaches this one at once.
+    listener = listen(database.url, { [KEYS_CHANNEL]: forgetCachedKeys });
+    queue = new LoadQueue({ pool: database.pool, uploadsDir: path.join(config.dataDir, 'uploads'), retentionDays: config.loadRetentionDays });
+    await queue.start();
+    const api = createApi({
+      pool: database.pool,
+      ready: () => migrationsApplied(database.pool),
+      loads: { queue, maxBytes: config.loadMaxBytes },
+    });
     server = http.createServer(api);
     await new Promise<void>((resolve, reject) => {
       server!.once('error', reject); // e.g. the port is taken

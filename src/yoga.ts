@@ -5,6 +5,8 @@ import { type Context, contextFactory } from './context.js';
 import { logger } from './logger.js';
 import { requestIdPlugin } from './modules/edge/requestId.js';
 import { keysPlugin } from './modules/keys/plugin.js';
+import { loadsRoutePlugin } from './modules/loads/http.js';
+import type { LoadQueue } from './modules/loads/queue.js';
 import { schema } from './schema.js';
 
 /** What the API needs from the process. */
@@ -13,6 +15,8 @@ export interface ApiDeps {
   pool: pg.Pool;
   /** True when the database answers and every migration is applied (`/readyz`). */
   ready: () => Promise<boolean>;
+  /** The queue loads received over HTTP go to, and the largest body a load may have. */
+  loads: { queue: LoadQueue; maxBytes: number };
 }
 
 export type Api = YogaServerInstance<Record<string, never>, Context>;
@@ -88,6 +92,7 @@ export function createApi(deps: ApiDeps): Api {
     plugins: [
       requestIdPlugin(),
       keysPlugin(deps.pool),
+      loadsRoutePlugin({ pool: deps.pool, queue: deps.loads.queue, maxBytes: deps.loads.maxBytes }),
       useReadinessCheck({
         endpoint: '/readyz',
         check: async ({ fetchAPI }) => {

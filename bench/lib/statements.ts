@@ -1,3 +1,4 @@
+import os from 'node:os';
 import type pg from 'pg';
 import type { GraphQLRequest } from './load.js';
 
@@ -20,7 +21,10 @@ export async function countStatements(pool: pg.Pool, requests: Map<string, Graph
   const { connectPrisma, disconnectPrisma, onQuery } = await import('../../src/db/prisma.js');
   connectPrisma(pool);
   const { createApi } = await import('../../src/yoga.js');
-  const api = createApi({ pool, ready: async () => true });
+  const { LoadQueue } = await import('../../src/modules/loads/queue.js');
+  // No load is sent here: the queue is never started.
+  const queue = new LoadQueue({ pool, uploadsDir: os.tmpdir(), retentionDays: 30 });
+  const api = createApi({ pool, ready: async () => true, loads: { queue, maxBytes: 1 } });
   const run = async (request: GraphQLRequest) => {
     const response = await api.fetch('http://bench/graphql', {
       method: 'POST',

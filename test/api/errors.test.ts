@@ -42,7 +42,7 @@ describe('errors', () => {
     // A separate process whose API has no database: its log lines on stderr are what an operator reads.
     const script = `
       import { createApi } from './src/yoga.ts';
-      const api = createApi({ ready: async () => false });
+      const api = createApi({ pool: undefined, ready: async () => false, loads: { queue: undefined, maxBytes: 1 } });
       const response = await api.fetch('http://test/graphql', { method: 'POST', headers: { 'content-type': 'application/json', 'x-request-id': 'req-7' }, body: JSON.stringify({ query: '{ sectors { code } }' }) });
       console.log(JSON.stringify(await response.json()));`;
     const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {

@@ -3,7 +3,7 @@ import pg from 'pg';
 import { afterAll, inject } from 'vitest';
 import { connectPrisma, disconnectPrisma } from '../../src/db/prisma.js';
 import '../../src/db/database.js'; // DATE columns as strings, as in the application
-import { serveDatabase } from './executor.js';
+import { serveDatabase, stopLoadQueue } from './executor.js';
 import { withDatabase } from './globalSetup.js';
 
 export interface TestDatabase {
@@ -29,6 +29,7 @@ export async function useTestDatabase(): Promise<TestDatabase> {
   connectPrisma(pool);
   serveDatabase(pool);
   afterAll(async () => {
+    await stopLoadQueue();
     await disconnectPrisma();
     await pool.end();
     const client = new pg.Client({ connectionString: serverUrl });

@@ -1,6 +1,9 @@
+import path from 'node:path';
 import type pg from 'pg';
+import { inject } from 'vitest';
 import { migrationsApplied } from '../../src/db/migrate.js';
 import { onQuery } from '../../src/db/prisma.js';
+import { LoadQueue } from '../../src/modules/loads/queue.js';
 import { type Api, createApi } from '../../src/yoga.js';
 
 export interface GraphQLResponse<T = any> {
@@ -10,6 +13,10 @@ export interface GraphQLResponse<T = any> {
 
 let testPool: pg.Pool | undefined;
 let testApi: Api | undefined;
+let testQueue: LoadQueue | undefined;
+
+/** Largest load body of the test API (small, so the 413 test needs no gigabyte). */
+export const TEST_LOAD_MAX_BYTES = 5 * 1024 * 1024;
 
 /** Points the test API's readiness check at this test file's database (called by useTestDatabase). */
 export function serveDatabase(pool: pg.Pool): void {
@@ -18,10 +25,24 @@ export function serveDatabase(pool: pg.Pool): void {
 
 /** The API as the server builds it, over this test file's database; tests call `api().fetch` (no socket). */
 export function api(): Api {
-  if (!testPool) throw new Error('call useTestDatabase() before using the API');
-  const pool = testPool;
-  testApi ??= createApi({ pool, ready: () => migrationsApplied(pool) });
+  testApi ??= createApi({ pool: pool(), ready: () => migrationsApplied(pool()), loads: { queue: loadQueue(), maxBytes: TEST_LOAD_MAX_BYTES } });
   return testApi;
+}
+
+function pool(): pg.Pool {
+  if (!testPool) throw new Error('call useTestDatabase() before using the API');
+  return testPool;
+}
+
+/** The load queue behind the test API's `/v1/loads` (started by the tests that send loads; stopped after the file). */
+export function loadQueue(): LoadQueue {
+  testQueue ??= new LoadQueue({ pool: pool(), uploadsDir: path.join(inject('scratchFolder'), `uploads-${process.pid}`), retentionDays: 30, pollMs: 200 });
+  return testQueue;
+}
+
+/** Stops the test load queue, if one was made (before the test database goes). */
+export async function stopLoadQueue(): Promise<void> {
+  await testQueue?.stop();
 }
 
 /** Runs one GraphQL operation through `api().fetch`. */

@@ -23,6 +23,7 @@ CREATE TABLE "api_key" (
 -- CreateTable
 CREATE TABLE "load" (
     "id" UUID NOT NULL,
+    "seq" BIGSERIAL NOT NULL,
     "key_id" INTEGER NOT NULL,
     "status" "LoadStatus" NOT NULL DEFAULT 'QUEUED',
     "dry_run" BOOLEAN NOT NULL DEFAULT false,
@@ -59,6 +60,9 @@ CREATE TABLE "audit_event" (
 
 -- CreateIndex
 CREATE UNIQUE INDEX "api_key_secret_hash_key" ON "api_key"("secret_hash");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "load_seq_key" ON "load"("seq");
 
 -- CreateIndex
 CREATE INDEX "load_key_id_received_at_idx" ON "load"("key_id", "received_at");

@@ -77,3 +77,10 @@ export async function resolveTerritoryCodes(db: pg.ClientBase | pg.Pool, codes: 
   const found = new Set(rows.map((row) => row.code));
   return { ids: rows.map((row) => row.id).sort((a, b) => a - b), unknown: codes.filter((code) => !found.has(code)) };
 }
+
+/** A key by id, whatever its state. */
+export async function selectKeyById(db: pg.ClientBase | pg.Pool, id: number): Promise<KeyRow | undefined> {
+  // One key by id.
+  const { rows } = await db.query<KeyRow>(`SELECT ${COLUMNS} FROM api_key WHERE id = $1`, [id]);
+  return rows[0];
+}
