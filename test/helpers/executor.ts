@@ -84,3 +84,17 @@ export async function inputError(query: string, variables: Record<string, unknow
   if (/SELECT|prisma|\bat .*\.ts:\d+|stack/i.test(JSON.stringify(error))) throw new Error(`the error leaks internals: ${JSON.stringify(error)}`);
   return error.message;
 }
+
+/** Runs one GraphQL operation with an API key (`Authorization: Bearer <key>`); returns the HTTP status too. */
+export async function executeAs<T = any>(
+  key: string | null,
+  query: string,
+  variables: Record<string, unknown> = {},
+): Promise<GraphQLResponse<T> & { status: number }> {
+  const response = await api().fetch('http://test/graphql', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(key === null ? {} : { authorization: `Bearer ${key}` }) },
+    body: JSON.stringify({ query, variables }),
+  });
+  return { status: response.status, ...((await response.json()) as GraphQLResponse<T>) };
+}

@@ -95,8 +95,10 @@ export async function runLoad(pool: pg.Pool, source: LoadSource, options: Import
     // One writer at a time applies a load; reading and staging above run concurrently.
     await lockApply(client);
     errors.push(...(await findReferenceErrors(client, staged)));
-    if (options.scope) errors.push(...(await findScopeErrorsBefore(client, staged, options.scope.withinIds, options.scope.within)));
     if (errors.length) throw new RejectedLoad();
+    // Rows outside the key's scope as things stand: reported together with those outside it as
+    // applied (below), so the client sees every such row at once; nothing commits either way.
+    const outOfScope = options.scope ? await findScopeErrorsBefore(client, staged, options.scope.withinIds, options.scope.within) : [];
     if (staged.has('pages')) await resolvePageDefaults(client);
 
     let rebuild = await noOrganisationsYet(client);
@@ -128,7 +130,9 @@ export async function runLoad(pool: pg.Pool, source: LoadSource, options: Import
       await captureObservationKeys(client, marks);
     }
     if (options.scope) {
-      errors.push(...(await findScopeErrorsAfter(client, staged, options.scope.withinIds, options.scope.within)));
+      const after = await findScopeErrorsAfter(client, staged, options.scope.withinIds, options.scope.within);
+      const seen = new Set(outOfScope.map((e) => `${e.file}:${e.line}`));
+      errors.push(...outOfScope, ...after.filter((e) => !seen.has(`${e.file}:${e.line}`)));
       if (errors.length) throw new RejectedLoad();
     }
     phase(rebuild ? 'rebuilding rollups' : 'updating rollups');

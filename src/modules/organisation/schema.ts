@@ -151,7 +151,6 @@ export const OrganisationConnection = connectionType(Organisation, 'Organisation
 builder.prismaObjectFields('Territory', (t) => ({
   organisations: t.connection(
     {
-      authScopes: { public: true },
       type: Organisation,
       description:
         'Organisations located in this territory and, by default, anywhere below it, by name unless `orderBy` says otherwise (or ranked by relevance when `filter.search` is given).',
@@ -193,6 +192,7 @@ builder.queryFields((t) => ({
   }),
   organisations: t.connection(
     {
+      authScopes: { public: true },
       type: Organisation,
       description:
         'Organisations matching `filter`, anywhere in the country: by name, or ranked by relevance when `filter.search` is given, unless `orderBy` says otherwise. A malformed or unknown code in the filter is an error (BAD_USER_INPUT).',

@@ -9,30 +9,11 @@ import { findRollupMismatches } from '../../../src/modules/loads/sql/verify.js';
 import { SECTORS, SMALL_TREE } from '../../fixtures/smallTree.js';
 import { useTestDatabase } from '../../helpers/database.js';
 import { csv, writeLoad } from '../../helpers/loads.js';
+import { snapshot } from '../../helpers/snapshot.js';
 
 const { url, pool } = await useTestDatabase();
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const run = promisify(execFile);
-
-/** A fingerprint of every table's content: equal fingerprints mean nothing changed. */
-async function snapshot(db: pg.Pool): Promise<Record<string, string>> {
-  const tables = [
-    'territory',
-    'sector',
-    'organisation',
-    'page',
-    'observation',
-    'territory_page_rollup',
-    'territory_organisation_rollup',
-    'territory_subscriber_change',
-  ];
-  const result: Record<string, string> = {};
-  for (const table of tables) {
-    const { rows } = await db.query(`SELECT count(*) || ':' || coalesce(md5(string_agg(t::text, '|' ORDER BY t::text)), '') AS f FROM ${table} t`);
-    result[table] = rows[0].f;
-  }
-  return result;
-}
 
 const ORGANISATION_HEADER = 'external_id,name,kind,territory_code,sector_code,inn,ogrn';
 const PAGE_HEADER = 'platform,external_id,organisation_external_id,url,name,verified,status';
