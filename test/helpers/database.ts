@@ -39,3 +39,27 @@ export async function useTestDatabase(): Promise<TestDatabase> {
   });
   return { url, pool };
 }
+
+/**
+ * A second migrated database for this test file (the API keeps using the first): to load the
+ * same data another way and compare. Dropped after the file's tests.
+ */
+export async function useSecondDatabase(): Promise<TestDatabase> {
+  const serverUrl = inject('testServerUrl');
+  const name = `gospubliki_test_${randomBytes(5).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: serverUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name} TEMPLATE ${inject('templateDatabase')}`);
+  await admin.end();
+  const url = withDatabase(serverUrl, name);
+  const pool = new pg.Pool({ connectionString: url, max: 5 });
+  pool.on('error', () => undefined);
+  afterAll(async () => {
+    await pool.end();
+    const client = new pg.Client({ connectionString: serverUrl });
+    await client.connect();
+    await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await client.end();
+  });
+  return { url, pool };
+}

@@ -150,6 +150,8 @@ export class LoadQueue {
         },
       });
       const files: FileSummary[] = result.files;
+      // Its files go before the load is reported ended, so a client that sees it ended sees them gone.
+      await fs.rm(load.folder, { recursive: true, force: true });
       await finishLoad(pool, load.id, {
         status: result.ok ? 'SUCCEEDED' : 'FAILED',
         files,
@@ -174,10 +176,9 @@ export class LoadQueue {
         ? 'the API key was revoked or expired: nothing was applied'
         : 'internal error: nothing was applied (the operator has the details in the log)';
       if (!revoked) log.error({ err: error }, 'load failed');
+      await fs.rm(load.folder, { recursive: true, force: true }).catch(() => undefined);
       await finishLoad(pool, load.id, { status: 'FAILED', files: null, errorCount: 0, errors: [], reason });
       await audit(pool, { keyId: load.key_id, action: 'load', outcome: 'failed', loadId: load.id, detail: reason });
-    } finally {
-      await fs.rm(load.folder, { recursive: true, force: true }).catch(() => undefined);
     }
   }
 

@@ -144,7 +144,10 @@ export async function receiveUpload(request: Request, folder: string, maxBytes: 
   try {
     await pipeline(Readable.from(request.body as unknown as AsyncIterable<Uint8Array>), counter, parser);
   } catch (error) {
-    fail(error instanceof UploadError ? error : new UploadError(400, 'BAD_REQUEST', `malformed multipart body: ${(error as Error).message}`));
+    if (error instanceof UploadError) fail(error);
+    else if (files.length === 0)
+      fail(new UploadError(400, 'BAD_REQUEST', `no file received (${(error as Error).message}): send at least one of ${[...FILE_NAMES].join(', ')} as a part`));
+    else fail(new UploadError(400, 'BAD_REQUEST', `malformed multipart body: ${(error as Error).message}`));
   }
   await Promise.allSettled(writes);
   if (failure) throw failure;
