@@ -13,11 +13,13 @@ import { type GraphQLRequest, interleaved, measure, post, type RunStats, startLo
 import { BASELINE, OPERATIONS, type OperationContext, REGION, readQuery, requestOf, unreferencedQueryFiles } from './operations.js';
 import { type ImportRun, runImport, startServer, tail } from './processes.js';
 import { ProcessMonitor, parentPid, round } from './procstat.js';
+import { benchKey, type PushResult, sendDailyPush, timeRecordObservations, writeDailyPush } from './push.js';
 import {
   type BenchResults,
   compareResults,
   markdownReport,
   type OperationResult,
+  type PushReport,
   readResults,
   resultsTable,
   type Target,
@@ -306,7 +308,36 @@ async function run(options: RunOptions): Promise<number> {
       );
     }
 
-    // 7. The report.
+    // 7. Pushes over HTTP: the daily push (one observation for every page through POST /v1/loads)
+    // while Q1–Q4 are read, and recordObservations with 1,000 items.
+    let push: PushReport | null = null;
+    if (mixOperations.length > 0 && (!options.only || options.only.has('push'))) {
+      const key = await benchKey(pool);
+      const daily = await writeDailyPush(pool, path.join(workDir, `${scale}-push`), endDate);
+      log(`push: ${daily.rows} observations through POST /v1/loads while ${mixOperations.map((o) => o.id).join(', ')} are read`);
+      const monitor = new ProcessMonitor(server.pid, postmaster);
+      const loads = mixOperations.map((operation) => startLoad(server.endpoint, requests.get(operation.id)!, MIX_CONNECTIONS, 3600));
+      let sent: PushResult['daily'];
+      try {
+        await sleep(300);
+        sent = await sendDailyPush(server.endpoint, key, daily.file, daily.rows);
+      } finally {
+        for (const load of loads) load.stop();
+      }
+      const done = await Promise.all(loads.map((load) => load.done));
+      const use = monitor.finish();
+      const during = done.map((d, i): RunStats & { id: string } => ({
+        id: mixOperations[i].id,
+        ...toStats(d.samples, d.errors, d.seconds, MIX_CONNECTIONS, use),
+      }));
+      const mutation = await timeRecordObservations(server.endpoint, key, pool, endDate);
+      push = { daily: sent, duringPush: during, mutation };
+      log(
+        `push: ${sent.status} in ${sent.totalSeconds} s (upload ${sent.uploadSeconds} s, apply ${sent.applySeconds} s); reads during it ${during.map((r) => `${r.id} p50 ${r.p50.toFixed(2)}/p99 ${r.p99.toFixed(2)} ms`).join(', ')}; recordObservations ×${mutation.items} p50 ${mutation.p50.toFixed(1)} ms`,
+      );
+    }
+
+    // 8. The report.
     const p50 = (id: string) => results.find((r) => r.id === id)?.runs.find((run) => run.concurrency === 1)?.p50 ?? null;
     const ratio = (a: number | null, b: number | null) => (a !== null && b !== null && b > 0 ? round(a / b, 2) : null);
     const ratios = {
@@ -326,6 +357,8 @@ async function run(options: RunOptions): Promise<number> {
       target('Q4 region dashboard p50 (ms, c=1)', p50('Q4'), '< 15', (v) => v < 15),
       target('Q5 90-day history at the root p50 (ms, c=1)', p50('Q5-root'), '< 20', (v) => v < 20),
       target('Q8/Q1 p50 (baseline SQL vs API over HTTP)', ratios.q8OverQ1, '≥ 50', (v) => v >= 50),
+      target('daily push over HTTP, one observation per page (s, POST to SUCCEEDED)', push?.daily.totalSeconds ?? null, '< 40', (v) => v < 40),
+      target('recordObservations with 1,000 items p50 (ms)', push?.mutation.p50 ?? null, '< 150', (v) => v < 150),
     ];
     await cleanup();
     let stopped = postmaster === undefined || !isAlive(postmaster);
@@ -367,6 +400,7 @@ async function run(options: RunOptions): Promise<number> {
       baseline,
       q1q3Interleaved: pair,
       writeMix,
+      push,
       ratios,
       targets,
       notes,

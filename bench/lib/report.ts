@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import type { WriteBatch } from './dataset.js';
 import type { RunStats } from './load.js';
 import type { ImportRun } from './processes.js';
+import type { PushResult } from './push.js';
 
 /** Everything one run measured: written as JSON next to the Markdown report, read back by --compare. */
 export interface BenchResults {
@@ -51,6 +52,8 @@ export interface BenchResults {
     ratio: number;
   } | null;
   writeMix: WriteMixResult | null;
+  /** The pushes over HTTP (absent in results written before they were measured). */
+  push?: PushReport | null;
   /** q1OverQ3: from the interleaved run (the table rows' ratio when there is none); q1OverQ3Table: from the table rows. */
   ratios: { q1OverQ3: number | null; q1OverQ3Table: number | null; q8OverQ1: number | null };
   targets: Target[];
@@ -78,6 +81,13 @@ export interface BaselineResult {
   /** Differences from the API's Q1 answer; empty when both give the same figures. */
   differencesFromQ1: string[];
   plan: string;
+}
+
+/** The daily push through POST /v1/loads with the reads measured during it, and recordObservations. */
+export interface PushReport {
+  daily: PushResult['daily'];
+  duringPush: (RunStats & { id: string })[];
+  mutation: PushResult['mutation'];
 }
 
 export interface WriteMixResult {
@@ -177,6 +187,23 @@ function writeMixTables(mix: WriteMixResult): string {
   ].join('\n');
 }
 
+function pushTables(push: PushReport): string {
+  const d = push.daily;
+  const lines = ['| op | requests | p50 ms | p95 ms | p99 ms | req/s | errors |', '|---|--:|--:|--:|--:|--:|--:|'];
+  for (const run of push.duringPush) {
+    lines.push(`| ${run.id} | ${num(run.requests)} | ${ms(run.p50)} | ${ms(run.p95)} | ${ms(run.p99)} | ${num(run.requestsPerSecond, 1)} | ${run.errors} |`);
+  }
+  return [
+    `Daily push: one observation for every page (${num(d.rows)} rows, ${num(Math.round(d.bytes / 1024))} KB) sent as \`observations.csv\` to \`POST /v1/loads\` by a key, then polled with \`GET /v1/loads/{id}\`: **${d.status} in ${d.totalSeconds} s** from the POST to the end (upload ${d.uploadSeconds} s, queue and apply ${d.applySeconds} s). Files: ${JSON.stringify(d.files)}.`,
+    '',
+    'Reads during the push (the same mix as the write mix):',
+    '',
+    lines.join('\n'),
+    '',
+    `\`recordObservations\` with ${num(push.mutation.items)} items, ${push.mutation.calls} calls one after another (after one warm-up call): p50 **${ms(push.mutation.p50)} ms**, p95 ${ms(push.mutation.p95)} ms, p99 ${ms(push.mutation.p99)} ms.`,
+  ].join('\n');
+}
+
 /** The Markdown report. */
 export function markdownReport(results: BenchResults): string {
   const m = results.machine;
@@ -232,6 +259,10 @@ export function markdownReport(results: BenchResults): string {
     '## Write mix',
     '',
     results.writeMix ? writeMixTables(results.writeMix) : 'Not run.',
+    '',
+    '## Pushes over HTTP',
+    '',
+    results.push ? pushTables(results.push) : 'Not run.',
     '',
   ];
   if (results.notes.length) lines.push('## Notes', '', ...results.notes.map((note) => `- ${note}`), '');

@@ -7,7 +7,8 @@ import { logger } from '../../logger.js';
 import { generateLoad } from '../generate/index.js';
 import { importFolder } from './importFolder.js';
 
-const REFERENCE = fileURLToPath(new URL('../../reference/', import.meta.url));
+/** The reference data shipped with the project (the territory tree, the sectors). */
+export const REFERENCE = fileURLToPath(new URL('../../../reference/', import.meta.url));
 
 /**
  * On first start with an empty database: the real territory tree (reference/territories.csv)
