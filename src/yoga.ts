@@ -1,8 +1,10 @@
+import { usePersistedOperations } from '@graphql-yoga/plugin-persisted-operations';
 import { GraphQLError } from 'graphql';
 import { createYoga, type Plugin, useReadinessCheck, type YogaServerInstance } from 'graphql-yoga';
 import { type Context, createContext } from './context.js';
 import { logger } from './logger.js';
 import { requestIdPlugin } from './modules/edge/requestId.js';
+import { EMBED_DOCUMENTS } from './modules/embed/documents.js';
 import { schema } from './schema.js';
 
 /** What the GraphQL endpoint needs from the process: a way to tell whether the database is ready. */
@@ -94,6 +96,13 @@ export function createApi(deps: ApiDeps): Api {
         },
       }),
       unexpectedErrorLogPlugin(),
+      // Persisted (trusted) documents by id (`GET /graphql?id=…&variables=…`); any other operation
+      // still runs as sent. Minimal wiring for the embeds: merge with the edge's persisted documents.
+      usePersistedOperations<Context>({
+        getPersistedOperation: (id) => EMBED_DOCUMENTS[id] ?? null,
+        allowArbitraryOperations: true,
+        extractPersistedOperationId: (_params, request) => new URL(request.url).searchParams.get('id'),
+      }),
     ],
   });
 }
