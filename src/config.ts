@@ -12,6 +12,8 @@ export interface Config {
   logLevel: string;
   /** Largest pool of database connections one process opens. */
   poolSize: number;
+  /** `Cache-Control: max-age` of the embeds (badges, iframe pages, scripts), seconds. */
+  embedMaxAge: number;
 }
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -25,5 +27,13 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir: path.resolve(env.DATA_DIR ?? 'data'),
     logLevel: env.LOG_LEVEL ?? 'info',
     poolSize: Number(env.DATABASE_POOL_SIZE ?? 10),
+    embedMaxAge: nonNegative(env.EMBED_MAX_AGE, 300, 'EMBED_MAX_AGE'),
   };
+}
+
+function nonNegative(raw: string | undefined, fallback: number, name: string): number {
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0) throw new Error(`${name} must be a whole number of seconds, got "${raw}"`);
+  return value;
 }

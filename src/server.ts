@@ -54,7 +54,7 @@ async function main(): Promise<void> {
     if (!stopping && process.env.DEMO !== '0') await loadDemoIfEmpty(db.pool);
     if (stopping) return stop(0);
     const database = db;
-    const api = createApi({ ready: () => migrationsApplied(database.pool) });
+    const api = createApi({ ready: () => migrationsApplied(database.pool), embed: { maxAge: config.embedMaxAge } });
     server = http.createServer(api);
     await new Promise<void>((resolve, reject) => {
       server!.once('error', reject); // e.g. the port is taken

@@ -5,12 +5,15 @@ import { type Context, createContext } from './context.js';
 import { logger } from './logger.js';
 import { requestIdPlugin } from './modules/edge/requestId.js';
 import { EMBED_DOCUMENTS } from './modules/embed/documents.js';
+import { type EmbedDeps, embedPlugin } from './modules/embed/plugin.js';
 import { schema } from './schema.js';
 
 /** What the GraphQL endpoint needs from the process: a way to tell whether the database is ready. */
 export interface ApiDeps {
   /** True when the database answers and every migration is applied (`/readyz`). */
   ready: () => Promise<boolean>;
+  /** Settings of the embeds and the landing page (cache lifetime). */
+  embed?: EmbedDeps;
 }
 
 export type Api = YogaServerInstance<Record<string, never>, Context>;
@@ -63,7 +66,7 @@ const yogaLogging = {
 };
 
 /**
- * The GraphQL endpoint and its edges (/healthz, /readyz; the plugin list is the edge). Tests
+ * The GraphQL endpoint and its edges (/healthz, /readyz, the embeds and the landing page; the plugin list is the edge). Tests
  * call `api.fetch`; the server mounts it on its socket.
  */
 export function createApi(deps: ApiDeps): Api {
@@ -85,6 +88,7 @@ export function createApi(deps: ApiDeps): Api {
     },
     plugins: [
       requestIdPlugin(),
+      embedPlugin(deps.embed),
       useReadinessCheck({
         endpoint: '/readyz',
         check: async ({ fetchAPI }) => {
