@@ -9,6 +9,7 @@ const FILES = {
   'frame.css': { url: new URL('./assets/frame.css', import.meta.url), type: 'text/css; charset=utf-8' },
   'frame.js': { url: new URL('./assets/frame.js', import.meta.url), type: 'text/javascript; charset=utf-8' },
   'landing.css': { url: new URL('./assets/landing.css', import.meta.url), type: 'text/css; charset=utf-8' },
+  'favicon.svg': { url: new URL('./assets/favicon.svg', import.meta.url), type: 'image/svg+xml' },
   readme: { url: new URL('../../../README.md', import.meta.url), type: 'text/plain; charset=utf-8' },
   schema: { url: new URL('../../../schema.graphql', import.meta.url), type: 'text/plain; charset=utf-8' },
 } as const;

@@ -53,6 +53,7 @@ export function landingPage(data: LandingData): string {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Госпаблики — цифры официальных страниц госорганов и учреждений</title>
+<link rel="icon" href="/favicon.svg" type="image/svg+xml">
 <link rel="stylesheet" href="/landing.css">
 <script type="module" src="/embed/v1/gospubliki.js"></script>
 <script type="module" src="/landing.js"></script>

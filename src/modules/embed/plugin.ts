@@ -44,6 +44,7 @@ const ROUTES: [RegExp, Route][] = [
   [/^\/$/, (request) => landingResponse(request)],
   [/^\/landing\.js$/, script('landing')],
   [/^\/landing\.css$/, file('landing.css')],
+  [/^\/favicon\.(svg|ico)$/, file('favicon.svg')],
   [/^\/embed\/v1\/gospubliki\.js$/, script('widget')],
   [/^\/embed\/v1\/frame\.css$/, file('frame.css')],
   [/^\/embed\/v1\/frame\.js$/, file('frame.js')],

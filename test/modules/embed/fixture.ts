@@ -17,9 +17,11 @@ export const MARKUP_NAME = 'Тест <script>alert(1)</script> & "кавычки
 export async function loadEmbedFixture(pool: pg.Pool): Promise<void> {
   const day = (back: number) => addDays(today(), -back);
   const observations = csv('platform,external_id,subscribers,observed_on', [
-    ['VK', 'adm33', 40_000, day(100)],
-    ['VK', 'adm33', 45_000, day(60)],
-    ['VK', 'adm33', 50_000, day(20)],
+    ['VK', 'adm33', 1_290_000, day(100)],
+    ['VK', 'adm33', 1_301_000, day(75)],
+    ['VK', 'adm33', 1_318_000, day(60)],
+    ['VK', 'adm33', 1_324_000, day(40)],
+    ['VK', 'adm33', 1_341_000, day(20)],
     ['VK', 'adm33', 1_352_000, day(2)],
     ['TELEGRAM', 'adm33tg', 9_000, day(50)],
     ['TELEGRAM', 'adm33tg', 11_500, day(3)],
