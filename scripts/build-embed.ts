@@ -14,7 +14,7 @@ for (const entry of Object.keys(ENTRIES) as Entry[]) {
   const bundle = await buildBundle(entry);
   const file = path.join(out, entry === 'widget' ? 'gospubliki.js' : `${entry}.js`);
   await fs.writeFile(file, bundle.code);
-  console.log(`${path.relative(process.cwd(), file)}: ${bundle.code.length} bytes, ${bundle.gzipBytes} bytes gzipped`);
+  console.log(`${path.relative(process.cwd(), file)}: ${Buffer.byteLength(bundle.code)} bytes, ${bundle.gzipBytes} bytes gzipped`);
   if (entry === 'widget' && bundle.gzipBytes > WIDGET_BUDGET_GZIP) {
     console.error(`the widget is over its budget of ${WIDGET_BUDGET_GZIP} bytes gzipped`);
     over = true;

@@ -2,7 +2,7 @@ import { logger } from '../../logger.js';
 import type { Stats } from '../figures/fold.js';
 import { BADGE_COLORS, type Badge, renderBadge } from './badge.js';
 import { findTerritory, isBadUserInput, loadStats } from './figures.js';
-import { formatCompact, formatNumber, formatShare, type Lang } from './format.js';
+import { formatCompact, formatNumber, formatShare, type Lang, langOf } from './format.js';
 import { embedQuery } from './query.js';
 import { cachedResponse } from './responses.js';
 
@@ -41,7 +41,7 @@ export function figureBadge(kind: BadgeKind, stats: Stats, label: string, lang: 
  */
 export async function badgeResponse(request: Request, rawCode: string, kind: BadgeKind, maxAge: number): Promise<Response> {
   const params = new URL(request.url).searchParams;
-  const lang = params.get('lang') === 'en' ? 'en' : 'ru';
+  const lang = langOf(params.get('lang'));
   const label = params.get('label')?.trim() || DEFAULT_LABELS[kind][lang];
   const error = (status: number, message: string) =>
     cachedResponse(request, renderBadge({ label: 'госпаблики', message, color: BADGE_COLORS.error }), SVG, { status, maxAge, headers: CORS });

@@ -67,7 +67,14 @@ export function embedPlugin(deps: EmbedDeps = {}): Plugin {
   const maxAge = deps.maxAge ?? DEFAULT_MAX_AGE;
   return {
     async onRequest({ request, url, endResponse }) {
-      const found = ROUTES.map(([pattern, route]) => [pattern.exec(url.pathname), route] as const).find(([match]) => match);
+      let found: [RegExpExecArray, Route] | undefined;
+      for (const [pattern, route] of ROUTES) {
+        const match = pattern.exec(url.pathname);
+        if (match) {
+          found = [match, route];
+          break;
+        }
+      }
       if (!found) return;
       const [match, route] = found;
       if (request.method !== 'GET' && request.method !== 'HEAD') {
@@ -75,7 +82,7 @@ export function embedPlugin(deps: EmbedDeps = {}): Plugin {
         return;
       }
       try {
-        endResponse(await route(request, match!, maxAge));
+        endResponse(await route(request, match, maxAge));
       } catch (error) {
         logger.error({ err: error, path: url.pathname }, 'an embed route failed');
         endResponse(new Response('unavailable\n', { status: 503, headers: { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' } }));

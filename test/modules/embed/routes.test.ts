@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { readConfig } from '../../../src/config.js';
 import { buildBundle, WIDGET_BUDGET_GZIP } from '../../../src/modules/embed/bundle.js';
 import { EMBED_DOCUMENTS } from '../../../src/modules/embed/documents.js';
 import { formatCompact, formatNumber } from '../../../src/modules/embed/format.js';
 import { addDays, today } from '../../../src/modules/figures/dates.js';
+import { createApi } from '../../../src/yoga.js';
 import { useTestDatabase } from '../../helpers/database.js';
 import { api, data } from '../../helpers/executor.js';
 import { loadEmbedFixture, MARKUP_CODE, MARKUP_NAME } from './fixture.js';
@@ -58,6 +60,17 @@ describe('badges', () => {
     const again = await get('/embed/v1/territories/17000000/subscribers.svg', { 'if-none-match': etag });
     expect(again.status).toBe(304);
     expect(await again.text()).toBe('');
+  });
+
+  it('keeps the configured max-age (EMBED_MAX_AGE), and errors at most a minute', async () => {
+    expect(readConfig({ EMBED_MAX_AGE: '900' }).embedMaxAge).toBe(900);
+    expect(readConfig({}).embedMaxAge).toBe(300);
+    expect(() => readConfig({ EMBED_MAX_AGE: '-1' })).toThrow(/EMBED_MAX_AGE/);
+    const configured = createApi({ ready: async () => true, embed: { maxAge: 900 } });
+    const badge = await configured.fetch('http://test/embed/v1/territories/17000000/subscribers.svg');
+    expect(badge.headers.get('cache-control')).toBe('public, max-age=900');
+    const unknown = await configured.fetch('http://test/embed/v1/territories/99000000/subscribers.svg');
+    expect(unknown.headers.get('cache-control')).toBe('public, max-age=60');
   });
 
   it('takes platforms and a label, escaped', async () => {
@@ -132,7 +145,7 @@ describe('the widget script', () => {
     expect(code).toContain('gospubliki-figures');
     expect(code).not.toMatch(/\beval\(|new Function\(|localStorage|sessionStorage|document\.cookie/);
     const bundle = await buildBundle('widget');
-    console.info(`widget bundle: ${bundle.code.length} bytes, ${bundle.gzipBytes} bytes gzipped (budget ${WIDGET_BUDGET_GZIP})`);
+    console.info(`widget bundle: ${Buffer.byteLength(bundle.code)} bytes, ${bundle.gzipBytes} bytes gzipped (budget ${WIDGET_BUDGET_GZIP})`);
     expect(bundle.gzipBytes).toBeLessThanOrEqual(WIDGET_BUDGET_GZIP);
   });
 });

@@ -60,7 +60,7 @@ export class GospublikiFigures extends LitElement {
     this.controller = controller;
     const code = (this.territory ?? '').trim();
     if (!code) {
-      this.state = { kind: 'unknown' };
+      this.state = { kind: 'invalid', message: 'territory=""' };
       return;
     }
     this.state = { kind: 'loading' };
