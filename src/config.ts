@@ -16,6 +16,8 @@ export interface Config {
   loadMaxBytes: number;
   /** Finished loads are deleted after this many days. */
   loadRetentionDays: number;
+  /** `Cache-Control: max-age` of the embeds (badges, iframe pages, scripts), seconds. */
+  embedMaxAge: number;
 }
 
 function positive(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -39,5 +41,13 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     poolSize: Number(env.DATABASE_POOL_SIZE ?? 10),
     loadMaxBytes: positive(env, 'LOAD_MAX_BYTES', 1024 ** 3),
     loadRetentionDays: positive(env, 'LOAD_RETENTION_DAYS', 30),
+    embedMaxAge: nonNegative(env.EMBED_MAX_AGE, 300, 'EMBED_MAX_AGE'),
   };
+}
+
+function nonNegative(raw: string | undefined, fallback: number, name: string): number {
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0) throw new Error(`${name} must be a whole number of seconds, got "${raw}"`);
+  return value;
 }

@@ -71,6 +71,7 @@ async function main(): Promise<void> {
       pool: database.pool,
       ready: () => migrationsApplied(database.pool),
       loads: { queue, maxBytes: config.loadMaxBytes },
+      embed: { maxAge: config.embedMaxAge },
     });
     server = http.createServer(api);
     await new Promise<void>((resolve, reject) => {

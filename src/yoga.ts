@@ -1,9 +1,12 @@
+import { usePersistedOperations } from '@graphql-yoga/plugin-persisted-operations';
 import { GraphQLError } from 'graphql';
 import { createYoga, type Plugin, useReadinessCheck, type YogaServerInstance } from 'graphql-yoga';
 import type pg from 'pg';
 import { type Context, contextFactory } from './context.js';
 import { logger } from './logger.js';
 import { requestIdPlugin } from './modules/edge/requestId.js';
+import { EMBED_DOCUMENTS } from './modules/embed/documents.js';
+import { type EmbedDeps, embedPlugin } from './modules/embed/plugin.js';
 import { keysPlugin } from './modules/keys/plugin.js';
 import { loadsRoutePlugin } from './modules/loads/http.js';
 import type { LoadQueue } from './modules/loads/queue.js';
@@ -17,6 +20,8 @@ export interface ApiDeps {
   ready: () => Promise<boolean>;
   /** The queue loads received over HTTP go to, and the largest body a load may have. */
   loads: { queue: LoadQueue; maxBytes: number };
+  /** Settings of the embeds and the landing page (cache lifetime). */
+  embed?: EmbedDeps;
 }
 
 export type Api = YogaServerInstance<Record<string, never>, Context>;
@@ -69,7 +74,7 @@ const yogaLogging = {
 };
 
 /**
- * The GraphQL endpoint and its edges (/healthz, /readyz; the plugin list is the edge). Tests
+ * The GraphQL endpoint and its edges (/healthz, /readyz, the embeds and the landing page; the plugin list is the edge). Tests
  * call `api.fetch`; the server mounts it on its socket.
  */
 export function createApi(deps: ApiDeps): Api {
@@ -93,6 +98,7 @@ export function createApi(deps: ApiDeps): Api {
       requestIdPlugin(),
       keysPlugin(deps.pool),
       loadsRoutePlugin({ pool: deps.pool, queue: deps.loads.queue, maxBytes: deps.loads.maxBytes }),
+      embedPlugin(deps.embed),
       useReadinessCheck({
         endpoint: '/readyz',
         check: async ({ fetchAPI }) => {
@@ -104,6 +110,13 @@ export function createApi(deps: ApiDeps): Api {
         },
       }),
       unexpectedErrorLogPlugin(),
+      // Persisted (trusted) documents by id (`GET /graphql?id=…&variables=…`); any other operation
+      // still runs as sent. Minimal wiring for the embeds: merge with the edge's persisted documents.
+      usePersistedOperations<Context>({
+        getPersistedOperation: (id) => EMBED_DOCUMENTS[id] ?? null,
+        allowArbitraryOperations: true,
+        extractPersistedOperationId: (_params, request) => new URL(request.url).searchParams.get('id'),
+      }),
     ],
   });
 }

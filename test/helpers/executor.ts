@@ -4,7 +4,7 @@ import { inject } from 'vitest';
 import { migrationsApplied } from '../../src/db/migrate.js';
 import { onQuery } from '../../src/db/prisma.js';
 import { LoadQueue } from '../../src/modules/loads/queue.js';
-import { type Api, createApi } from '../../src/yoga.js';
+import { type Api, type ApiDeps, createApi } from '../../src/yoga.js';
 
 export interface GraphQLResponse<T = any> {
   data?: T;
@@ -97,4 +97,9 @@ export async function executeAs<T = any>(
     body: JSON.stringify({ query, variables }),
   });
   return { status: response.status, ...((await response.json()) as GraphQLResponse<T>) };
+}
+
+/** Another API over this test file's database, with some settings of its own (the embeds' max-age…). */
+export function createTestApi(settings: Partial<ApiDeps> = {}): Api {
+  return createApi({ pool: pool(), ready: () => migrationsApplied(pool()), loads: { queue: loadQueue(), maxBytes: TEST_LOAD_MAX_BYTES }, ...settings });
 }

@@ -1,0 +1,43 @@
+import type { FiguresData } from '../view.js';
+
+/**
+ * The widget's one request: the persisted document `embed-figures-v1` by GET from the script's own
+ * origin (no cookies: `credentials: 'omit'`), for the last 90 days up to today (UTC).
+ */
+
+/** Where the script was loaded from: the API it asks. */
+export const API_ORIGIN = new URL(import.meta.url).origin;
+
+export type FiguresResult = { kind: 'figures'; data: FiguresData } | { kind: 'unknown' } | { kind: 'invalid'; message: string } | { kind: 'failed' };
+
+export interface FiguresRequest {
+  code: string;
+  platforms: string[] | null;
+  sectors: string[] | null;
+}
+
+function day(date: Date): string {
+  return date.toISOString().slice(0, 10);
+}
+
+/** The document's URL for a request, as of `now`. */
+export function figuresUrl(request: FiguresRequest, days: number, now = new Date()): string {
+  const to = day(now);
+  const from = day(new Date(Date.parse(`${to}T00:00:00Z`) - days * 86_400_000));
+  const variables = { code: request.code, platforms: request.platforms, sectors: request.sectors, from, to };
+  return `${API_ORIGIN}/graphql?id=embed-figures-v1&variables=${encodeURIComponent(JSON.stringify(variables))}`;
+}
+
+/** Fetches the figures; never throws (a failure is a result). */
+export async function fetchFigures(request: FiguresRequest, days: number, signal: AbortSignal): Promise<FiguresResult> {
+  try {
+    const response = await fetch(figuresUrl(request, days), { credentials: 'omit', headers: { accept: 'application/json' }, signal });
+    const body = (await response.json()) as { data?: { territory: FiguresData | null } | null; errors?: { message: string; extensions?: { code?: string } }[] };
+    const invalid = body.errors?.find((error) => error.extensions?.code === 'BAD_USER_INPUT');
+    if (invalid) return { kind: 'invalid', message: invalid.message };
+    if (body.errors?.length || !body.data) return { kind: 'failed' };
+    return body.data.territory ? { kind: 'figures', data: body.data.territory } : { kind: 'unknown' };
+  } catch {
+    return { kind: 'failed' };
+  }
+}

@@ -1,0 +1,23 @@
+/**
+ * Persisted (trusted) documents of the embeds: the widget sends only the id and its variables
+ * (`GET /graphql?id=embed-figures-v1&variables=…`). A published id never changes meaning: a new
+ * shape of the query gets a new id, so widgets already on portals keep working.
+ */
+
+/** Figures of one territory for the widget: totals, breakdown by platform, growth and a weekly history. */
+const EMBED_FIGURES_V1 = `query EmbedFiguresV1($code: String!, $platforms: [String!], $sectors: [String!], $from: Date!, $to: Date!) {
+  territory(code: $code) {
+    code
+    name
+    stats(platforms: $platforms, sectors: $sectors) {
+      subscribers
+      organisations
+      organisationsWithPages
+      byPlatform { platform { code name } subscribers }
+    }
+    growth(from: $from, to: $to, platforms: $platforms, sectors: $sectors) { change relativeChange subscribersFrom subscribersTo }
+    history(from: $from, to: $to, interval: WEEK, platforms: $platforms, sectors: $sectors) { date subscribers }
+  }
+}`;
+
+export const EMBED_DOCUMENTS: Record<string, string> = { 'embed-figures-v1': EMBED_FIGURES_V1 };
