@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { revokeKey } from '../../../src/modules/keys/keys.js';
 import { keyFor, loadTwoRegions } from '../../fixtures/twoRegions.js';
 import { useTestDatabase } from '../../helpers/database.js';
 import { csv } from '../../helpers/loads.js';
@@ -42,6 +43,29 @@ function startServer(): Promise<{ child: ChildProcess; port: number }> {
 beforeAll(async () => {
   await loadTwoRegions(pool);
   ({ secret: key } = await keyFor(pool, { name: 'crash test' }));
+});
+
+describe('a revoke', () => {
+  it('reaches a running server at once (a notification, not a restart)', async () => {
+    const server = await startServer();
+    const revocable = await keyFor(pool, { name: 'to revoke' });
+    const ask = () =>
+      fetch(`http://127.0.0.1:${server.port}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${revocable.secret}` },
+        body: JSON.stringify({ query: '{ viewer { name } }' }),
+      });
+    expect((await ask()).status).toBe(200); // now cached by the server
+    await revokeKey(pool, revocable.id);
+    let status = 0;
+    for (let i = 0; i < 40 && status !== 401; i++) {
+      status = (await ask()).status;
+      if (status !== 401) await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+    expect(status).toBe(401);
+    server.child.kill('SIGTERM');
+    expect(await new Promise((resolve) => server.child.once('exit', resolve))).toBe(0);
+  });
 });
 
 describe('a load cut off by a crash', () => {
