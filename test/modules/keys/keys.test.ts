@@ -72,6 +72,21 @@ describe('npm run keys', () => {
   });
 });
 
+describe('npm run keys -- audit', () => {
+  it("lists a key's writes with their outcome and counts, newest first", async () => {
+    const writer = await keyFor(pool, { name: 'Аудит' });
+    const mutation = `mutation { recordObservations(input: { observations: [{ platform: "VK", externalId: "school_a", subscribers: 150, observedOn: "2026-11-05" }] }) { inserted } }`;
+    expect((await executeAs(writer.secret, mutation)).data.recordObservations.inserted).toBe(1);
+    const bad = `mutation { recordObservations(input: { observations: [{ platform: "VK", externalId: "nope", subscribers: 1, observedOn: "2026-11-05" }] }) { inserted } }`;
+    expect((await executeAs(writer.secret, bad)).data.recordObservations.inserted).toBe(0);
+    const { stdout } = await keysCommand('audit', '--key', String(writer.id));
+    const lines = stdout.trim().split('\n').slice(1);
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatch(/Аудит\s+recordObservations\s+rejected\s+observations \+0 ~0 =0 !1/);
+    expect(lines[1]).toMatch(/Аудит\s+recordObservations\s+applied\s+observations \+1 ~0 =0/);
+  });
+});
+
 describe('a request with a key', () => {
   it('is anonymous without a header, and the key holder with one', async () => {
     const anonymous = await executeAs(null, '{ viewer { name } }');
