@@ -133,11 +133,16 @@ export async function applyRollupChanges(client: pg.PoolClient, marks: Watermark
     await rebuildRollups(client);
     return;
   }
+  // The affected organisations (all existing: ids up to the watermark) and the new ones, read
+  // as two index lookups (one OR over both would scan the whole table).
   await client.query(`CREATE TEMP TABLE org_after ON COMMIT DROP AS
-    SELECT o.id AS org_id, o.territory_id, o.sector_id, o.platform_mask FROM organisation o
-     WHERE o.id IN (SELECT org_id FROM affected_org) OR o.id > ${Number(marks.organisation)}`);
+    SELECT o.id AS org_id, o.territory_id, o.sector_id, o.platform_mask FROM organisation o JOIN (SELECT DISTINCT org_id FROM affected_org) a ON a.org_id = o.id
+    UNION ALL
+    SELECT o.id, o.territory_id, o.sector_id, o.platform_mask FROM organisation o WHERE o.id > ${Number(marks.organisation)}`);
+  // The same for pages: those snapshotted before (existing) and the new ones.
   await client.query(`CREATE TEMP TABLE page_after ON COMMIT DROP AS
-    ${pageCells(`WHERE p.id IN (SELECT page_id FROM page_before) OR p.id > ${Number(marks.page)}`)}`);
+    ${pageCells('JOIN (SELECT DISTINCT page_id FROM page_before) m ON m.page_id = p.id')}`);
+  await client.query(`INSERT INTO page_after ${pageCells(`WHERE p.id > ${Number(marks.page)}`)}`);
   await client.query(`CREATE TEMP TABLE series_after ON COMMIT DROP AS
     ${fullSeries(`SELECT page_id FROM moved_page UNION ALL SELECT id FROM page WHERE id > ${Number(marks.page)}`)}`);
   await client.query(`INSERT INTO series_after ${keyedSeries()}`);
