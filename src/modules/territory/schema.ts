@@ -14,7 +14,10 @@ export const TerritoryLevel = builder.enumType('TerritoryLevel', {
   description: 'Level of a territory in the tree, top to bottom.',
   values: {
     FEDERATION: { description: 'The Russian Federation (code `RU`), the root.' },
-    FEDERAL_DISTRICT: { description: 'A federal district (code `FD-…`).' },
+    FEDERAL_DISTRICT: {
+      description:
+        'A federal district. Its code is chosen by the data, not OKTMO: 1–40 capital Latin or Cyrillic letters, digits, `-` or `_`, with at least one letter (`FD-CENTRAL`, `FD1`, `ЦФО`).',
+    },
     REGION: { description: 'A federal subject: oblast, krai, republic, federal city, autonomous okrug.' },
     MUNICIPAL_DISTRICT: { description: 'A municipal district (муниципальный район).' },
     MUNICIPAL_OKRUG: { description: 'A municipal okrug (муниципальный округ).' },
@@ -96,7 +99,8 @@ export const Territory = builder.prismaNode('Territory', {
     'A node of the territorial tree: the federation, a federal district, a region, a municipal formation or a settlement. Its figures cover its whole subtree.',
   fields: (t) => ({
     code: t.exposeString('code', {
-      description: 'OKTMO code (8 digits, 11 for localities); `RU` for the federation; `FD-…` for federal districts.',
+      description:
+        'OKTMO code (8 digits; 11 for localities); `RU` for the federation; for a federal district, a stable code chosen by the data (1–40 capital Latin or Cyrillic letters, digits, `-` or `_`, at least one letter, e.g. `FD-CENTRAL`, `FD1`, `ЦФО`). Arguments taking a code accept any letter case.',
     }),
     name: t.exposeString('name', { description: 'Official name, e.g. "Владимирская область".' }),
     level: t.expose('level', { type: TerritoryLevel, description: 'Level in the tree.' }),
@@ -141,7 +145,8 @@ builder.queryFields((t) => ({
   territory: t.prismaField({
     type: 'Territory',
     nullable: true,
-    description: 'A territory by its code (`RU`, `FD-…`, an OKTMO code such as `17000000`); null when no territory has it.',
+    description:
+      'A territory by its code (`RU`, a federal district code such as `FD-CENTRAL` or `ЦФО`, an OKTMO code such as `17000000`; letter case does not matter); null when no territory has it.',
     args: { code: t.arg.string({ required: true, description: 'The territory code; a malformed one is an error (BAD_USER_INPUT).' }) },
     resolve: (query, _root, args) => prisma().territory.findUnique({ ...query, where: { code: territoryCode(args.code, 'code') } }),
   }),
