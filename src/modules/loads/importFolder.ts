@@ -12,12 +12,13 @@ import {
   createObservationChange,
   resolveObservations,
   resolvePageDefaults,
+  resolveTerritoryDefaults,
   type UpsertCounts,
 } from './sql/apply.js';
 import { analyzeLoadedTables, lockApply, noOrganisationsYet, readPlatformHosts } from './sql/load.js';
 import { applyRollupChanges, captureBefore, captureObservationKeys } from './sql/rollup.js';
 import { analyzeStaging } from './sql/staging.js';
-import { findCycles, findReferenceErrors } from './sql/validation.js';
+import { findCycles, findReferenceErrors, findRetirementErrors } from './sql/validation.js';
 import { type StageProgress, stageFile } from './stage.js';
 import { withLoadTransaction } from './transaction.js';
 
@@ -82,6 +83,9 @@ export async function importFolder(pool: pg.Pool, folder: string, options: Impor
     // One writer at a time applies a load; reading and staging above run concurrently.
     await lockApply(client);
     errors.push(...(await findReferenceErrors(client, staged)));
+    if (errors.length) throw new RejectedLoad();
+    if (staged.has('territories')) await resolveTerritoryDefaults(client);
+    errors.push(...(await findRetirementErrors(client, staged)));
     if (errors.length) throw new RejectedLoad();
     if (staged.has('pages')) await resolvePageDefaults(client);
 

@@ -34,7 +34,19 @@ const territoryCode = z
 const level = z.string().trim().refine(isTerritoryLevel, 'unknown level (FEDERATION, FEDERAL_DISTRICT, REGION, MUNICIPAL_DISTRICT, …)');
 
 const territoryRow = z
-  .object({ code: territoryCode, parent_code: optional, level, name: text('name') })
+  .object({
+    code: territoryCode,
+    parent_code: optional,
+    level,
+    name: text('name'),
+    status: z
+      .string()
+      .trim()
+      .optional()
+      .refine((value) => !value || value === 'ACTIVE' || value === 'RETIRED', 'must be ACTIVE or RETIRED')
+      // Empty: an existing territory keeps its status, a new one is ACTIVE (see resolveTerritoryDefaults).
+      .transform((value) => value || null),
+  })
   .superRefine((row, ctx) => {
     // The code's shape is checked against the level (see territory/code.ts): RU for the federation,
     // a stable code such as FD1 or ЦФО for a federal district, an OKTMO code below.

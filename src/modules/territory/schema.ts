@@ -31,6 +31,17 @@ export const TerritoryLevel = builder.enumType('TerritoryLevel', {
   } as const,
 });
 
+export const TerritoryStatus = builder.enumType('TerritoryStatus', {
+  description: 'Whether a territory is current or was retired by a reform of the municipal structure.',
+  values: {
+    ACTIVE: { description: 'A current territory.' },
+    RETIRED: {
+      description:
+        'Abolished or merged by a reform (a district turned into an okrug, a settlement abolished). It keeps its code, parent and history of where it was, but holds nothing: no current child, no organisation, so its figures are zero at every date (an organisation’s history moves with it). `territory(code:)` and `node(id:)` still return it; `children` and `territories` leave it out.',
+    },
+  } as const,
+});
+
 export const TerritoryOrderField = builder.enumType('TerritoryOrderField', {
   description: 'What a list of territories can be ordered by.',
   values: {
@@ -104,6 +115,10 @@ export const Territory = builder.prismaNode('Territory', {
     }),
     name: t.exposeString('name', { description: 'Official name, e.g. "Владимирская область".' }),
     level: t.expose('level', { type: TerritoryLevel, description: 'Level in the tree.' }),
+    status: t.expose('status', {
+      type: TerritoryStatus,
+      description: 'ACTIVE, or RETIRED by a reform (then it holds nothing and lists of territories leave it out).',
+    }),
     depth: t.exposeInt('depth', { description: 'Distance from the federation (0 at the root).' }),
     parent: t.relation('parent', { nullable: true, description: 'The territory this one belongs to; null for the federation.' }),
   }),
@@ -127,7 +142,8 @@ builder.prismaObjectFields(Territory, (t) => ({
   children: t.connection(
     {
       type: Territory,
-      description: 'The territories directly below this one (empty for a settlement or locality), by name unless `orderBy` says otherwise.',
+      description:
+        'The current territories directly below this one (empty for a settlement or locality; retired ones are left out), by name unless `orderBy` says otherwise.',
       args: { orderBy: t.arg({ type: TerritoryOrder, description: 'Order of the children (default: by name, ascending).' }) },
       resolve: async (territory, args, context, info) => {
         const slice = sliceArgs('children', args);
@@ -154,7 +170,7 @@ builder.queryFields((t) => ({
     {
       type: Territory,
       description:
-        'Territories matching `filter`: by name, or ranked by relevance when `filter.search` is given, unless `orderBy` says otherwise. A malformed code in the filter is an error (BAD_USER_INPUT).',
+        'Current territories matching `filter` (retired ones are left out; `territory(code:)` still finds them): by name, or ranked by relevance when `filter.search` is given, unless `orderBy` says otherwise. A malformed code in the filter is an error (BAD_USER_INPUT).',
       args: {
         filter: t.arg({ type: TerritoryFilter, description: 'Narrows the list.' }),
         orderBy: t.arg({ type: TerritoryOrder, description: 'Order of the list (default: by name, or by relevance when searching).' }),
