@@ -51,7 +51,7 @@ async function main(): Promise<void> {
 
   try {
     db = await openDatabase(config);
-    if (!stopping && process.env.DEMO !== '0') await loadDemoIfEmpty(db.pool);
+    if (!stopping && process.env.DEMO !== '0') await loadDemoIfEmpty(db.pool, process.env.DEMO_SCALE);
     if (stopping) return stop(0);
     const database = db;
     const api = createApi({ ready: () => migrationsApplied(database.pool) });
