@@ -7,7 +7,8 @@ import { logger } from '../../logger.js';
 import { generateLoad } from '../generate/index.js';
 import { importFolder } from './importFolder.js';
 
-const REFERENCE = fileURLToPath(new URL('../../reference/', import.meta.url));
+/** The shipped reference folder (territories.csv, sectors.csv) the demo is generated from. */
+export const DEMO_REFERENCE = fileURLToPath(new URL('../../../reference/', import.meta.url));
 
 /** Scales a first start may load: `demo` (the default, fast) or `national` (the published scale, slower). */
 const DEMO_SCALES = ['demo', 'national'] as const;
@@ -29,8 +30,8 @@ export async function loadDemoIfEmpty(pool: pg.Pool, scaleName = 'demo'): Promis
     await generateLoad({
       scale,
       outDir: folder,
-      territoriesPath: path.join(REFERENCE, 'territories.csv'),
-      sectorsPath: path.join(REFERENCE, 'sectors.csv'),
+      territoriesPath: path.join(DEMO_REFERENCE, 'territories.csv'),
+      sectorsPath: path.join(DEMO_REFERENCE, 'sectors.csv'),
     });
     logger.info('loading the demo data');
     const result = await importFolder(pool, folder, { onPhase: (phase) => logger.info(`demo load: ${phase}`) });
