@@ -60,7 +60,7 @@ async function main(): Promise<void> {
 
   try {
     db = await openDatabase(config);
-    if (!stopping && process.env.DEMO !== '0') await loadDemoIfEmpty(db.pool);
+    if (!stopping && process.env.DEMO !== '0') await loadDemoIfEmpty(db.pool, process.env.DEMO_SCALE);
     if (stopping) return stop(0);
     const database = db;
     // A revoke in any process (or `npm run keys -- revoke`) reaches this one at once.

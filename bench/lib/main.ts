@@ -40,6 +40,7 @@ const DEFAULTS: Record<ScaleName, { duration: number; warmup: number; batch: num
   tiny: { duration: 2, warmup: 1, batch: 2_000 },
   small: { duration: 2, warmup: 2, batch: 20_000 },
   demo: { duration: 4, warmup: 1, batch: 30_000 },
+  national: { duration: 6, warmup: 2, batch: 50_000 },
   russia: { duration: 6, warmup: 2, batch: 50_000 },
 };
 

@@ -1,6 +1,7 @@
 /**
- * Builds reference/territories.csv (code,parent_code,level,name) from the
- * OKTMO reference files in reference/oktmo, checks the tree and prints counts.
+ * Builds reference/territories.csv (code,parent_code,level,name) from the OKTMO reference files
+ * in reference/oktmo (the 2024 second level over the 2019 list, see reference/oktmo/SOURCE.md),
+ * checks the tree and prints counts.
  *
  *   npx tsx src/cli/build-reference.ts
  */
@@ -41,7 +42,12 @@ function main(): void {
   for (const level of TERRITORY_LEVELS) {
     console.log(`  ${level.padEnd(28)} ${counts.get(level) ?? 0}`);
   }
-  console.log(`Skipped ${result.skippedHeadings} heading rows and ${result.skippedStale.length} stale rows.`);
+  const r = result.report;
+  console.log(`Second level as of 2024-01-01: ${r.formations} formations; ${r.formationsGone} formations of 2019 are gone.`);
+  console.log(
+    `Settlements of 2019: ${r.settlementsKept} kept under municipal districts, ${r.settlementsUnderOkrugs} dropped (formation now an okrug), ${r.settlementsUnderGone} dropped (formation gone); ${r.intracityDistrictsKept} intra-city districts kept.`,
+  );
+  console.log(`Skipped ${result.skippedHeadings} heading rows and ${result.skippedStale.length} stale rows of the 2019 list.`);
   if (result.subjectsNotInList.length > 0) {
     const left = result.subjectsNotInList.map((s) => `${s.code} ${s.name}`).join('; ');
     console.log(`Subjects without entries in the 2019 list (left out): ${left}`);

@@ -39,7 +39,7 @@ interface Draft {
 export function* planOrganisations({ tree, scale, seed }: PlanInput): Generator<Organisation> {
   const rng = new Random(deriveSeed(seed, STRUCTURE_STREAM));
   const regions = allocateRegions(tree.regions(), tree.hostsByRegion(), scale, rng);
-  const pages = new PageFactory(rng);
+  const pages = new PageFactory(rng, scale.pageMix);
   const templates = new TemplatePicker();
   let seq = 0;
 

@@ -8,6 +8,8 @@
  * the reference region, one for the rest) so the end-date totals land on those figures.
  */
 
+import type { PageMix } from './pages.js';
+
 /** Vladimir region: the region the published figures describe in detail. */
 export const REFERENCE_REGION = '17000000';
 
@@ -37,11 +39,13 @@ export interface Scale {
   /** Subscriber targets at the end date over VK + OK + Telegram, ACTIVE pages only. */
   calibration?: { referenceSubscribers?: number; totalSubscribers: number };
   observations: ObservationSchedule;
+  /** Platforms and extra pages; absent = DEFAULT_PAGE_MIX (pages.ts). */
+  pageMix?: PageMix;
   /** Days covered by observations, ending at the end date. */
   windowDays: number;
 }
 
-export type ScaleName = 'tiny' | 'small' | 'demo' | 'russia';
+export type ScaleName = 'tiny' | 'small' | 'demo' | 'national' | 'russia';
 
 export const SCALES: Readonly<Record<ScaleName, Scale>> = {
   /** For tests: Vladimir and Ivanovo only, weekly points. */
@@ -78,6 +82,29 @@ export const SCALES: Readonly<Record<ScaleName, Scale>> = {
     administrationShare: 0.12,
     calibration: { referenceSubscribers: 1_400_000, totalSubscribers: 115_000_000 },
     observations: { kind: 'regular', everyDays: 7, points: 13 },
+    windowDays: 90,
+  },
+  /**
+   * The published national scale (issue 13): ~184k organisations (education ~83k), ~175k official
+   * VK pages, MAX ~20k channels with ~2M subscribers; Vladimir ~2,314 organisations with a page on
+   * VK, OK or Telegram and 1.4M subscribers over those three, Russia 115M. Every region at full
+   * density (page sizes are not inflated). Observations every 45 days (3 points), to keep the load
+   * within reach of a first start.
+   */
+  national: {
+    name: 'national',
+    organisations: 184_000,
+    referenceOrganisations: 2_515,
+    regionalBodies: 12,
+    administrationShare: 0.5,
+    calibration: { referenceSubscribers: 1_400_000, totalSubscribers: 115_000_000 },
+    observations: { kind: 'regular', everyDays: 45, points: 3 },
+    pageMix: {
+      platformShare: { VK: 0.95, OK: 0.5, TELEGRAM: 0.42, MAX: 0.115 },
+      platformReach: { VK: 1, OK: 0.45, TELEGRAM: 0.35, MAX: 0.21 },
+      noPageShare: { AUTHORITY: 0.01, INSTITUTION: 0.08, OTHER: 0.15 },
+      extraPageChance: 0.1,
+    },
     windowDays: 90,
   },
   /** Full density: ~200k organisations, ~500k pages, ~3.2 random days per page. */

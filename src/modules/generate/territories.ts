@@ -21,12 +21,14 @@ export function isHostLevel(level: string): boolean {
 /** Parses a territories.csv file (bulk format). */
 export function readTerritories(path: string): Territory[] {
   const rows = parse(readFileSync(path), { columns: true, bom: true, skip_empty_lines: true }) as Record<string, string>[];
-  return rows.map((row, i) => {
+  // A retired territory (status RETIRED, see the README's load format) holds nothing: leave it out.
+  return rows.flatMap((row, i) => {
+    if (row.status === 'RETIRED') return [];
     const code = row.code;
     const level = row.level;
     const name = row.name;
     if (!code || !level || !name) throw new Error(`${path}: row ${i + 2} lacks code, level or name`);
-    return { code, parentCode: row.parent_code || null, level, name };
+    return [{ code, parentCode: row.parent_code || null, level, name }];
   });
 }
 

@@ -7,26 +7,31 @@ import { logger } from '../../logger.js';
 import { generateLoad } from '../generate/index.js';
 import { importFolder } from './importFolder.js';
 
-/** The reference data shipped with the project (the territory tree, the sectors). */
-export const REFERENCE = fileURLToPath(new URL('../../../reference/', import.meta.url));
+/** The shipped reference folder (territories.csv, sectors.csv) the demo is generated from. */
+export const DEMO_REFERENCE = fileURLToPath(new URL('../../../reference/', import.meta.url));
+
+/** Scales a first start may load: `demo` (the default, fast) or `national` (the published scale, slower). */
+const DEMO_SCALES = ['demo', 'national'] as const;
 
 /**
  * On first start with an empty database: the real territory tree (reference/territories.csv)
- * plus generated organisations, pages and observations (scale `demo`, fixed seed, 90 days
- * ending today), loaded through the ordinary import path.
+ * plus generated organisations, pages and observations (scale `demo` unless `scaleName` says
+ * `national`; fixed seed, 90 days ending today), loaded through the ordinary import path.
  */
-export async function loadDemoIfEmpty(pool: pg.Pool): Promise<boolean> {
+export async function loadDemoIfEmpty(pool: pg.Pool, scaleName = 'demo'): Promise<boolean> {
+  const scale = DEMO_SCALES.find((name) => name === (scaleName || 'demo'));
+  if (!scale) throw new Error(`DEMO_SCALE must be ${DEMO_SCALES.join(' or ')}, got "${scaleName}"`);
   const { rows } = await pool.query<{ empty: boolean }>('SELECT NOT EXISTS (SELECT 1 FROM territory) AS empty');
   if (!rows[0].empty) return false;
   const started = Date.now();
   const folder = await fs.mkdtemp(path.join(os.tmpdir(), 'gospubliki-demo-'));
   try {
-    logger.info('empty database: generating the demo data');
+    logger.info({ scale }, 'empty database: generating the demo data');
     await generateLoad({
-      scale: 'demo',
+      scale,
       outDir: folder,
-      territoriesPath: path.join(REFERENCE, 'territories.csv'),
-      sectorsPath: path.join(REFERENCE, 'sectors.csv'),
+      territoriesPath: path.join(DEMO_REFERENCE, 'territories.csv'),
+      sectorsPath: path.join(DEMO_REFERENCE, 'sectors.csv'),
     });
     logger.info('loading the demo data');
     const result = await importFolder(pool, folder, { onPhase: (phase) => logger.info(`demo load: ${phase}`) });

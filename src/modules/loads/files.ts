@@ -3,7 +3,7 @@
  * applied in this order. Each row is an upsert by its key.
  */
 export const BULK_FILES = [
-  { kind: 'territories', file: 'territories.csv', columns: ['code', 'parent_code', 'level', 'name'], key: ['code'] },
+  { kind: 'territories', file: 'territories.csv', columns: ['code', 'parent_code', 'level', 'name', 'status'], key: ['code'] },
   { kind: 'sectors', file: 'sectors.csv', columns: ['code', 'name'], key: ['code'] },
   {
     kind: 'organisations',
@@ -30,7 +30,7 @@ export type BulkKind = BulkFile['kind'];
 
 /** Columns that may be left empty (null). */
 export const OPTIONAL_COLUMNS: Readonly<Record<BulkKind, readonly string[]>> = {
-  territories: ['parent_code'],
+  territories: ['parent_code', 'status'],
   sectors: [],
   organisations: ['inn', 'ogrn'],
   pages: ['verified', 'status'],

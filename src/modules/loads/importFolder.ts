@@ -11,13 +11,14 @@ import {
   createObservationChange,
   resolveObservations,
   resolvePageDefaults,
+  resolveTerritoryDefaults,
   type UpsertCounts,
 } from './sql/apply.js';
 import { analyzeLoadedTables, lockApply, noOrganisationsYet, readPlatformHosts } from './sql/load.js';
 import { applyRollupChanges, captureBefore, captureObservationKeys } from './sql/rollup.js';
 import { findScopeErrorsAfter, findScopeErrorsBefore } from './sql/scope.js';
 import { analyzeStaging } from './sql/staging.js';
-import { findCycles, findReferenceErrors } from './sql/validation.js';
+import { findCycles, findReferenceErrors, findRetirementErrors } from './sql/validation.js';
 import { stageFile } from './stage.js';
 import { withLoadTransaction } from './transaction.js';
 
@@ -95,6 +96,9 @@ export async function runLoad(pool: pg.Pool, source: LoadSource, options: Import
     // One writer at a time applies a load; reading and staging above run concurrently.
     await lockApply(client);
     errors.push(...(await findReferenceErrors(client, staged)));
+    if (errors.length) throw new RejectedLoad();
+    if (staged.has('territories')) await resolveTerritoryDefaults(client);
+    errors.push(...(await findRetirementErrors(client, staged)));
     if (errors.length) throw new RejectedLoad();
     // Rows outside the key's scope as things stand: reported together with those outside it as
     // applied (below), so the client sees every such row at once; nothing commits either way.

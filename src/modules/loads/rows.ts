@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { isValidInn, isValidOgrn } from '../organisation/identifiers.js';
 import { searchKey } from '../search/searchKey.js';
-import { isTerritoryLevel, type TerritoryLevelName } from '../territory/levels.js';
+import { codeProblemForLevel } from '../territory/code.js';
+import { isTerritoryLevel } from '../territory/levels.js';
 import type { BulkKind } from './files.js';
 
 /** What row validation needs to know of the database: the platforms and their URL hosts. */
@@ -27,22 +28,29 @@ const text = (what: string, max = 1000) => required(what).max(max, `${what} is l
 const territoryCode = z
   .string()
   .trim()
-  .regex(/^(RU|FD-[A-Z0-9-]{1,40}|\d{8}|\d{11})$/, 'must be RU, FD-… (a federal district) or an OKTMO code of 8 or 11 digits');
+  .min(1, 'code is required')
+  .max(40, 'is longer than 40 characters (an OKTMO code has 8 or 11 digits; a federal district code at most 40 characters)');
 
 const level = z.string().trim().refine(isTerritoryLevel, 'unknown level (FEDERATION, FEDERAL_DISTRICT, REGION, MUNICIPAL_DISTRICT, …)');
 
-/** Territory codes must fit their level: RU for the federation, FD-… for districts, OKTMO below. */
-function codeFitsLevel(code: string, territoryLevel: TerritoryLevelName): string | undefined {
-  if (territoryLevel === 'FEDERATION') return code === 'RU' ? undefined : 'the federation must have code RU';
-  if (territoryLevel === 'FEDERAL_DISTRICT') return code.startsWith('FD-') ? undefined : 'a federal district code starts with FD-';
-  if (territoryLevel === 'LOCALITY') return /^\d{11}$/.test(code) ? undefined : 'a locality has an 11-digit OKTMO code';
-  return /^\d{8}$/.test(code) ? undefined : `a ${territoryLevel} has an 8-digit OKTMO code`;
-}
-
 const territoryRow = z
-  .object({ code: territoryCode, parent_code: optional, level, name: text('name') })
+  .object({
+    code: territoryCode,
+    parent_code: optional,
+    level,
+    name: text('name'),
+    status: z
+      .string()
+      .trim()
+      .optional()
+      .refine((value) => !value || value === 'ACTIVE' || value === 'RETIRED', 'must be ACTIVE or RETIRED')
+      // Empty: an existing territory keeps its status, a new one is ACTIVE (see resolveTerritoryDefaults).
+      .transform((value) => value || null),
+  })
   .superRefine((row, ctx) => {
-    const problem = codeFitsLevel(row.code, row.level as TerritoryLevelName);
+    // The code's shape is checked against the level (see territory/code.ts): RU for the federation,
+    // a stable code such as FD1 or ЦФО for a federal district, an OKTMO code below.
+    const problem = isTerritoryLevel(row.level) ? codeProblemForLevel(row.code, row.level) : undefined;
     if (problem) ctx.addIssue({ code: 'custom', path: ['code'], message: problem });
     if (row.level === 'FEDERATION' && row.parent_code) {
       ctx.addIssue({ code: 'custom', path: ['parent_code'], message: 'the federation has no parent' });

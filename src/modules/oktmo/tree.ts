@@ -1,7 +1,13 @@
 /**
- * Builds the Gospubliki territory tree (RU → federal districts → regions →
- * municipal formations) from the 2019 municipal-formation list
- * (reference/oktmo/oktmo_mo_2019.csv) and the federal-subject table.
+ * Builds the Gospubliki territory tree (RU → federal districts → regions → municipal formations →
+ * settlements) from the reference files in reference/oktmo:
+ *
+ * - the federal-subject table (regions and their federal districts);
+ * - the 2024 list of second-level municipal formations (municipal_formations_2018_2024.csv,
+ *   SberIndex, CC BY-SA 4.0): the formations valid on 2024-01-01 with their real types;
+ * - the 2019 municipal-formation list (oktmo_mo_2019.csv): the subjects, and the settlements,
+ *   kept only under a formation that is still a municipal district in 2024 (a district turned
+ *   into an okrug lost its settlements; a merged one is gone).
  */
 import { readFileSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
@@ -148,10 +154,182 @@ export function buildTerritoryTree(moRows: readonly MoListRow[], subjects: reado
   return { territories: sortTerritories(nodes), skippedHeadings, skippedStale, subjectsNotInList };
 }
 
-/** Builds the tree from the reference files shipped in reference/oktmo. */
-export function buildReferenceTree(): TreeBuildResult {
+export const MUNICIPAL_FORMATIONS_2024_CSV = new URL('../../../reference/oktmo/municipal_formations_2018_2024.csv', import.meta.url);
+
+/** Level of each `municipal_district_type` of the 2018–2024 list. */
+export const FORMATION_TYPE_LEVELS: Readonly<Record<string, TerritoryLevelName>> = {
+  'муниципальный район': 'MUNICIPAL_DISTRICT',
+  'муниципальный округ': 'MUNICIPAL_OKRUG',
+  'городской округ': 'URBAN_OKRUG',
+  'внутригородская территория города федерального значения': 'INTRACITY_TERRITORY',
+};
+
+/** The year_to of a row still valid at the end of the list (2024-01-01). */
+const STILL_VALID = 9999;
+
+/** One row of municipal_formations_2018_2024.csv: a second-level formation valid from yearFrom to yearTo. */
+export interface MunicipalFormationRow {
+  /** 8-digit OKTMO code (the list writes `NN-NNN-NNN-NNN`; the last group is always 000). */
+  readonly code: string;
+  readonly name: string;
+  readonly level: TerritoryLevelName;
+  readonly yearFrom: number;
+  /** 9999 while still valid. */
+  readonly yearTo: number;
+}
+
+interface FormationCsvRow {
+  oktmo: string;
+  municipal_district_name: string;
+  municipal_district_type: string;
+  year_from: string;
+  year_to: string;
+}
+
+/**
+ * The list prefixes the names of urban okrugs and intra-city territories with their type
+ * ("городской округ город Владимир", "внутригородская территория города федерального значения
+ * муниципальный округ Арбат"); the classifier itself, and the 2019 list, name them without it
+ * ("город Владимир", "муниципальный округ Арбат"). The level already says the type, so the prefix
+ * is dropped. A stray trailing quote pair of the conversion (`поселение Мосрентген""`) is dropped too.
+ */
+function classifierName(level: TerritoryLevelName, raw: string): string {
+  let name = raw.trim().replace(/\s+/g, ' ');
+  const prefix = TYPE_PREFIXES[level];
+  if (prefix && name.startsWith(prefix) && name.length > prefix.length) name = name.slice(prefix.length);
+  if (name.endsWith('""') && name.indexOf('"') === name.length - 2) name = name.slice(0, -2);
+  return name;
+}
+
+const TYPE_PREFIXES: Partial<Record<TerritoryLevelName, string>> = {
+  URBAN_OKRUG: 'городской округ ',
+  INTRACITY_TERRITORY: 'внутригородская территория города федерального значения ',
+};
+
+/** Parses the text of municipal_formations_2018_2024.csv. */
+export function parseMunicipalFormations(csvText: string): MunicipalFormationRow[] {
+  const rows = parse(csvText, { columns: true, skip_empty_lines: true, bom: true }) as FormationCsvRow[];
+  return rows.map((row, i) => {
+    const digits = row.oktmo.replaceAll('-', '');
+    const level = FORMATION_TYPE_LEVELS[row.municipal_district_type];
+    if (!/^\d{8}000$/.test(digits)) throw new Error(`municipal formations line ${i + 2}: unexpected OKTMO code "${row.oktmo}"`);
+    if (!level) throw new Error(`municipal formations line ${i + 2}: unknown type "${row.municipal_district_type}"`);
+    return {
+      code: digits.slice(0, 8),
+      name: classifierName(level, row.municipal_district_name),
+      level,
+      yearFrom: Number(row.year_from),
+      yearTo: Number(row.year_to),
+    };
+  });
+}
+
+/**
+ * The region a second-level formation belongs to, from its code: the nested autonomous okrugs
+ * (118 Ненецкий, 718 Ханты-Мансийский, 719 Ямало-Ненецкий) keep their three digits, the others
+ * take the subject's two.
+ */
+export function formationRegionCode(code: string): string {
+  const nested = code.slice(0, 3);
+  return nested === '118' || nested === '718' || nested === '719' ? `${nested}00000` : `${code.slice(0, 2)}000000`;
+}
+
+/** What the 2024 layer did to the 2019 tree, for SOURCE.md and the builder's report. */
+export interface CurrentTreeReport {
+  /** Current (2024-01-01) second-level formations taken. */
+  readonly formations: number;
+  /** 2019 second-level formations no longer in the 2024 list (merged, renumbered or turned into okrugs). */
+  readonly formationsGone: number;
+  /** 2019 settlements (and inter-settlement territories) kept under a still-existing municipal district. */
+  readonly settlementsKept: number;
+  /** 2019 settlements dropped because their formation is now an okrug under the same code. */
+  readonly settlementsUnderOkrugs: number;
+  /** 2019 settlements dropped because their formation is gone from the 2024 list. */
+  readonly settlementsUnderGone: number;
+  /** 2019 intra-city districts kept under their urban okrug. */
+  readonly intracityDistrictsKept: number;
+}
+
+const SETTLEMENT_LIKE: ReadonlySet<TerritoryLevelName> = new Set(['URBAN_SETTLEMENT', 'RURAL_SETTLEMENT', 'INTER_SETTLEMENT_TERRITORY']);
+const SECOND_LEVEL: ReadonlySet<TerritoryLevelName> = new Set(['MUNICIPAL_DISTRICT', 'MUNICIPAL_OKRUG', 'URBAN_OKRUG', 'INTRACITY_TERRITORY']);
+
+/**
+ * The current tree: the 2019 tree's federation, districts and regions; the second level as of
+ * 2024-01-01 (the rows of `formations` still valid); the 2019 settlements (and inter-settlement
+ * territories) only under a formation that is a municipal district in 2024, and the 2019
+ * intra-city districts only under a formation that is still an urban okrug.
+ */
+export function buildCurrentTree(
+  moRows: readonly MoListRow[],
+  formations: readonly MunicipalFormationRow[],
+  subjects: readonly FederalSubject[],
+): TreeBuildResult & { readonly report: CurrentTreeReport } {
+  const base = buildTerritoryTree(moRows, subjects);
+  const top = base.territories.filter((t) => t.level === 'FEDERATION' || t.level === 'FEDERAL_DISTRICT' || t.level === 'REGION');
+  const regions = new Set(top.filter((t) => t.level === 'REGION').map((t) => t.code));
+  const current = new Map<string, Territory>();
+  for (const row of formations) {
+    if (row.yearTo !== STILL_VALID) continue;
+    const parentCode = formationRegionCode(row.code);
+    if (!regions.has(parentCode)) throw new Error(`formation ${row.code} (${row.name}): region ${parentCode} is not in the tree`);
+    if (current.has(row.code)) throw new Error(`formation ${row.code} is listed twice as current`);
+    current.set(row.code, { code: row.code, parentCode, level: row.level, name: row.name });
+  }
+  const below: Territory[] = [];
+  let settlementsKept = 0;
+  let settlementsUnderOkrugs = 0;
+  let settlementsUnderGone = 0;
+  let intracityDistrictsKept = 0;
+  let formationsGone = 0;
+  for (const t of base.territories) {
+    if (SECOND_LEVEL.has(t.level)) {
+      if (!current.has(t.code)) formationsGone++;
+      continue;
+    }
+    if (t.parentCode === null || regions.has(t.code) || !/^\d/.test(t.code)) continue;
+    const parent = current.get(t.parentCode);
+    if (t.level === 'INTRACITY_DISTRICT') {
+      if (parent?.level === 'URBAN_OKRUG') {
+        below.push(t);
+        intracityDistrictsKept++;
+      }
+    } else if (SETTLEMENT_LIKE.has(t.level)) {
+      if (parent?.level === 'MUNICIPAL_DISTRICT') {
+        below.push(t);
+        settlementsKept++;
+      } else if (parent) {
+        settlementsUnderOkrugs++;
+      } else {
+        settlementsUnderGone++;
+      }
+    }
+  }
+  return {
+    territories: sortTerritories([...top, ...current.values(), ...below]),
+    skippedHeadings: base.skippedHeadings,
+    skippedStale: base.skippedStale,
+    subjectsNotInList: base.subjectsNotInList,
+    report: {
+      formations: current.size,
+      formationsGone,
+      settlementsKept,
+      settlementsUnderOkrugs,
+      settlementsUnderGone,
+      intracityDistrictsKept,
+    },
+  };
+}
+
+/** Builds the current tree from the reference files shipped in reference/oktmo. */
+export function buildReferenceTree(): TreeBuildResult & { readonly report: CurrentTreeReport } {
   const moRows = parseMoList(readFileSync(OKTMO_MO_2019_CSV, 'utf8'));
-  return buildTerritoryTree(moRows, loadFederalSubjects());
+  const formations = parseMunicipalFormations(readFileSync(MUNICIPAL_FORMATIONS_2024_CSV, 'utf8'));
+  return buildCurrentTree(moRows, formations, loadFederalSubjects());
+}
+
+/** Builds the 2019 tree (the 2019 list alone), as shipped before the 2024 layer. */
+export function build2019Tree(): TreeBuildResult {
+  return buildTerritoryTree(parseMoList(readFileSync(OKTMO_MO_2019_CSV, 'utf8')), loadFederalSubjects());
 }
 
 /**

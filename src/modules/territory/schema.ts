@@ -14,7 +14,10 @@ export const TerritoryLevel = builder.enumType('TerritoryLevel', {
   description: 'Level of a territory in the tree, top to bottom.',
   values: {
     FEDERATION: { description: 'The Russian Federation (code `RU`), the root.' },
-    FEDERAL_DISTRICT: { description: 'A federal district (code `FD-…`).' },
+    FEDERAL_DISTRICT: {
+      description:
+        'A federal district. Its code is chosen by the data, not OKTMO: 1–40 capital Latin or Cyrillic letters, digits, `-` or `_`, with at least one letter (`FD-CENTRAL`, `FD1`, `ЦФО`).',
+    },
     REGION: { description: 'A federal subject: oblast, krai, republic, federal city, autonomous okrug.' },
     MUNICIPAL_DISTRICT: { description: 'A municipal district (муниципальный район).' },
     MUNICIPAL_OKRUG: { description: 'A municipal okrug (муниципальный округ).' },
@@ -25,6 +28,17 @@ export const TerritoryLevel = builder.enumType('TerritoryLevel', {
     RURAL_SETTLEMENT: { description: 'A rural settlement (сельское поселение).' },
     INTER_SETTLEMENT_TERRITORY: { description: 'An inter-settlement territory (межселенная территория).' },
     LOCALITY: { description: 'A locality (населённый пункт), 11-digit OKTMO code.' },
+  } as const,
+});
+
+export const TerritoryStatus = builder.enumType('TerritoryStatus', {
+  description: 'Whether a territory is current or was retired by a reform of the municipal structure.',
+  values: {
+    ACTIVE: { description: 'A current territory.' },
+    RETIRED: {
+      description:
+        'Abolished or merged by a reform (a district turned into an okrug, a settlement abolished). It keeps its code, parent and history of where it was, but holds nothing: no current child, no organisation, so its figures are zero at every date (an organisation’s history moves with it). `territory(code:)` and `node(id:)` still return it; `children` and `territories` leave it out.',
+    },
   } as const,
 });
 
@@ -96,10 +110,15 @@ export const Territory = builder.prismaNode('Territory', {
     'A node of the territorial tree: the federation, a federal district, a region, a municipal formation or a settlement. Its figures cover its whole subtree.',
   fields: (t) => ({
     code: t.exposeString('code', {
-      description: 'OKTMO code (8 digits, 11 for localities); `RU` for the federation; `FD-…` for federal districts.',
+      description:
+        'OKTMO code (8 digits; 11 for localities); `RU` for the federation; for a federal district, a stable code chosen by the data (1–40 capital Latin or Cyrillic letters, digits, `-` or `_`, at least one letter, e.g. `FD-CENTRAL`, `FD1`, `ЦФО`). Arguments taking a code accept any letter case.',
     }),
     name: t.exposeString('name', { description: 'Official name, e.g. "Владимирская область".' }),
     level: t.expose('level', { type: TerritoryLevel, description: 'Level in the tree.' }),
+    status: t.expose('status', {
+      type: TerritoryStatus,
+      description: 'ACTIVE, or RETIRED by a reform (then it holds nothing and lists of territories leave it out).',
+    }),
     depth: t.exposeInt('depth', { description: 'Distance from the federation (0 at the root).' }),
     parent: t.relation('parent', { nullable: true, description: 'The territory this one belongs to; null for the federation.' }),
   }),
@@ -123,7 +142,8 @@ builder.prismaObjectFields(Territory, (t) => ({
   children: t.connection(
     {
       type: Territory,
-      description: 'The territories directly below this one (empty for a settlement or locality), by name unless `orderBy` says otherwise.',
+      description:
+        'The current territories directly below this one (empty for a settlement or locality; retired ones are left out), by name unless `orderBy` says otherwise.',
       args: { orderBy: t.arg({ type: TerritoryOrder, description: 'Order of the children (default: by name, ascending).' }) },
       resolve: async (territory, args, context, info) => {
         const slice = sliceArgs('children', args);
@@ -142,7 +162,8 @@ builder.queryFields((t) => ({
     authScopes: { public: true },
     type: 'Territory',
     nullable: true,
-    description: 'A territory by its code (`RU`, `FD-…`, an OKTMO code such as `17000000`); null when no territory has it.',
+    description:
+      'A territory by its code (`RU`, a federal district code such as `FD-CENTRAL` or `ЦФО`, an OKTMO code such as `17000000`; letter case does not matter); null when no territory has it.',
     args: { code: t.arg.string({ required: true, description: 'The territory code; a malformed one is an error (BAD_USER_INPUT).' }) },
     resolve: (query, _root, args) => prisma().territory.findUnique({ ...query, where: { code: territoryCode(args.code, 'code') } }),
   }),
@@ -151,7 +172,7 @@ builder.queryFields((t) => ({
       authScopes: { public: true },
       type: Territory,
       description:
-        'Territories matching `filter`: by name, or ranked by relevance when `filter.search` is given, unless `orderBy` says otherwise. A malformed code in the filter is an error (BAD_USER_INPUT).',
+        'Current territories matching `filter` (retired ones are left out; `territory(code:)` still finds them): by name, or ranked by relevance when `filter.search` is given, unless `orderBy` says otherwise. A malformed code in the filter is an error (BAD_USER_INPUT).',
       args: {
         filter: t.arg({ type: TerritoryFilter, description: 'Narrows the list.' }),
         orderBy: t.arg({ type: TerritoryOrder, description: 'Order of the list (default: by name, or by relevance when searching).' }),

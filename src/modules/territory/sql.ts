@@ -30,7 +30,8 @@ export interface TerritoryOrder {
 }
 
 function territoryWhere(c: TerritoryConditions): Prisma.Sql[] {
-  const where: Prisma.Sql[] = [];
+  // Lists hold current territories only: a retired one is reached by its code or id alone.
+  const where: Prisma.Sql[] = [sql`t.status = 'ACTIVE'`];
   if (c.levels?.length) where.push(sql`t.level = ANY(${c.levels}::"TerritoryLevel"[])`);
   // path holds the ids from the root down to the row itself: containing X's id = X's subtree.
   if (c.withinCode !== undefined) where.push(sql`t.path @> ARRAY[(SELECT id FROM territory WHERE code = ${c.withinCode})]`);
@@ -92,7 +93,7 @@ export async function territoryCount(conditions: TerritoryConditions): Promise<n
 /** For each parent, one slice of its children in `order`, and how many children it has. */
 export async function childSlices(parentIds: readonly number[], order: TerritoryOrder, slice: SliceArgs): Promise<Map<number, PartitionSlice>> {
   const { joins, orderBy } = territoryOrdering(order, undefined);
-  // The children of every parent asked for, numbered per parent in the requested order; the rows
+  // The current (not retired) children of every parent asked for, numbered per parent in the requested order; the rows
   // of each parent's slice come back as one array, with the parent's child count.
   const rows = await prisma().$queryRaw<{ anchor: number; total: number; ids: number[] }[]>(sql`
     WITH ranked AS (
@@ -100,7 +101,7 @@ export async function childSlices(parentIds: readonly number[], order: Territory
              (row_number() OVER (PARTITION BY t.parent_id ORDER BY ${orderBy}) - 1)::int AS idx,
              (count(*) OVER (PARTITION BY t.parent_id))::int AS total
         FROM territory t ${joins}
-       WHERE t.parent_id = ANY(${[...parentIds]}::int[]))
+       WHERE t.parent_id = ANY(${[...parentIds]}::int[]) AND t.status = 'ACTIVE')
     SELECT anchor, total, coalesce(array_agg(id ORDER BY idx) FILTER (WHERE ${inSlice(slice)}), '{}') AS ids
       FROM ranked GROUP BY anchor, total`);
   return byAnchor(rows);

@@ -277,9 +277,8 @@ if (!fs.existsSync(CHROMIUM)) {
     it('shows live previews, finds a territory and switches the previews and snippets, and passes axe', async () => {
       const { page, problems } = await open(`${API}/`);
       await page.locator('gospubliki-figures .number').waitFor();
-      expect(await page.locator('#federation-subscribers').textContent()).toBe(
-        formatNumber(Number((await data('{ territory(code: "RU") { stats { subscribers } } }')).territory.stats.subscribers)),
-      );
+      const federation = formatNumber(Number((await data('{ territory(code: "RU") { stats { subscribers } } }')).territory.stats.subscribers));
+      await expect.poll(() => page.locator('#federation-subscribers').textContent()).toBe(federation);
       await expect.poll(() => page.locator('#badge-image').evaluate((img: HTMLImageElement) => img.naturalWidth)).toBeGreaterThan(0);
       await expect.poll(() => page.locator('#frame-element').getAttribute('height')).not.toBe('320');
       expect(await axeViolations(page)).toEqual([]);
@@ -288,7 +287,7 @@ if (!fs.existsSync(CHROMIUM)) {
       await page.locator('#territory-search').fill('петушин');
       const result = page.locator('#territory-results button', { hasText: 'Петушинский муниципальный район' });
       await result.click();
-      expect(await page.locator('#territory-code').textContent()).toBe('17646000');
+      await expect.poll(() => page.locator('#territory-code').textContent()).toBe('17646000');
       expect(await page.locator('#widget-snippet').textContent()).toContain(`<gospubliki-figures territory="17646000"></gospubliki-figures>`);
       expect(await page.locator('#badge-snippet').textContent()).toContain(`${API}/embed/v1/territories/17646000/subscribers.svg`);
       await expect.poll(() => page.locator('gospubliki-figures h2').textContent()).toBe('Петушинский муниципальный район');

@@ -89,7 +89,7 @@ describe('badges', () => {
   it('answers 404 for an unknown code, 400 for a malformed code or an unknown platform, still as SVG', async () => {
     for (const [path, status] of [
       ['/embed/v1/territories/99000000/subscribers.svg', 404],
-      ['/embed/v1/territories/17x/subscribers.svg', 400],
+      ['/embed/v1/territories/17.0/subscribers.svg', 400],
       ['/embed/v1/territories/17000000/subscribers.svg?platforms=MYSPACE', 400],
       ['/embed/v1/territories/17000000/organisations.svg?sectors=nope', 400],
     ] as const) {

@@ -8,10 +8,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hasValidOktmoCheckDigit, isValidOktmoCode, oktmoCheckDigit } from '../../../src/modules/oktmo/checkDigit.js';
 import { expandSubjectName, FEDERAL_DISTRICTS, federalDistrictOfRegion } from '../../../src/modules/oktmo/federalDistricts.js';
 import { detectRosstatEncoding, parseRosstatOktmo, type RosstatRow, type RosstatTerritoryRow } from '../../../src/modules/oktmo/rosstat.js';
-import { buildReferenceTree, findTreeProblems, type Territory } from '../../../src/modules/oktmo/tree.js';
+import { build2019Tree, buildReferenceTree, countByLevel, findTreeProblems, type Territory } from '../../../src/modules/oktmo/tree.js';
 import { canBeParentOf, levelRank, TERRITORY_LEVELS } from '../../../src/modules/territory/levels.js';
 
 const SAMPLE = fileURLToPath(new URL('../../../reference/oktmo/rosstat_oktmo_sample_01_03.csv', import.meta.url));
+const TERRITORIES_CSV = fileURLToPath(new URL('../../../reference/territories.csv', import.meta.url));
 const MO_2019 = fileURLToPath(new URL('../../../reference/oktmo/oktmo_mo_2019.csv', import.meta.url));
 
 async function collect(filePath: string): Promise<RosstatRow[]> {
@@ -269,7 +270,7 @@ describe('Rosstat OKTMO parser', () => {
   });
 });
 
-describe('territory tree from the 2019 list', () => {
+describe('territory tree: the 2024 second level over the 2019 list', () => {
   let territories: Territory[];
   let byCode: Map<string, Territory>;
   beforeAll(() => {
@@ -283,8 +284,56 @@ describe('territory tree from the 2019 list', () => {
     expect(districts).toHaveLength(8);
     expect(districts.every((d) => d.parentCode === 'RU')).toBe(true);
     expect(territories.filter((t) => t.level === 'REGION')).toHaveLength(85);
-    expect(territories.length).toBeGreaterThan(21_000);
-    expect(territories.length).toBeLessThan(23_000);
+    expect(territories.length).toBeGreaterThan(17_000);
+    expect(territories.length).toBeLessThan(19_000);
+  });
+
+  it('has the second level of 2024-01-01: 2,594 formations, 395 ± 5 municipal okrugs, 582 ± 5 urban okrugs', () => {
+    const counts = countByLevel(territories);
+    expect(counts.get('MUNICIPAL_OKRUG')).toBeGreaterThanOrEqual(390);
+    expect(counts.get('MUNICIPAL_OKRUG')).toBeLessThanOrEqual(400);
+    expect(counts.get('URBAN_OKRUG')).toBeGreaterThanOrEqual(577);
+    expect(counts.get('URBAN_OKRUG')).toBeLessThanOrEqual(587);
+    expect(counts.get('MUNICIPAL_DISTRICT')).toBe(1350);
+    expect(counts.get('INTRACITY_TERRITORY')).toBe(267);
+  });
+
+  it('ships exactly that tree in reference/territories.csv (rebuild it with src/cli/build-reference.ts)', () => {
+    const shipped = (parse(readFileSync(TERRITORIES_CSV), { columns: true, bom: true }) as Record<string, string>[]).map(
+      (row): Territory => ({ code: row.code, parentCode: row.parent_code || null, level: row.level as Territory['level'], name: row.name }),
+    );
+    expect(shipped).toEqual(territories);
+    const counts = countByLevel(shipped);
+    expect(counts.get('MUNICIPAL_OKRUG')).toBe(395);
+    expect(counts.get('URBAN_OKRUG')).toBe(582);
+  });
+
+  it('keeps 2019 settlements only under formations that are still municipal districts', () => {
+    const levels = new Map(territories.map((t) => [t.code, t.level]));
+    for (const t of territories) {
+      if (t.level === 'URBAN_SETTLEMENT' || t.level === 'RURAL_SETTLEMENT' || t.level === 'INTER_SETTLEMENT_TERRITORY') {
+        expect(levels.get(t.parentCode ?? ''), t.code).toBe('MUNICIPAL_DISTRICT');
+      }
+      if (t.level === 'INTRACITY_DISTRICT') expect(levels.get(t.parentCode ?? ''), t.code).toBe('URBAN_OKRUG');
+    }
+    // Кологривский район (Костромская область) became Кологривский муниципальный округ in 2022.
+    expect(byCode.has('34612000')).toBe(false);
+    expect(territories.some((t) => t.parentCode === '34612000')).toBe(false);
+    expect(byCode.get('34512000')).toEqual({ code: '34512000', parentCode: '34000000', level: 'MUNICIPAL_OKRUG', name: 'Кологривский муниципальный округ' });
+    // Petushki district is still a district with its settlements; the 2019 tree had them too.
+    const old = new Map(build2019Tree().territories.map((t) => [t.code, t]));
+    expect(old.get('34612000')?.level).toBe('MUNICIPAL_DISTRICT');
+    expect(territories.filter((t) => t.parentCode === '17646000').length).toBe([...old.values()].filter((t) => t.parentCode === '17646000').length);
+    expect(byCode.get('17701000')?.name).toBe('город Владимир'); // the list's "городской округ " prefix is dropped
+  });
+
+  it('counts what the 2024 layer left out', () => {
+    const { report } = buildReferenceTree();
+    expect(report.formations).toBe(2594);
+    expect(report.settlementsKept + report.settlementsUnderOkrugs + report.settlementsUnderGone).toBe(
+      build2019Tree().territories.filter((t) => ['URBAN_SETTLEMENT', 'RURAL_SETTLEMENT', 'INTER_SETTLEMENT_TERRITORY'].includes(t.level)).length,
+    );
+    expect(report.settlementsUnderGone).toBeGreaterThan(3000);
   });
 
   it('places Vladimir region and Petushki district', () => {

@@ -60,7 +60,7 @@ describe('organisations', () => {
     expect(platform).toBe('filter.hasPageOn: unknown platforms "FB", "IG". Known platforms: MAX, OK, TELEGRAM, VK.');
     expect(await inputError('{ organisations(filter: { inn: "12345" }) { totalCount } }')).toMatch(/10 digits/);
     expect(await inputError('{ organisations(filter: { inn: "3301010104" }) { totalCount } }')).toMatch(/check digits/);
-    expect(await inputError('{ organisations(filter: { within: "Владимир" }) { totalCount } }')).toMatch(/not a territory code/);
+    expect(await inputError('{ organisations(filter: { within: "Владимирская область" }) { totalCount } }')).toMatch(/not a territory code/);
     expect(await inputError('{ organisations(first: 500) { totalCount } }')).toMatch(/first must be between 0 and 100 \(got 500\)/);
   });
 

@@ -38,7 +38,7 @@ describe('territory(code:)', () => {
 
   it('is null for an unknown code and an input error for a malformed one', async () => {
     expect((await data('{ territory(code: "99999999") { code } }')).territory).toBeNull();
-    const message = await inputError('{ territory(code: "Vladimir") { code } }');
+    const message = await inputError('{ territory(code: "Vladimir region") { code } }');
     expect(message).toMatch(/not a territory code/);
     expect(message).toMatch(/8 digits/);
   });

@@ -14,7 +14,18 @@ async function upsert(client: pg.PoolClient, sql: string): Promise<UpsertCounts>
 }
 
 /**
- * Territories: inserts new ones and updates changed names and levels, then points every staged
+ * Empty `status` cells of staged territories: an existing territory keeps its status, a new one
+ * is ACTIVE. Runs before the retirement checks compare staged territories with stored ones.
+ */
+export async function resolveTerritoryDefaults(client: pg.PoolClient): Promise<void> {
+  // Empty cells of territories that exist take the stored status.
+  await client.query(`UPDATE stage_territory s SET status = t.status FROM territory t WHERE t.code = s.code AND s.status IS NULL`);
+  // The rest are new territories: ACTIVE.
+  await client.query(`UPDATE stage_territory SET status = 'ACTIVE' WHERE status IS NULL`);
+}
+
+/**
+ * Territories: inserts new ones and updates changed names, levels and statuses, then points every staged
  * territory at its parent (a child may come before its parent in the file). Returns the counts
  * and whether an existing territory moved to another parent (the rollups then need a rebuild).
  */
@@ -22,18 +33,18 @@ export async function applyTerritories(client: pg.PoolClient): Promise<UpsertCou
   // Which staged territories are new, changed, or moved to another parent.
   await client.query(`CREATE TEMP TABLE territory_change ON COMMIT DROP AS
     SELECT s.code, t.id IS NULL AS is_new,
-           t.id IS NOT NULL AND (t.name, t.level, p.code) IS DISTINCT FROM (s.name, s.level, s.parent_code) AS is_changed,
+           t.id IS NOT NULL AND (t.name, t.level, t.status, p.code) IS DISTINCT FROM (s.name, s.level, s.status, s.parent_code) AS is_changed,
            t.id IS NOT NULL AND p.code IS DISTINCT FROM s.parent_code AS is_moved
       FROM stage_territory s LEFT JOIN territory t ON t.code = s.code LEFT JOIN territory p ON p.id = t.parent_id`);
   // New territories and new names or levels; the tree position follows below.
   const counts = await upsert(
     client,
-    `INSERT INTO territory (code, name, search_name, level, depth, path)
-     SELECT s.code, s.name, s.search_name, s.level, 0, '{}'
+    `INSERT INTO territory (code, name, search_name, level, status, depth, path)
+     SELECT s.code, s.name, s.search_name, s.level, s.status, 0, '{}'
        FROM stage_territory s JOIN territory_change c ON c.code = s.code
       WHERE c.is_new OR c.is_changed
       ORDER BY s.code
-     ON CONFLICT (code) DO UPDATE SET name = excluded.name, search_name = excluded.search_name, level = excluded.level
+     ON CONFLICT (code) DO UPDATE SET name = excluded.name, search_name = excluded.search_name, level = excluded.level, status = excluded.status
      RETURNING (xmax = 0) AS inserted`,
   );
   // Each staged territory's parent, by code (the parent may be new in this load).

@@ -8,8 +8,8 @@ import type { BulkKind } from '../files.js';
 export const STAGING_TABLES: Readonly<Record<BulkKind, { table: string; ddl: string; columns: readonly string[] }>> = {
   territories: {
     table: 'stage_territory',
-    ddl: 'CREATE TEMP TABLE stage_territory (line int NOT NULL, code text NOT NULL, parent_code text, level "TerritoryLevel" NOT NULL, name text NOT NULL, search_name text NOT NULL) ON COMMIT DROP',
-    columns: ['line', 'code', 'parent_code', 'level', 'name', 'search_name'],
+    ddl: 'CREATE TEMP TABLE stage_territory (line int NOT NULL, code text NOT NULL, parent_code text, level "TerritoryLevel" NOT NULL, name text NOT NULL, search_name text NOT NULL, status "TerritoryStatus") ON COMMIT DROP',
+    columns: ['line', 'code', 'parent_code', 'level', 'name', 'search_name', 'status'],
   },
   sectors: {
     table: 'stage_sector',

@@ -152,3 +152,102 @@ export async function findCycles(client: pg.PoolClient): Promise<RowError[]> {
     reason: `territory ${row.code} would be its own ancestor (a cycle)`,
   }));
 }
+
+/** Up to three examples and "…" when there are more. */
+function examples(list: string[], total: number): string {
+  return `${list.join(', ')}${total > list.length ? ', …' : ''}`;
+}
+
+/**
+ * The retirement rules, checked on the state the load leaves (its rows over the stored ones)
+ * before anything is written. A territory may be RETIRED only when nothing remains under it: no
+ * active child territory and no organisation, unless the same load retires or moves the children
+ * and re-homes the organisations. Nothing new may be placed in a territory retired earlier. Runs
+ * after resolveTerritoryDefaults (every staged territory has its status).
+ */
+export async function findRetirementErrors(client: pg.PoolClient, staged: ReadonlySet<string>): Promise<RowError[]> {
+  const errors: RowError[] = [];
+  const withOrganisations = staged.has('organisations');
+  if (staged.has('territories')) {
+    // Territories the load retires that would keep an active child: the children the load gives
+    // (as staged) and the stored children it does not restate.
+    const { rows: children } = await client.query<{ line: number; code: string; n: number; examples: string[] }>(
+      `WITH child AS (
+         SELECT s.parent_code AS parent, s.code FROM stage_territory s WHERE s.parent_code IS NOT NULL AND s.status = 'ACTIVE'
+         UNION ALL
+         SELECT p.code, c.code FROM territory c JOIN territory p ON p.id = c.parent_id
+          WHERE c.status = 'ACTIVE'
+            AND p.code IN (SELECT code FROM stage_territory WHERE status = 'RETIRED')
+            AND NOT EXISTS (SELECT 1 FROM stage_territory s WHERE s.code = c.code)
+       )
+       SELECT r.line, r.code, count(*)::int AS n, (array_agg(c.code ORDER BY c.code))[1:3] AS examples
+         FROM stage_territory r JOIN child c ON c.parent = r.code
+        WHERE r.status = 'RETIRED'
+        GROUP BY r.line, r.code ORDER BY r.line`,
+    );
+    for (const row of children) {
+      errors.push({
+        file: 'territories.csv',
+        line: row.line,
+        column: 'status',
+        reason: `cannot retire ${row.code}: ${row.n} active ${row.n === 1 ? 'territory stays' : 'territories stay'} below it (${examples(row.examples, row.n)}); retire them or move them to another parent in this load`,
+      });
+    }
+    // Territories the load retires that would keep an organisation: the organisations the load
+    // places there (as staged) and the stored ones the load does not place anew.
+    const { rows: residents } = await client.query<{ line: number; code: string; n: number; examples: string[] }>(
+      `WITH resident AS (
+         ${withOrganisations ? 'SELECT s.territory_code AS code, s.external_id FROM stage_organisation s UNION ALL' : ''}
+         SELECT t.code, o.external_id FROM organisation o JOIN territory t ON t.id = o.territory_id
+          WHERE t.code IN (SELECT code FROM stage_territory WHERE status = 'RETIRED')
+            ${withOrganisations ? 'AND NOT EXISTS (SELECT 1 FROM stage_organisation s WHERE s.external_id = o.external_id)' : ''}
+       )
+       SELECT r.line, r.code, count(*)::int AS n, (array_agg(x.external_id ORDER BY x.external_id))[1:3] AS examples
+         FROM stage_territory r JOIN resident x ON x.code = r.code
+        WHERE r.status = 'RETIRED'
+        GROUP BY r.line, r.code ORDER BY r.line`,
+    );
+    for (const row of residents) {
+      errors.push({
+        file: 'territories.csv',
+        line: row.line,
+        column: 'status',
+        reason: `cannot retire ${row.code}: ${row.n} ${row.n === 1 ? 'organisation stays' : 'organisations stay'} in it (${examples(row.examples, row.n)}); move them to a current territory in organisations.csv of this load`,
+      });
+    }
+    // Active territories the load places under a territory retired earlier (one the load retires
+    // itself is reported on its own line above).
+    const { rows: orphans } = await client.query<{ line: number; code: string; parent_code: string }>(
+      `SELECT s.line, s.code, s.parent_code FROM stage_territory s JOIN territory p ON p.code = s.parent_code
+        WHERE s.status = 'ACTIVE' AND p.status = 'RETIRED'
+          AND NOT EXISTS (SELECT 1 FROM stage_territory sp WHERE sp.code = s.parent_code)
+        ORDER BY s.line`,
+    );
+    for (const row of orphans) {
+      errors.push({
+        file: 'territories.csv',
+        line: row.line,
+        column: 'parent_code',
+        reason: `parent ${row.parent_code} is retired; place ${row.code} under a current territory (or retire ${row.code} too)`,
+      });
+    }
+  }
+  if (withOrganisations) {
+    // Organisations the load places in a territory retired earlier (and not restated by this load).
+    const { rows } = await client.query<{ line: number; territory_code: string }>(
+      `SELECT s.line, s.territory_code FROM stage_organisation s JOIN territory t ON t.code = s.territory_code
+        WHERE t.status = 'RETIRED'
+          ${staged.has('territories') ? 'AND NOT EXISTS (SELECT 1 FROM stage_territory st WHERE st.code = s.territory_code)' : ''}
+        ORDER BY s.line`,
+    );
+    for (const row of rows) {
+      errors.push({
+        file: 'organisations.csv',
+        line: row.line,
+        column: 'territory_code',
+        reason: `territory ${row.territory_code} is retired; place the organisation in a current territory`,
+      });
+    }
+  }
+  return errors;
+}
