@@ -2,149 +2,84 @@ import type pg from 'pg';
 import type { RowError } from '../files.js';
 
 /**
- * Checks that a load stays inside the subtrees its key may write (`within`: territory ids).
+ * Checks that a load stays inside the subtrees its key may write (`within`: territory ids, `$1`).
  * A territory T lies within when its path holds one of those ids; a territory row may only be
- * written strictly below a subtree's root. Each check returns the offending rows with their
- * line. `before` runs before anything is written (where rows are now), `after` once the load's
- * upserts are applied in its transaction (where rows end up): a row must be inside both times.
+ * written strictly below a subtree's root. Each check returns the offending staged rows' lines.
+ * `before` checks run before anything is written (where rows are now), `after` checks once the
+ * load's upserts are applied in its transaction (where rows end up): a row must be inside both
+ * times, so nothing is moved in or out of a key's subtrees.
  */
 
-const FORBIDDEN_REASON = (within: readonly string[]) => `outside this key's scope: it may write only within ${within.join(', ')}`;
+interface ScopeCheck {
+  kind: 'territories' | 'sectors' | 'organisations' | 'pages' | 'observations';
+  column: string;
+  sql: string;
+}
 
-async function collect(
-  client: pg.PoolClient,
-  errors: RowError[],
-  within: readonly string[],
-  file: string,
-  column: string,
-  sql: string,
-  params: unknown[],
-): Promise<void> {
-  const { rows } = await client.query<{ line: number }>(sql, params);
-  for (const row of rows) errors.push({ file, line: row.line, column, reason: FORBIDDEN_REASON(within), code: 'FORBIDDEN' });
+/** Staged territories not strictly below one of the subtree roots (as the territory table stands). */
+const TERRITORIES_NOT_STRICTLY_WITHIN = `SELECT s.line FROM stage_territory s JOIN territory t ON t.code = s.code
+  WHERE NOT EXISTS (SELECT 1 FROM unnest($1::int[]) w(id) WHERE w.id = ANY(t.path) AND w.id <> t.id)
+  ORDER BY s.line`;
+
+/** The staged page rows joined to the stored page they name, its organisation and territory. */
+const STORED_PAGE_OF = (stage: string) => `FROM ${stage} s
+  JOIN platform f ON f.code = s.platform JOIN page p ON p.platform_id = f.id AND p.external_id = s.external_id
+  JOIN organisation o ON o.id = p.organisation_id JOIN territory t ON t.id = o.territory_id`;
+
+const BEFORE: ScopeCheck[] = [
+  // Existing territories the load changes that are not strictly below a subtree root now.
+  { kind: 'territories', column: 'code', sql: TERRITORIES_NOT_STRICTLY_WITHIN },
+  // Sectors are shared by every territory: only a key without `within` may write them.
+  { kind: 'sectors', column: 'code', sql: 'SELECT line FROM stage_sector ORDER BY line' },
+  // Existing organisations the load changes that are located outside the subtrees now.
+  {
+    kind: 'organisations',
+    column: 'external_id',
+    sql: `SELECT s.line FROM stage_organisation s JOIN organisation o ON o.external_id = s.external_id JOIN territory t ON t.id = o.territory_id
+           WHERE NOT (t.path && $1::int[]) ORDER BY s.line`,
+  },
+  // Existing pages the load changes whose organisation is outside the subtrees now.
+  { kind: 'pages', column: 'external_id', sql: `SELECT s.line ${STORED_PAGE_OF('stage_page')} WHERE NOT (t.path && $1::int[]) ORDER BY s.line` },
+];
+
+const AFTER: ScopeCheck[] = [
+  // Territories of the load that do not end up strictly below a subtree root.
+  { kind: 'territories', column: 'parent_code', sql: TERRITORIES_NOT_STRICTLY_WITHIN },
+  // Organisations of the load located outside the subtrees.
+  {
+    kind: 'organisations',
+    column: 'territory_code',
+    sql: `SELECT s.line FROM stage_organisation s JOIN territory t ON t.code = s.territory_code WHERE NOT (t.path && $1::int[]) ORDER BY s.line`,
+  },
+  // Pages of the load whose organisation is outside the subtrees.
+  {
+    kind: 'pages',
+    column: 'organisation_external_id',
+    sql: `SELECT s.line FROM stage_page s JOIN organisation o ON o.external_id = s.organisation_external_id JOIN territory t ON t.id = o.territory_id
+           WHERE NOT (t.path && $1::int[]) ORDER BY s.line`,
+  },
+  // Observations of pages whose organisation is outside the subtrees.
+  { kind: 'observations', column: 'external_id', sql: `SELECT s.line ${STORED_PAGE_OF('stage_observation')} WHERE NOT (t.path && $1::int[]) ORDER BY s.line` },
+];
+
+async function run(checks: readonly ScopeCheck[], client: pg.PoolClient, staged: ReadonlySet<string>, withinIds: readonly number[], within: readonly string[]) {
+  const errors: RowError[] = [];
+  const reason = `outside this key's scope: it may write only within ${within.join(', ')}`;
+  for (const check of checks) {
+    if (!staged.has(check.kind)) continue;
+    const params = check.sql.includes('$1') ? [[...withinIds]] : [];
+    const { rows } = await client.query<{ line: number }>(check.sql, params);
+    for (const row of rows) errors.push({ file: `${check.kind}.csv`, line: row.line, column: check.column, reason, code: 'FORBIDDEN' });
+  }
+  return errors;
 }
 
 /** Rows of the load that touch what is now outside the key's subtrees (and any sector row). */
-export async function findScopeErrorsBefore(
-  client: pg.PoolClient,
-  staged: ReadonlySet<string>,
-  withinIds: readonly number[],
-  within: readonly string[],
-): Promise<RowError[]> {
-  const errors: RowError[] = [];
-  const ids = [...withinIds];
-  if (staged.has('territories')) {
-    // Existing territories the load changes that are not strictly below a subtree root now.
-    await collect(
-      client,
-      errors,
-      within,
-      'territories.csv',
-      'code',
-      `SELECT s.line FROM stage_territory s JOIN territory t ON t.code = s.code
-        WHERE NOT EXISTS (SELECT 1 FROM unnest($1::int[]) w(id) WHERE w.id = ANY(t.path) AND w.id <> t.id)
-        ORDER BY s.line`,
-      [ids],
-    );
-  }
-  if (staged.has('sectors')) {
-    // Sectors are shared by every territory: only a key without `within` may write them.
-    await collect(client, errors, within, 'sectors.csv', 'code', 'SELECT line FROM stage_sector ORDER BY line', []);
-  }
-  if (staged.has('organisations')) {
-    // Existing organisations the load changes that are located outside the key's subtrees now.
-    await collect(
-      client,
-      errors,
-      within,
-      'organisations.csv',
-      'external_id',
-      `SELECT s.line FROM stage_organisation s JOIN organisation o ON o.external_id = s.external_id JOIN territory t ON t.id = o.territory_id
-        WHERE NOT (t.path && $1::int[]) ORDER BY s.line`,
-      [ids],
-    );
-  }
-  if (staged.has('pages')) {
-    // Existing pages the load changes whose organisation is outside the key's subtrees now.
-    await collect(
-      client,
-      errors,
-      within,
-      'pages.csv',
-      'external_id',
-      `SELECT s.line FROM stage_page s
-         JOIN platform f ON f.code = s.platform JOIN page p ON p.platform_id = f.id AND p.external_id = s.external_id
-         JOIN organisation o ON o.id = p.organisation_id JOIN territory t ON t.id = o.territory_id
-        WHERE NOT (t.path && $1::int[]) ORDER BY s.line`,
-      [ids],
-    );
-  }
-  return errors;
+export function findScopeErrorsBefore(client: pg.PoolClient, staged: ReadonlySet<string>, withinIds: readonly number[], within: readonly string[]) {
+  return run(BEFORE, client, staged, withinIds, within);
 }
 
 /** Rows of the load that, as applied, lie outside the key's subtrees. */
-export async function findScopeErrorsAfter(
-  client: pg.PoolClient,
-  staged: ReadonlySet<string>,
-  withinIds: readonly number[],
-  within: readonly string[],
-): Promise<RowError[]> {
-  const errors: RowError[] = [];
-  const ids = [...withinIds];
-  if (staged.has('territories')) {
-    // Territories of the load that do not end up strictly below a subtree root.
-    await collect(
-      client,
-      errors,
-      within,
-      'territories.csv',
-      'parent_code',
-      `SELECT s.line FROM stage_territory s JOIN territory t ON t.code = s.code
-        WHERE NOT EXISTS (SELECT 1 FROM unnest($1::int[]) w(id) WHERE w.id = ANY(t.path) AND w.id <> t.id)
-        ORDER BY s.line`,
-      [ids],
-    );
-  }
-  if (staged.has('organisations')) {
-    // Organisations of the load located outside the key's subtrees.
-    await collect(
-      client,
-      errors,
-      within,
-      'organisations.csv',
-      'territory_code',
-      `SELECT s.line FROM stage_organisation s JOIN territory t ON t.code = s.territory_code
-        WHERE NOT (t.path && $1::int[]) ORDER BY s.line`,
-      [ids],
-    );
-  }
-  if (staged.has('pages')) {
-    // Pages of the load whose organisation is outside the key's subtrees.
-    await collect(
-      client,
-      errors,
-      within,
-      'pages.csv',
-      'organisation_external_id',
-      `SELECT s.line FROM stage_page s JOIN organisation o ON o.external_id = s.organisation_external_id JOIN territory t ON t.id = o.territory_id
-        WHERE NOT (t.path && $1::int[]) ORDER BY s.line`,
-      [ids],
-    );
-  }
-  if (staged.has('observations')) {
-    // Observations of pages whose organisation is outside the key's subtrees.
-    await collect(
-      client,
-      errors,
-      within,
-      'observations.csv',
-      'external_id',
-      `SELECT s.line FROM stage_observation s
-         JOIN platform f ON f.code = s.platform JOIN page p ON p.platform_id = f.id AND p.external_id = s.external_id
-         JOIN organisation o ON o.id = p.organisation_id JOIN territory t ON t.id = o.territory_id
-        WHERE NOT (t.path && $1::int[]) ORDER BY s.line`,
-      [ids],
-    );
-  }
-  return errors;
+export function findScopeErrorsAfter(client: pg.PoolClient, staged: ReadonlySet<string>, withinIds: readonly number[], within: readonly string[]) {
+  return run(AFTER, client, staged, withinIds, within);
 }
