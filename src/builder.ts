@@ -1,4 +1,5 @@
 import SchemaBuilder from '@pothos/core';
+import ComplexityPlugin from '@pothos/plugin-complexity';
 import PrismaPlugin from '@pothos/plugin-prisma';
 import RelayPlugin from '@pothos/plugin-relay';
 import { BigIntResolver, URLResolver } from 'graphql-scalars';
@@ -7,6 +8,7 @@ import { prisma } from './db/prisma.js';
 import type PrismaTypes from './generated/pothos-types.js';
 import { getDatamodel } from './generated/pothos-types.js';
 import { DateScalar } from './modules/common/date.js';
+import { fieldComplexity } from './modules/edge/cost.js';
 
 /**
  * The schema builder: plugins, scalars and defaults only. Types live in src/schema, one file per
@@ -22,7 +24,10 @@ export const builder = new SchemaBuilder<{
     BigInt: { Input: bigint; Output: bigint | number | string };
   };
 }>({
-  plugins: [RelayPlugin, PrismaPlugin],
+  plugins: [RelayPlugin, PrismaPlugin, ComplexityPlugin],
+  // The cost model of src/modules/edge/cost.ts for every field; checked before execution by the
+  // edge (with the request's variables), so the plugin's own resolver-time check stays off.
+  complexity: { fieldComplexity, disabled: true },
   defaultFieldNullability: false,
   relay: {
     clientMutationId: 'omit',

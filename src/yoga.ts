@@ -2,16 +2,33 @@ import { GraphQLError } from 'graphql';
 import { createYoga, type Plugin, useReadinessCheck, type YogaServerInstance } from 'graphql-yoga';
 import { type Context, createContext } from './context.js';
 import { logger } from './logger.js';
+import { httpCachingPlugin, responseCachePlugin } from './modules/edge/cache.js';
+import { corsPlugin, csrfPlugin } from './modules/edge/cors.js';
+import { trustedDocumentsPlugin } from './modules/edge/documents.js';
+import { createEdge, type Edge, type EdgeOptions } from './modules/edge/edge.js';
+import { graphiqlAssetsPlugin, graphiqlPage } from './modules/edge/graphiql.js';
+import { armorPlugins, costPlugin } from './modules/edge/guard.js';
+import { metricsPlugin } from './modules/edge/metrics.js';
 import { requestIdPlugin } from './modules/edge/requestId.js';
+import { deadlinePlugin, isStatementTimeout, sizeLimitsPlugin, timeoutError } from './modules/edge/timeLimits.js';
 import { schema } from './schema.js';
 
-/** What the GraphQL endpoint needs from the process: a way to tell whether the database is ready. */
+/** What the GraphQL endpoint needs from the process: a way to tell whether the database is ready, and the edge's options. */
 export interface ApiDeps {
   /** True when the database answers and every migration is applied (`/readyz`). */
   ready: () => Promise<boolean>;
+  /** Limits, caching, CORS… (src/modules/edge); settings default to the environment's. */
+  edge?: EdgeOptions;
 }
 
-export type Api = YogaServerInstance<Record<string, never>, Context>;
+export type Api = YogaServerInstance<Record<string, never>, Context> & {
+  /** The edge's shared state (settings, cache generation, counters). */
+  edge: Edge;
+  /** Stops the change listener and closes Redis (the server calls it at shutdown). */
+  close(): Promise<void>;
+};
+
+const DEFAULT_QUERY = '{\n  territory(code: "17000000") {\n    name\n    level\n    parent { code name level }\n  }\n}\n';
 
 /** Unexpected errors already logged with their request id (Yoga would log them a second time). */
 const logged = new WeakSet<object>();
@@ -65,10 +82,14 @@ const yogaLogging = {
  * call `api.fetch`; the server mounts it on its socket.
  */
 export function createApi(deps: ApiDeps): Api {
-  return createYoga<Record<string, never>, Context>({
+  const edge = createEdge(deps.edge);
+  const yoga = createYoga<Record<string, never>, Context>({
     schema,
     context: createContext,
-    graphiql: { title: 'Gospubliki', defaultQuery: '{\n  territory(code: "17000000") {\n    name\n    level\n    parent { code name level }\n  }\n}\n' },
+    graphiql: { title: 'Gospubliki', defaultQuery: DEFAULT_QUERY },
+    renderGraphiQL: (options) => graphiqlPage(options?.title ?? 'Gospubliki'),
+    // CORS is the edge's own (corsPlugin): Yoga's reflects every origin with credentials.
+    cors: false,
     landingPage: false,
     healthCheckEndpoint: '/healthz',
     logging: yogaLogging,
@@ -76,6 +97,7 @@ export function createApi(deps: ApiDeps): Api {
       // Expected errors reach the client as they are; anything else becomes a generic message
       // (already logged with the request id by unexpectedErrorLogPlugin).
       maskError(error, message) {
+        if (isStatementTimeout(error)) return timeoutError();
         if (error instanceof GraphQLError && isExpected(error)) return error;
         const located = error instanceof GraphQLError ? { nodes: error.nodes, path: error.path } : {};
         return new GraphQLError(message, { ...located, extensions: { code: 'INTERNAL_SERVER_ERROR' } });
@@ -83,6 +105,9 @@ export function createApi(deps: ApiDeps): Api {
     },
     plugins: [
       requestIdPlugin(),
+      corsPlugin(edge.config),
+      metricsPlugin(),
+      graphiqlAssetsPlugin(edge.documents, DEFAULT_QUERY),
       useReadinessCheck({
         endpoint: '/readyz',
         check: async ({ fetchAPI }) => {
@@ -93,7 +118,18 @@ export function createApi(deps: ApiDeps): Api {
           });
         },
       }),
+      sizeLimitsPlugin(edge.config),
+      csrfPlugin(),
+      // Takes If-None-Match out of the response cache's sight (it would answer 304 for any cached key).
+      httpCachingPlugin(edge.config),
+      ...armorPlugins(edge.config),
+      // Before the response cache, which must key on the document the id resolves to.
+      trustedDocumentsPlugin(edge.documents),
+      responseCachePlugin(edge.config, edge.generation, edge.redis),
+      costPlugin(edge.config, edge.rates, edge.budgetFor),
+      deadlinePlugin(edge.config),
       unexpectedErrorLogPlugin(),
     ],
   });
+  return Object.assign(yoga, { edge, close: () => edge.close() });
 }

@@ -5,6 +5,7 @@ import { type Api, createApi } from '../../src/yoga.js';
 
 export interface GraphQLResponse<T = any> {
   data?: T;
+  extensions?: Record<string, any>;
   errors?: { message: string; path?: string[]; extensions?: { code?: string; [key: string]: unknown } }[];
 }
 
@@ -18,7 +19,9 @@ export function serveDatabase(pool: pg.Pool): void {
 
 /** The API as the server builds it, over this test file's database; tests call `api().fetch` (no socket). */
 export function api(): Api {
-  testApi ??= createApi({ ready: async () => (testPool ? migrationsApplied(testPool) : false) });
+  // The general tests exercise resolvers with deliberately large requests (N+1 checks): no cost
+  // or rate limit here; test/modules/edge tests the limits, with the defaults, on their own APIs.
+  testApi ??= createApi({ ready: async () => (testPool ? migrationsApplied(testPool) : false), edge: { config: { ratePoints: 0, maxCost: 0 } } });
   return testApi;
 }
 
