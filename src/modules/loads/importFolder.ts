@@ -1,6 +1,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type pg from 'pg';
+import { notifyDataChanged } from '../edge/invalidation.js';
 import { BULK_FILES, type BulkKind, type FileSummary, type RowError } from './files.js';
 import { rowSchemas } from './rows.js';
 import {
@@ -123,6 +124,8 @@ export async function importFolder(pool: pg.Pool, folder: string, options: Impor
       phase('updating statistics');
       await analyzeLoadedTables(client);
     }
+    // Delivered at commit only: every API process purges its response cache (src/modules/edge).
+    await notifyDataChanged(client);
   };
 
   try {
