@@ -8,7 +8,7 @@ import { trustedDocumentsPlugin } from './modules/edge/documents.js';
 import { createEdge, type Edge, type EdgeOptions } from './modules/edge/edge.js';
 import { graphiqlAssetsPlugin, graphiqlPage } from './modules/edge/graphiql.js';
 import { armorPlugins, costPlugin } from './modules/edge/guard.js';
-import { metricsPlugin } from './modules/edge/metrics.js';
+import { metricsPlugin } from './modules/edge/metricsPlugin.js';
 import { requestIdPlugin } from './modules/edge/requestId.js';
 import { deadlinePlugin, isStatementTimeout, sizeLimitsPlugin, timeoutError } from './modules/edge/timeLimits.js';
 import { schema } from './schema.js';
@@ -125,8 +125,9 @@ export function createApi(deps: ApiDeps): Api {
       ...armorPlugins(edge.config),
       // Before the response cache, which must key on the document the id resolves to.
       trustedDocumentsPlugin(edge.documents),
-      responseCachePlugin(edge.config, edge.generation, edge.redis),
+      // Before the response cache, so that the cached answer carries extensions.cost too.
       costPlugin(edge.config, edge.rates, edge.budgetFor),
+      responseCachePlugin(edge.config, edge.generation, edge.redis),
       deadlinePlugin(edge.config),
       unexpectedErrorLogPlugin(),
     ],
