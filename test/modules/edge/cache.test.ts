@@ -80,7 +80,7 @@ describe('HTTP caching of GET answers', () => {
 
   it('does not cache POSTs or answers with errors', async () => {
     const api = createApi({ ready: async () => true, edge: { config: defaults } });
-    const post = () =>
+    const post = async () =>
       api.fetch('http://test/graphql', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: KALUGA }) });
     await post();
     expect((await countStatements(post)).statements).toBeGreaterThan(0);
