@@ -12,6 +12,8 @@ export interface Config {
   logLevel: string;
   /** Largest pool of database connections one process opens. */
   poolSize: number;
+  /** statement_timeout of the server's read pool, ms (0: none); loads lift it in their transaction. */
+  statementTimeoutMs: number;
 }
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -25,5 +27,6 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir: path.resolve(env.DATA_DIR ?? 'data'),
     logLevel: env.LOG_LEVEL ?? 'info',
     poolSize: Number(env.DATABASE_POOL_SIZE ?? 10),
+    statementTimeoutMs: Number(env.DATABASE_STATEMENT_TIMEOUT_MS ?? 5000),
   };
 }

@@ -5,7 +5,7 @@ import { type Database, openDatabase } from './db/database.js';
 import { migrationsApplied } from './db/migrate.js';
 import { logger } from './logger.js';
 import { loadDemoIfEmpty } from './modules/loads/demo.js';
-import { createApi } from './yoga.js';
+import { type Api, createApi } from './yoga.js';
 
 /**
  * The only file that opens a socket: the API of src/yoga.ts (GraphQL on /graphql with GraphiQL in
@@ -17,10 +17,12 @@ async function main(): Promise<void> {
   const config = readConfig();
   let db: Database | undefined;
   let server: http.Server | undefined;
+  let api: Api | undefined;
   let stopping = false;
   let firstSignalAt = 0;
 
   const stop = async (code: number) => {
+    await api?.close().catch((error: Error) => logger.error({ err: error }, 'closing the edge (listener, Redis) failed'));
     await db?.close().catch((error: Error) => logger.error({ err: error }, 'closing the database failed'));
     logger.info('stopped');
     process.exit(code);
@@ -50,11 +52,12 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => onSignal('SIGTERM'));
 
   try {
-    db = await openDatabase(config);
+    db = await openDatabase(config, { statementTimeoutMs: config.statementTimeoutMs });
     if (!stopping && process.env.DEMO !== '0') await loadDemoIfEmpty(db.pool);
     if (stopping) return stop(0);
     const database = db;
-    const api = createApi({ ready: () => migrationsApplied(database.pool) });
+    // The edge LISTENs on the database for committed loads (from any process) to purge its cache.
+    api = createApi({ ready: () => migrationsApplied(database.pool), edge: { databaseUrl: database.url } });
     server = http.createServer(api);
     await new Promise<void>((resolve, reject) => {
       server!.once('error', reject); // e.g. the port is taken
