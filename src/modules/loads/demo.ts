@@ -7,7 +7,7 @@ import { logger } from '../../logger.js';
 import { generateLoad } from '../generate/index.js';
 import { importFolder } from './importFolder.js';
 
-const REFERENCE = fileURLToPath(new URL('../../reference/', import.meta.url));
+const REFERENCE = fileURLToPath(new URL('../../../reference/', import.meta.url));
 
 /**
  * On first start with an empty database: the real territory tree (reference/territories.csv)
