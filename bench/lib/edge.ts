@@ -51,8 +51,9 @@ export async function edgeBench(
   }
 
   // Q1–Q4 together (2 connections each, cold), without and then with the hostile stream.
+  const mixSeconds = Math.max(seconds, 5); // enough hostile queries to matter
   const mix = async () => {
-    const loads = ids.map((id) => startLoad(endpoint, requests.get(id)!, 2, seconds));
+    const loads = ids.map((id) => startLoad(endpoint, requests.get(id)!, 2, mixSeconds));
     return Promise.all(loads.map((load) => load.done));
   };
   const without = await mix();
