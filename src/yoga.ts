@@ -46,6 +46,12 @@ function unexpectedErrorLogPlugin(): Plugin<Context> {
           for (const error of errors) {
             if (isExpected(error)) continue;
             const original = error.originalError ?? error;
+            if (isStatementTimeout(original)) {
+              // A limit doing its job (answered as TIMEOUT): worth a warning, not an error report.
+              logged.add(error).add(original);
+              args.contextValue.log.warn({ path: error.path }, 'a statement hit the statement timeout');
+              continue;
+            }
             logged.add(error).add(original);
             args.contextValue.log.error({ path: error.path, err: original }, 'unexpected error while resolving a request');
           }

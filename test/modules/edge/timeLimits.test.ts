@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { poolOptions } from '../../../src/db/database.js';
+import { connectPrisma, disconnectPrisma } from '../../../src/db/prisma.js';
 import { readEdgeConfig } from '../../../src/modules/edge/config.js';
 import { isStatementTimeout } from '../../../src/modules/edge/timeLimits.js';
 import { withLoadTransaction } from '../../../src/modules/loads/transaction.js';
@@ -34,6 +35,31 @@ describe('time limits', () => {
         await client.query('SELECT pg_sleep(0.4)');
       });
     } finally {
+      await reads.end();
+    }
+  });
+
+  it('a statement cancelled by the statement timeout answers TIMEOUT through GraphQL and its connection goes back', async () => {
+    const reads = new pg.Pool(poolOptions(url, 3, 300));
+    const locker = await pool.connect();
+    try {
+      await disconnectPrisma();
+      connectPrisma(reads);
+      // Another transaction holds the table: the read waits until its statement timeout.
+      await locker.query('BEGIN');
+      await locker.query('LOCK TABLE territory IN ACCESS EXCLUSIVE MODE');
+      const api = createApi({ ready: async () => true, edge: { config: defaults } });
+      const response = await api.fetch('http://test/graphql', postJson(JSON.stringify({ query: '{ territory(code: "17000000") { name } }' })));
+      const body = (await response.json()) as { errors: { message: string; extensions: Record<string, unknown> }[] };
+      expect(body.errors[0].extensions.code, JSON.stringify(body)).toBe('TIMEOUT');
+      expect(JSON.stringify(body)).not.toMatch(/SELECT|prisma/i);
+      await locker.query('ROLLBACK');
+      expect(reads.idleCount).toBe(reads.totalCount);
+    } finally {
+      await locker.query('ROLLBACK').catch(() => undefined);
+      locker.release();
+      await disconnectPrisma();
+      connectPrisma(pool);
       await reads.end();
     }
   });
