@@ -58,6 +58,7 @@ async function main(): Promise<void> {
     const database = db;
     // The edge LISTENs on the database for committed loads (from any process) to purge its cache.
     api = createApi({ ready: () => migrationsApplied(database.pool), edge: { databaseUrl: database.url } });
+    await api.edge.ready; // Redis connected (or given up on for now), the change listener in place
     server = http.createServer(api);
     await new Promise<void>((resolve, reject) => {
       server!.once('error', reject); // e.g. the port is taken

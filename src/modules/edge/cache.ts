@@ -3,9 +3,9 @@ import { type Cache, createInMemoryCache, useResponseCache } from '@graphql-yoga
 import type { ExecutionResult } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { Redis } from 'ioredis';
-import { logger } from '../../logger.js';
 import type { EdgeConfig } from './config.js';
 import { metrics } from './metrics.js';
+import { warnRedisDown } from './redis.js';
 
 /**
  * Server-side response cache, ETag/304 and Cache-Control.
@@ -88,7 +88,7 @@ export function responseCachePlugin(config: EdgeConfig, generation: Generation, 
       try {
         current = await generation.current();
       } catch (error) {
-        logger.warn({ err: error }, 'cache generation unavailable: not caching this request');
+        warnRedisDown(error, 'cache generation unavailable (Redis): not caching meanwhile');
         current = `unavailable-${Math.random()}`;
       }
       return sha256(JSON.stringify([current, documentString, operationName ?? null, variableValues ?? null, sessionId ?? null]));

@@ -4,7 +4,7 @@ import { type EdgeConfig, readEdgeConfig } from './config.js';
 import { DocumentRegistry, exampleDocuments } from './documents.js';
 import { type ChangeListener, listenForDataChanges } from './invalidation.js';
 import { type BudgetFor, defaultBudgetFor, RateLimits } from './rateLimit.js';
-import { connectRedis } from './redis.js';
+import { connectRedis, redisReady } from './redis.js';
 
 /** What the edge of one API needs: settings, and optionally the database to listen on and a budget policy. */
 export interface EdgeOptions {
@@ -27,6 +27,8 @@ export interface Edge {
   budgetFor: BudgetFor;
   documents: DocumentRegistry;
   listener: ChangeListener | undefined;
+  /** Resolves once Redis is connected (or gave up for now) and the change listener is in place. */
+  ready: Promise<void>;
   /** Purges this API's response cache (and, with Redis, every process's). */
   purge(): Promise<void>;
   close(): Promise<void>;
@@ -46,6 +48,10 @@ export function createEdge(options: EdgeOptions = {}): Edge {
     budgetFor: options.budgetFor ?? defaultBudgetFor(config),
     documents: new DocumentRegistry().register(exampleDocuments()).register(options.documents ?? {}),
     listener,
+    ready: Promise.race([
+      Promise.all([redis ? redisReady(redis) : undefined, listener?.ready]).then(() => undefined),
+      new Promise<void>((resolve) => setTimeout(resolve, 5000).unref()), // they keep retrying meanwhile
+    ]),
     purge,
     close: async () => {
       await listener?.close();

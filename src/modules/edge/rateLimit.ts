@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
-import { logger } from '../../logger.js';
 import type { EdgeConfig } from './config.js';
+import { warnRedisDown } from './redis.js';
 
 /** Who pays for a request, and how many cost points per window they have. */
 export interface Budget {
@@ -107,7 +107,7 @@ export class RateLimits {
         };
       }
       // The store failed (not a refusal): let the request through rather than fail it.
-      logger.warn({ err: error }, 'rate counter unavailable; request allowed');
+      warnRedisDown(error, 'rate counter unavailable; requests allowed meanwhile');
       return undefined;
     }
   }

@@ -11,7 +11,9 @@ export function connectRedis(url: string): Redis {
   const redis = new Redis(url, {
     maxRetriesPerRequest: 1,
     connectTimeout: 2000,
-    enableOfflineQueue: true,
+    // While Redis is down, commands fail at once (callers then skip the cache or count in memory)
+    // instead of waiting in a queue.
+    enableOfflineQueue: false,
     retryStrategy: (attempt) => Math.min(attempt * 200, 2000),
   });
   let warned = false;
@@ -23,4 +25,27 @@ export function connectRedis(url: string): Redis {
     warned = false;
   });
   return redis;
+}
+
+/** Resolves when `redis` is connected, or after `ms` (whatever its state). */
+export function redisReady(redis: Redis, ms = 3000): Promise<void> {
+  if (redis.status === 'ready') return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    timer.unref();
+    redis.once('ready', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}
+
+let lastWarning = 0;
+
+/** A warning about Redis failing, at most one per 30 s (every request would otherwise log one while it is down). */
+export function warnRedisDown(error: unknown, message: string): void {
+  const now = Date.now();
+  if (now - lastWarning < 30_000) return;
+  lastWarning = now;
+  logger.warn({ err: error }, message);
 }

@@ -91,6 +91,23 @@ describe('HTTP caching of GET answers', () => {
   });
 });
 
+describe('with Redis unreachable', () => {
+  it('still answers every request, uncached, and counts rates in memory meanwhile', async () => {
+    const api = createApi({
+      ready: async () => true,
+      edge: { config: { ...defaults, ratePoints: 50, redisUrl: 'redis://127.0.0.1:9', redisPrefix: testPrefix() } },
+    });
+    const started = Date.now();
+    const first = await get(api, KALUGA);
+    expect(first.status).toBe(200);
+    expect(((await first.json()) as { data: unknown }).data).toBeTruthy();
+    expect((await countStatements(() => get(api, KALUGA))).statements).toBeGreaterThan(0); // no cache, but an answer
+    expect((await get(api, KALUGA)).headers.get('ratelimit-remaining')).toBeTruthy(); // the in-memory stand-in counts
+    expect(Date.now() - started).toBeLessThan(2000);
+    await api.close();
+  });
+});
+
 describe('invalidation by committed loads from another process', () => {
   it('without Redis: the API LISTENs, `npm run import` NOTIFYs at commit, the next read shows the new figures', async () => {
     const api = createApi({ ready: async () => true, edge: { config: defaults, databaseUrl: url } });
@@ -107,7 +124,7 @@ describe('invalidation by committed loads from another process', () => {
     const config = { ...defaults, redisUrl: TEST_REDIS_URL, redisPrefix: testPrefix() };
     const listening = createApi({ ready: async () => true, edge: { config, databaseUrl: url } });
     const deaf = createApi({ ready: async () => true, edge: { config } }); // no listener of its own
-    await listening.edge.listener!.ready;
+    await Promise.all([listening.edge.ready, deaf.edge.ready]);
     const before = await subscribers(deaf);
     // The other API finds the answer in Redis.
     expect((await countStatements(() => subscribers(listening))).statements).toBe(0);

@@ -89,6 +89,7 @@ describe('rate limits in cost points per window', () => {
     const prefix = testPrefix();
     const one = limited({ redisUrl: TEST_REDIS_URL, redisPrefix: prefix });
     const two = limited({ redisUrl: TEST_REDIS_URL, redisPrefix: prefix });
+    await Promise.all([one.edge.ready, two.edge.ready]);
     expect((await post(one, '10.1.0.1')).status).toBe(200);
     expect((await post(two, '10.1.0.1')).status).toBe(200);
     const refused = await post(one, '10.1.0.1');
