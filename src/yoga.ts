@@ -110,6 +110,11 @@ export function createApi(deps: ApiDeps): Api {
       },
     },
     plugins: [
+      // First, so that the responses they substitute (413, RESPONSE_TOO_LARGE, 304) still get the
+      // request id, CORS and RateLimit headers of the plugins after them.
+      sizeLimitsPlugin(edge.config),
+      // Also takes If-None-Match out of the response cache's sight (it would answer 304 for any cached key).
+      httpCachingPlugin(edge.config),
       requestIdPlugin(),
       corsPlugin(edge.config),
       metricsPlugin(),
@@ -124,10 +129,7 @@ export function createApi(deps: ApiDeps): Api {
           });
         },
       }),
-      sizeLimitsPlugin(edge.config),
       csrfPlugin(),
-      // Takes If-None-Match out of the response cache's sight (it would answer 304 for any cached key).
-      httpCachingPlugin(edge.config),
       ...armorPlugins(edge.config),
       // Before the response cache, which must key on the document the id resolves to.
       trustedDocumentsPlugin(edge.documents),

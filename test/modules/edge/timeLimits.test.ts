@@ -82,7 +82,13 @@ describe('time limits', () => {
     const api = createApi({ ready: async () => true, edge: { config: { ...defaults, maxResponseBytes: 200 } } });
     const small = await api.fetch('http://test/graphql', postJson(JSON.stringify({ query: '{ platforms { code } }' })));
     expect(((await small.json()) as { data: unknown }).data).toBeTruthy();
-    const large = await api.fetch('http://test/graphql', postJson(JSON.stringify({ query: '{ platforms { code name hosts } sectors { code name } }' })));
+    const large = await api.fetch('http://test/graphql', {
+      ...postJson(JSON.stringify({ query: '{ platforms { code name hosts } sectors { code name } }' })),
+      headers: { 'content-type': 'application/json', origin: 'https://portal.example', 'x-request-id': 'big-one' },
+    });
+    // The substituted answer keeps the request id and CORS, so that a browser can read the error.
+    expect(large.headers.get('x-request-id')).toBe('big-one');
+    expect(large.headers.get('access-control-allow-origin')).toBe('*');
     const body = (await large.json()) as { data?: unknown; errors: { extensions: Record<string, unknown> }[] };
     expect(body.data).toBeUndefined();
     expect(body.errors[0].extensions).toMatchObject({ code: 'RESPONSE_TOO_LARGE', limit: 200 });
@@ -91,8 +97,12 @@ describe('time limits', () => {
   it('a body over MAX_BODY_BYTES answers 413 PAYLOAD_TOO_LARGE, with or without Content-Length', async () => {
     const api = createApi({ ready: async () => true, edge: { config: { ...defaults, maxBodyBytes: 1000 } } });
     const big = JSON.stringify({ query: `{ platforms { code } } # ${'x'.repeat(2000)}` });
-    const declared = await api.fetch('http://test/graphql', postJson(big));
+    const declared = await api.fetch('http://test/graphql', {
+      ...postJson(big),
+      headers: { 'content-type': 'application/json', origin: 'https://portal.example' },
+    });
     expect(declared.status).toBe(413);
+    expect(declared.headers.get('access-control-allow-origin')).toBe('*');
     expect(((await declared.json()) as { errors: { extensions: { code: string } }[] }).errors[0].extensions.code).toBe('PAYLOAD_TOO_LARGE');
     const bytes = new TextEncoder().encode(big);
     const stream = new ReadableStream<Uint8Array>({
