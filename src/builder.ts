@@ -1,4 +1,5 @@
 import SchemaBuilder from '@pothos/core';
+import ComplexityPlugin from '@pothos/plugin-complexity';
 import PrismaPlugin from '@pothos/plugin-prisma';
 import RelayPlugin from '@pothos/plugin-relay';
 import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
@@ -23,6 +24,8 @@ export interface AuthScopes {
   operator: boolean;
 }
 
+import { fieldComplexity } from './modules/edge/cost.js';
+
 /**
  * The schema builder: plugins, scalars and defaults only. Types live in src/schema, one file per
  * domain type.
@@ -39,8 +42,11 @@ export const builder = new SchemaBuilder<{
     BigInt: { Input: bigint; Output: bigint | number | string };
   };
 }>({
-  // Relay first (so scope rules see parsed ids), then scope-auth, then Prisma.
-  plugins: [RelayPlugin, ScopeAuthPlugin, PrismaPlugin],
+  // Relay first (so scope rules see parsed ids), then scope-auth, then Prisma; complexity last.
+  plugins: [RelayPlugin, ScopeAuthPlugin, PrismaPlugin, ComplexityPlugin],
+  // The cost model of src/modules/edge/cost.ts for every field; checked before execution by the
+  // edge (with the request's variables), so the plugin's own resolver-time check stays off.
+  complexity: { fieldComplexity, disabled: true },
   scopeAuth: {
     // Every root field declares one of these (a test walks them): public data needs no key.
     authScopes: (context) => ({

@@ -18,6 +18,8 @@ export interface Config {
   loadRetentionDays: number;
   /** `Cache-Control: max-age` of the embeds (badges, iframe pages, scripts), seconds. */
   embedMaxAge: number;
+  /** statement_timeout of the server's read pool, ms (0: none); loads lift it in their transaction. */
+  statementTimeoutMs: number;
 }
 
 function positive(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -42,6 +44,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     loadMaxBytes: positive(env, 'LOAD_MAX_BYTES', 1024 ** 3),
     loadRetentionDays: positive(env, 'LOAD_RETENTION_DAYS', 30),
     embedMaxAge: nonNegative(env.EMBED_MAX_AGE, 300, 'EMBED_MAX_AGE'),
+    statementTimeoutMs: Number(env.DATABASE_STATEMENT_TIMEOUT_MS ?? 5000),
   };
 }
 

@@ -9,7 +9,7 @@ import { logger } from './logger.js';
 import { forgetCachedKeys, KEYS_CHANNEL } from './modules/keys/keys.js';
 import { loadDemoIfEmpty } from './modules/loads/demo.js';
 import { LoadQueue } from './modules/loads/queue.js';
-import { createApi } from './yoga.js';
+import { type Api, createApi } from './yoga.js';
 
 /**
  * The only file that opens a socket: the API of src/yoga.ts (GraphQL on /graphql with GraphiQL in
@@ -23,10 +23,12 @@ async function main(): Promise<void> {
   let server: http.Server | undefined;
   let queue: LoadQueue | undefined;
   let listener: { close(): Promise<void> } | undefined;
+  let api: Api | undefined;
   let stopping = false;
   let firstSignalAt = 0;
 
   const stop = async (code: number) => {
+    await api?.close().catch((error: Error) => logger.error({ err: error }, 'closing the edge (listener, Redis) failed'));
     // A load being applied finishes first; loads still queued end `interrupted` (sent again by their clients).
     await queue?.stop().catch((error: Error) => logger.error({ err: error }, 'stopping the load queue failed'));
     await listener?.close();
@@ -59,7 +61,7 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => onSignal('SIGTERM'));
 
   try {
-    db = await openDatabase(config);
+    db = await openDatabase(config, { statementTimeoutMs: config.statementTimeoutMs });
     if (!stopping && process.env.DEMO !== '0') await loadDemoIfEmpty(db.pool, process.env.DEMO_SCALE);
     if (stopping) return stop(0);
     const database = db;
@@ -67,12 +69,15 @@ async function main(): Promise<void> {
     listener = listen(database.url, { [KEYS_CHANNEL]: forgetCachedKeys });
     queue = new LoadQueue({ pool: database.pool, uploadsDir: path.join(config.dataDir, 'uploads'), retentionDays: config.loadRetentionDays });
     await queue.start();
-    const api = createApi({
+    // The edge LISTENs on the database for committed loads (from any process) to purge its cache.
+    api = createApi({
       pool: database.pool,
       ready: () => migrationsApplied(database.pool),
       loads: { queue, maxBytes: config.loadMaxBytes },
       embed: { maxAge: config.embedMaxAge },
+      edge: { databaseUrl: database.url },
     });
+    await api.edge.ready; // Redis connected (or given up on for now), the change listener in place
     server = http.createServer(api);
     await new Promise<void>((resolve, reject) => {
       server!.once('error', reject); // e.g. the port is taken

@@ -1,13 +1,21 @@
-import { usePersistedOperations } from '@graphql-yoga/plugin-persisted-operations';
 import { GraphQLError } from 'graphql';
 import { createYoga, type Plugin, useReadinessCheck, type YogaServerInstance } from 'graphql-yoga';
 import type pg from 'pg';
 import { type Context, contextFactory } from './context.js';
 import { logger } from './logger.js';
+import { httpCachingPlugin, responseCachePlugin } from './modules/edge/cache.js';
+import { corsPlugin, csrfPlugin } from './modules/edge/cors.js';
+import { trustedDocumentsPlugin } from './modules/edge/documents.js';
+import { createEdge, type Edge, type EdgeOptions } from './modules/edge/edge.js';
+import { graphiqlAssetsPlugin, graphiqlPage } from './modules/edge/graphiql.js';
+import { armorPlugins, costPlugin } from './modules/edge/guard.js';
+import { metricsPlugin } from './modules/edge/metricsPlugin.js';
+import { type Budget, type BudgetFor, defaultBudgetFor } from './modules/edge/rateLimit.js';
 import { requestIdPlugin } from './modules/edge/requestId.js';
+import { deadlinePlugin, isStatementTimeout, sizeLimitsPlugin, timeoutError } from './modules/edge/timeLimits.js';
 import { EMBED_DOCUMENTS } from './modules/embed/documents.js';
 import { type EmbedDeps, embedPlugin } from './modules/embed/plugin.js';
-import { keysPlugin } from './modules/keys/plugin.js';
+import { keysPlugin, viewerOf } from './modules/keys/plugin.js';
 import { loadsRoutePlugin } from './modules/loads/http.js';
 import type { LoadQueue } from './modules/loads/queue.js';
 import { schema } from './schema.js';
@@ -22,9 +30,30 @@ export interface ApiDeps {
   loads: { queue: LoadQueue; maxBytes: number };
   /** Settings of the embeds and the landing page (cache lifetime). */
   embed?: EmbedDeps;
+  /** Limits, caching, CORS… (src/modules/edge); settings default to the environment's. */
+  edge?: EdgeOptions;
 }
 
-export type Api = YogaServerInstance<Record<string, never>, Context>;
+/**
+ * Who pays for a request: a checked API key is its own budget (its `--rate-points`, or the keys'
+ * default), an anonymous request its client address's.
+ */
+function keyBudgets(fallback: BudgetFor, keyPoints: number): BudgetFor {
+  return (request, serverContext): Budget | Promise<Budget> => {
+    const viewer = viewerOf(request);
+    if (viewer) return { id: `key:${viewer.keyId}`, points: viewer.ratePoints ?? keyPoints, anonymous: false };
+    return fallback(request, serverContext);
+  };
+}
+
+export type Api = YogaServerInstance<Record<string, never>, Context> & {
+  /** The edge's shared state (settings, cache generation, counters). */
+  edge: Edge;
+  /** Stops the change listener and closes Redis (the server calls it at shutdown). */
+  close(): Promise<void>;
+};
+
+const DEFAULT_QUERY = '{\n  territory(code: "17000000") {\n    name\n    level\n    parent { code name level }\n  }\n}\n';
 
 /** Unexpected errors already logged with their request id (Yoga would log them a second time). */
 const logged = new WeakSet<object>();
@@ -42,6 +71,12 @@ function unexpectedErrorLogPlugin(): Plugin<Context> {
           for (const error of errors) {
             if (isExpected(error)) continue;
             const original = error.originalError ?? error;
+            if (isStatementTimeout(original)) {
+              // A limit doing its job (answered as TIMEOUT): worth a warning, not an error report.
+              logged.add(error).add(original);
+              args.contextValue.log.warn({ path: error.path }, 'a statement hit the statement timeout');
+              continue;
+            }
             logged.add(error).add(original);
             args.contextValue.log.error({ path: error.path, err: original }, 'unexpected error while resolving a request');
           }
@@ -74,14 +109,20 @@ const yogaLogging = {
 };
 
 /**
- * The GraphQL endpoint and its edges (/healthz, /readyz, the embeds and the landing page; the plugin list is the edge). Tests
+ * The GraphQL endpoint and its edges (/healthz, /readyz; the plugin list is the edge). Tests
  * call `api.fetch`; the server mounts it on its socket.
  */
 export function createApi(deps: ApiDeps): Api {
-  return createYoga<Record<string, never>, Context>({
+  const edgeOptions = deps.edge ?? {};
+  const edge = createEdge({ ...edgeOptions, documents: { ...EMBED_DOCUMENTS, ...edgeOptions.documents } });
+  if (!edgeOptions.budgetFor) edge.budgetFor = keyBudgets(defaultBudgetFor(edge.config), edge.config.keyRatePoints);
+  const yoga = createYoga<Record<string, never>, Context>({
     schema,
     context: contextFactory(deps.pool),
-    graphiql: { title: 'Gospubliki', defaultQuery: '{\n  territory(code: "17000000") {\n    name\n    level\n    parent { code name level }\n  }\n}\n' },
+    graphiql: { title: 'Gospubliki', defaultQuery: DEFAULT_QUERY },
+    renderGraphiQL: (options) => graphiqlPage(options?.title ?? 'Gospubliki'),
+    // CORS is the edge's own (corsPlugin): Yoga's reflects every origin with credentials.
+    cors: false,
     landingPage: false,
     healthCheckEndpoint: '/healthz',
     logging: yogaLogging,
@@ -89,16 +130,27 @@ export function createApi(deps: ApiDeps): Api {
       // Expected errors reach the client as they are; anything else becomes a generic message
       // (already logged with the request id by unexpectedErrorLogPlugin).
       maskError(error, message) {
+        if (isStatementTimeout(error)) return timeoutError();
         if (error instanceof GraphQLError && isExpected(error)) return error;
         const located = error instanceof GraphQLError ? { nodes: error.nodes, path: error.path } : {};
         return new GraphQLError(message, { ...located, extensions: { code: 'INTERNAL_SERVER_ERROR' } });
       },
     },
     plugins: [
+      // First, so that the responses they substitute (413, RESPONSE_TOO_LARGE, 304) still get the
+      // request id, CORS and RateLimit headers of the plugins after them.
+      sizeLimitsPlugin(edge.config),
+      // Also takes If-None-Match out of the response cache's sight (it would answer 304 for any cached key).
+      httpCachingPlugin(edge.config),
       requestIdPlugin(),
+      corsPlugin(edge.config),
+      // The key a request presents is checked once, before anything else reads it (401 at once when it does not work).
       keysPlugin(deps.pool),
-      loadsRoutePlugin({ pool: deps.pool, queue: deps.loads.queue, maxBytes: deps.loads.maxBytes }),
+      metricsPlugin(),
+      graphiqlAssetsPlugin(edge.documents, DEFAULT_QUERY),
       embedPlugin(deps.embed),
+      // Loads are multipart POSTs with a key (a browser cannot forge the Authorization header): before CSRF.
+      loadsRoutePlugin({ pool: deps.pool, queue: deps.loads.queue, maxBytes: deps.loads.maxBytes }),
       useReadinessCheck({
         endpoint: '/readyz',
         check: async ({ fetchAPI }) => {
@@ -109,14 +161,16 @@ export function createApi(deps: ApiDeps): Api {
           });
         },
       }),
+      csrfPlugin(),
+      ...armorPlugins(edge.config),
+      // Before the response cache, which must key on the document the id resolves to.
+      trustedDocumentsPlugin(edge.documents),
+      // Before the response cache, so that the cached answer carries extensions.cost too.
+      costPlugin(edge.config, edge.rates, edge.budgetFor),
+      responseCachePlugin(edge.config, edge.generation, edge.redis),
+      deadlinePlugin(edge.config),
       unexpectedErrorLogPlugin(),
-      // Persisted (trusted) documents by id (`GET /graphql?id=…&variables=…`); any other operation
-      // still runs as sent. Minimal wiring for the embeds: merge with the edge's persisted documents.
-      usePersistedOperations<Context>({
-        getPersistedOperation: (id) => EMBED_DOCUMENTS[id] ?? null,
-        allowArbitraryOperations: true,
-        extractPersistedOperationId: (_params, request) => new URL(request.url).searchParams.get('id'),
-      }),
     ],
   });
+  return Object.assign(yoga, { edge, close: () => edge.close() });
 }

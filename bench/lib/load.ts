@@ -48,17 +48,21 @@ export interface LoadRun {
  * its own histogram records whole milliseconds. A 2xx response whose body holds `"errors"` is
  * counted as an error (autocannon's verifyBody → mismatches).
  */
-export function startLoad(endpoint: string, request: GraphQLRequest, connections: number, seconds: number): LoadRun {
+export function startLoad(endpoint: string, request: GraphQLRequest, connections: number, seconds: number, options: { get?: boolean } = {}): LoadRun {
   const samples: number[] = [];
   const started = performance.now();
   let settle!: { resolve: (value: { samples: number[]; errors: number; seconds: number }) => void; reject: (error: Error) => void };
   const done = new Promise<{ samples: number[]; errors: number; seconds: number }>((resolve, reject) => (settle = { resolve, reject }));
   const instance = autocannon(
     {
-      url: endpoint,
-      method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'application/json' },
-      body: JSON.stringify(request),
+      ...(options.get
+        ? { url: getUrl(endpoint, request), method: 'GET' as const, headers: { accept: 'application/json' } }
+        : {
+            url: endpoint,
+            method: 'POST' as const,
+            headers: { 'content-type': 'application/json', accept: 'application/json' },
+            body: JSON.stringify(request),
+          }),
       connections,
       duration: seconds,
       timeout: 60,
@@ -75,6 +79,13 @@ export function startLoad(endpoint: string, request: GraphQLRequest, connections
   return { done, stop: () => instance.stop() };
 }
 
+/** The GET URL of a request (`?query=…&variables=…`): what a portal or CDN sends, served from the response cache when warm. */
+export function getUrl(endpoint: string, request: GraphQLRequest): string {
+  const params = new URLSearchParams({ query: request.query, variables: JSON.stringify(request.variables) });
+  if (request.operationName) params.set('operationName', request.operationName);
+  return `${endpoint}?${params}`;
+}
+
 /** Runs one operation at one concurrency for `seconds`, watching the server and PostgreSQL. */
 export async function measure(
   endpoint: string,
@@ -82,9 +93,10 @@ export async function measure(
   concurrency: number,
   seconds: number,
   pids: { server?: number; postmaster?: number },
+  options: { get?: boolean } = {},
 ): Promise<RunStats> {
   const monitor = new ProcessMonitor(pids.server, pids.postmaster);
-  const { samples, errors, seconds: wall } = await startLoad(endpoint, request, concurrency, seconds).done;
+  const { samples, errors, seconds: wall } = await startLoad(endpoint, request, concurrency, seconds, options).done;
   return toStats(samples, errors, wall, concurrency, monitor.finish());
 }
 

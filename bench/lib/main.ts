@@ -9,6 +9,7 @@ import { isScaleName, type ScaleName } from '../../src/modules/generate/index.js
 import { isAlive, sleep } from '../../src/util/os.js';
 import { compareWithQ1, measureBaseline, type Q1Stats } from './baseline.js';
 import { ensureDataset, writeBatch } from './dataset.js';
+import { type EdgeResult, edgeBench, edgeMarkdown } from './edge.js';
 import { type GraphQLRequest, interleaved, measure, post, type RunStats, startLoad, toStats } from './load.js';
 import { BASELINE, OPERATIONS, type OperationContext, REGION, readQuery, requestOf, unreferencedQueryFiles } from './operations.js';
 import { type ImportRun, runImport, startServer, tail } from './processes.js';
@@ -309,6 +310,19 @@ async function run(options: RunOptions): Promise<number> {
       );
     }
 
+    // 6b. The public edge: cold/warm at concurrency 32 and the hostile mix.
+    let edge: EdgeResult | null = null;
+    if (!options.only || options.only.has('edge')) {
+      const edgeRequests = new Map(
+        OPERATIONS.filter((operation) => ['Q1', 'Q2', 'Q3', 'Q4'].includes(operation.id) && !failed.has(operation.id)).map((operation) => [
+          operation.id,
+          requests.get(operation.id) ?? requestOf(benchDir, operation, context),
+        ]),
+      );
+      log(`the public edge: ${[...edgeRequests.keys()].join(', ')} cold and warm at concurrency 32, then the hostile mix…`);
+      edge = await edgeBench(server.endpoint, edgeRequests, duration, pids, log);
+    }
+
     // 7. Pushes over HTTP: the daily push (one observation for every page through POST /v1/loads)
     // while Q1–Q4 are read, and recordObservations with 1,000 items.
     let push: PushReport | null = null;
@@ -383,7 +397,13 @@ async function run(options: RunOptions): Promise<number> {
         database: database.kind,
         durationSeconds: duration,
         warmupSeconds: warmup,
-        server: { NODE_ENV: 'production', LOG_LEVEL: 'warn', DEMO: '0', DATABASE_POOL_SIZE: process.env.DATABASE_POOL_SIZE ?? '10 (default)' },
+        server: {
+          NODE_ENV: 'production',
+          LOG_LEVEL: 'warn',
+          DEMO: '0',
+          RATE_LIMIT_POINTS: '0',
+          DATABASE_POOL_SIZE: process.env.DATABASE_POOL_SIZE ?? '10 (default)',
+        },
         postgres: settings,
         freshDatabase: !database.reused,
       },
@@ -402,6 +422,7 @@ async function run(options: RunOptions): Promise<number> {
       q1q3Interleaved: pair,
       writeMix,
       push,
+      edge,
       ratios,
       targets,
       notes,
@@ -411,6 +432,7 @@ async function run(options: RunOptions): Promise<number> {
     fs.mkdirSync(path.dirname(base), { recursive: true });
     fs.writeFileSync(`${base}.json`, `${JSON.stringify(results_, null, 2)}\n`);
     let markdown = markdownReport(results_);
+    if (edge) markdown += `\n${edgeMarkdown(edge)}`;
     if (options.compare) {
       const comparison = compareResults(options.compare.results, results_, options.compare.name, 'this run');
       markdown += `\n## Compared with ${path.basename(options.compare.name)}\n\n${comparison}\n`;
@@ -420,6 +442,7 @@ async function run(options: RunOptions): Promise<number> {
     console.log(
       `Q1/Q3 p50: ${ratios.q1OverQ3 ?? '—'} (interleaved; ${ratios.q1OverQ3Table ?? '—'} from the table rows)   Q8/Q1 p50: ${ratios.q8OverQ1 ?? '—'}`,
     );
+    if (edge) console.log(`\n${edgeMarkdown(edge)}`);
     for (const t of targets) console.log(`  ${t.met === null ? '?' : t.met ? 'ok ' : 'NO '} ${t.name}: ${t.measured ?? '—'} (target ${t.target})`);
     if (writeMix) {
       console.log(

@@ -21,7 +21,7 @@ export interface Database {
  * Opens the database the configuration names: `DATABASE_URL`, or else the embedded PostgreSQL
  * in `DATA_DIR` (started, or joined when another process already runs it). Applies migrations.
  */
-export async function openDatabase(config: Config, options: { migrate?: boolean } = {}): Promise<Database> {
+export async function openDatabase(config: Config, options: { migrate?: boolean; statementTimeoutMs?: number } = {}): Promise<Database> {
   let server: EmbeddedServer | undefined;
   let url = config.databaseUrl;
   if (!url) {
@@ -34,7 +34,7 @@ export async function openDatabase(config: Config, options: { migrate?: boolean 
     await server?.release();
     throw error;
   }
-  const pool = new pg.Pool({ connectionString: url, max: config.poolSize });
+  const pool = new pg.Pool(poolOptions(url, config.poolSize, options.statementTimeoutMs));
   pool.on('error', (error) => logger.error({ err: error }, 'idle database connection failed'));
   connectPrisma(pool);
   return {
@@ -47,6 +47,15 @@ export async function openDatabase(config: Config, options: { migrate?: boolean 
       await server?.release();
     },
   };
+}
+
+/**
+ * Options of a pool. With `statementTimeoutMs`, every statement of its connections is cancelled
+ * after that long (SQLSTATE 57014; the connection stays usable and goes back to the pool): the
+ * server's read pool has one, a load lifts it inside its own transaction (loads/transaction.ts).
+ */
+export function poolOptions(url: string, max: number, statementTimeoutMs?: number): pg.PoolConfig {
+  return { connectionString: url, max, ...(statementTimeoutMs ? { options: `-c statement_timeout=${Math.round(statementTimeoutMs)}` } : {}) };
 }
 
 /** Creates database `name` on the server when missing; returns its connection string. */

@@ -8,6 +8,7 @@ import { type Api, type ApiDeps, createApi } from '../../src/yoga.js';
 
 export interface GraphQLResponse<T = any> {
   data?: T;
+  extensions?: Record<string, any>;
   errors?: { message: string; path?: string[]; extensions?: { code?: string; [key: string]: unknown } }[];
 }
 
@@ -25,7 +26,14 @@ export function serveDatabase(pool: pg.Pool): void {
 
 /** The API as the server builds it, over this test file's database; tests call `api().fetch` (no socket). */
 export function api(): Api {
-  testApi ??= createApi({ pool: pool(), ready: () => migrationsApplied(pool()), loads: { queue: loadQueue(), maxBytes: TEST_LOAD_MAX_BYTES } });
+  // The general tests exercise resolvers with deliberately large requests (N+1 checks): no cost
+  // or rate limit here; test/modules/edge tests the limits, with the defaults, on their own APIs.
+  testApi ??= createApi({
+    pool: pool(),
+    ready: () => migrationsApplied(pool()),
+    loads: { queue: loadQueue(), maxBytes: TEST_LOAD_MAX_BYTES },
+    edge: { config: { ratePoints: 0, maxCost: 0 } },
+  });
   return testApi;
 }
 

@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { notifyDataChanged } from '../edge/invalidation.js';
 import { BULK_FILES, type BulkKind, type FileSummary, type RowError } from './files.js';
 import { rowSchemas } from './rows.js';
 import { folderSource, type LoadSource, type ReadProgress } from './source.js';
@@ -149,6 +150,8 @@ export async function runLoad(pool: pg.Pool, source: LoadSource, options: Import
       phase('updating statistics');
       await analyzeLoadedTables(client);
     }
+    // Delivered at commit only: every API process purges its response cache (src/modules/edge).
+    await notifyDataChanged(client);
     await options.beforeCommit?.(client);
   };
 

@@ -15,6 +15,8 @@ export async function withLoadTransaction(pool: pg.Pool, work: (client: pg.PoolC
     try {
       await client.query('BEGIN');
       await client.query("SET LOCAL work_mem = '256MB'");
+      // A load may run for minutes: the read pool's statement_timeout does not apply to it.
+      await client.query('SET LOCAL statement_timeout = 0');
       await work(client);
       await client.query('COMMIT');
       return;

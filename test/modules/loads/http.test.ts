@@ -70,7 +70,7 @@ describe('POST /v1/loads', () => {
         ['VK', 'library1', 'library-1', 'https://vk.com/library1', 'Библиотека', 'true', 'ACTIVE'],
         ['TELEGRAM', 'library2', 'library-2', 'https://t.me/library2', 'Библиотека', null, null],
       ]),
-      [`observations.csv`]: csv(OBSERVATIONS, [
+      'observations.csv': csv(OBSERVATIONS, [
         ['VK', 'library1', 1500, '2026-11-10'],
         ['TELEGRAM', 'library2', 700, '2026-11-10'],
         ['VK', 'school_a', 120, '2026-11-10'],

@@ -1,7 +1,6 @@
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import type pg from 'pg';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { importFolder } from '../../../src/modules/loads/importFolder.js';
 import { rosstatToLoadFolder } from '../../../src/modules/loads/rosstat.js';

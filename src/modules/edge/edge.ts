@@ -1,0 +1,61 @@
+import type { Redis } from 'ioredis';
+import { type Generation, memoryGeneration, redisGeneration } from './cache.js';
+import { type EdgeConfig, readEdgeConfig } from './config.js';
+import { DocumentRegistry, exampleDocuments } from './documents.js';
+import { type ChangeListener, listenForDataChanges } from './invalidation.js';
+import { type BudgetFor, defaultBudgetFor, RateLimits } from './rateLimit.js';
+import { connectRedis, redisReady } from './redis.js';
+
+/** What the edge of one API needs: settings, and optionally the database to listen on and a budget policy. */
+export interface EdgeOptions {
+  /** Overrides of the settings read from the environment (tests, embedders). */
+  config?: Partial<EdgeConfig>;
+  /** The database whose committed changes purge this API's response cache (LISTEN); none: no listener. */
+  databaseUrl?: string;
+  /** Who pays for a request and their budget (default: key by Authorization header hash, else client address). */
+  budgetFor?: BudgetFor;
+  /** More trusted documents (name → GraphQL text) beside examples/*.graphql, e.g. the embeds' documents. */
+  documents?: Record<string, string>;
+}
+
+/** The state shared by the edge plugins of one API: settings, Redis, cache generation, counters, documents. */
+export interface Edge {
+  config: EdgeConfig;
+  redis: Redis | undefined;
+  generation: Generation;
+  rates: RateLimits;
+  budgetFor: BudgetFor;
+  documents: DocumentRegistry;
+  listener: ChangeListener | undefined;
+  /** Resolves once Redis is connected (or gave up for now) and the change listener is in place. */
+  ready: Promise<void>;
+  /** Purges this API's response cache (and, with Redis, every process's). */
+  purge(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export function createEdge(options: EdgeOptions = {}): Edge {
+  const config = { ...readEdgeConfig(), ...options.config };
+  const redis = config.redisUrl ? connectRedis(config.redisUrl) : undefined;
+  const generation = redis ? redisGeneration(redis, config.redisPrefix) : memoryGeneration();
+  const purge = () => generation.bump();
+  const listener = options.databaseUrl ? listenForDataChanges(options.databaseUrl, purge) : undefined;
+  return {
+    config,
+    redis,
+    generation,
+    rates: new RateLimits(config.rateWindowSeconds, redis, config.redisPrefix),
+    budgetFor: options.budgetFor ?? defaultBudgetFor(config),
+    documents: new DocumentRegistry().register(exampleDocuments()).register(options.documents ?? {}),
+    listener,
+    ready: Promise.race([
+      Promise.all([redis ? redisReady(redis) : undefined, listener?.ready]).then(() => undefined),
+      new Promise<void>((resolve) => setTimeout(resolve, 5000).unref()), // they keep retrying meanwhile
+    ]),
+    purge,
+    close: async () => {
+      await listener?.close();
+      if (redis) await redis.quit().catch(() => redis.disconnect());
+    },
+  };
+}
