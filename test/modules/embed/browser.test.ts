@@ -101,7 +101,8 @@ if (!fs.existsSync(CHROMIUM)) {
   };
 
   beforeAll(async () => {
-    apiServer = http.createServer(createTestApi());
+    // Rate limits are the edge tests' concern: the many page loads here all come from 127.0.0.1.
+    apiServer = http.createServer(createTestApi({ edge: { config: { ratePoints: 0 } } }));
     API = await listen(apiServer);
     hostServer = http.createServer((request, response) => {
       const url = new URL(request.url ?? '/', HOST);
