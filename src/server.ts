@@ -59,7 +59,7 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => onSignal('SIGTERM'));
 
   try {
-    db = await openDatabase(config);
+    db = await openDatabase(config, { replicas: true });
     if (!stopping && process.env.DEMO !== '0') await loadDemoIfEmpty(db.pool);
     if (stopping) return stop(0);
     const database = db;
@@ -70,6 +70,7 @@ async function main(): Promise<void> {
     const api = createApi({
       pool: database.pool,
       ready: () => migrationsApplied(database.pool),
+      replicas: database.replicas,
       loads: { queue, maxBytes: config.loadMaxBytes },
       embed: { maxAge: config.embedMaxAge },
     });

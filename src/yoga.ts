@@ -3,6 +3,7 @@ import { GraphQLError } from 'graphql';
 import { createYoga, type Plugin, useReadinessCheck, type YogaServerInstance } from 'graphql-yoga';
 import type pg from 'pg';
 import { type Context, contextFactory } from './context.js';
+import type { ReplicaSet } from './db/replicas.js';
 import { logger } from './logger.js';
 import { requestIdPlugin } from './modules/edge/requestId.js';
 import { EMBED_DOCUMENTS } from './modules/embed/documents.js';
@@ -10,6 +11,7 @@ import { type EmbedDeps, embedPlugin } from './modules/embed/plugin.js';
 import { keysPlugin } from './modules/keys/plugin.js';
 import { loadsRoutePlugin } from './modules/loads/http.js';
 import type { LoadQueue } from './modules/loads/queue.js';
+import { readRoutingPlugin } from './modules/replicas/plugin.js';
 import { schema } from './schema.js';
 
 /** What the API needs from the process. */
@@ -18,6 +20,8 @@ export interface ApiDeps {
   pool: pg.Pool;
   /** True when the database answers and every migration is applied (`/readyz`). */
   ready: () => Promise<boolean>;
+  /** Read replicas (`DATABASE_READ_URLS`): read-only operations run there when one is fit. */
+  replicas?: ReplicaSet;
   /** The queue loads received over HTTP go to, and the largest body a load may have. */
   loads: { queue: LoadQueue; maxBytes: number };
   /** Settings of the embeds and the landing page (cache lifetime). */
@@ -99,11 +103,16 @@ export function createApi(deps: ApiDeps): Api {
       keysPlugin(deps.pool),
       loadsRoutePlugin({ pool: deps.pool, queue: deps.loads.queue, maxBytes: deps.loads.maxBytes }),
       embedPlugin(deps.embed),
+      readRoutingPlugin({ pool: deps.pool, replicas: deps.replicas }),
       useReadinessCheck({
         endpoint: '/readyz',
+        // Ready when the primary is; each replica's state (from its last background check) is
+        // reported for operators: up, lagging or down, with its lag, by host:port only.
         check: async ({ fetchAPI }) => {
           const ready = await deps.ready().catch(() => false);
-          return new fetchAPI.Response(JSON.stringify({ status: ready ? 'ready' : 'not ready' }), {
+          const status = ready ? 'ready' : 'not ready';
+          const body = { status, primary: { status }, replicas: deps.replicas?.report() ?? [] };
+          return new fetchAPI.Response(JSON.stringify(body), {
             status: ready ? 200 : 503,
             headers: { 'content-type': 'application/json' },
           });

@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { bumpDataVersion, type DataVersion } from '../replicas/dataVersion.js';
 import { BULK_FILES, type BulkKind, type FileSummary, type RowError } from './files.js';
 import { rowSchemas } from './rows.js';
 import { folderSource, type LoadSource, type ReadProgress } from './source.js';
@@ -52,6 +53,8 @@ export interface ImportResult {
   errors: RowError[];
   /** Milliseconds spent. */
   elapsedMs: number;
+  /** The version of the data this load committed (`extensions.dataVersion` of reads that include it); absent when nothing was applied. */
+  dataVersion?: DataVersion;
 }
 
 /** Raised (and caught by `importFolder`) when rows are invalid: the transaction rolls back. */
@@ -76,9 +79,11 @@ export async function runLoad(pool: pg.Pool, source: LoadSource, options: Import
   const summaries = new Map<BulkKind, FileSummary>();
   const staged = new Set<string>(present.map((file) => file.kind));
   const phase = options.onPhase ?? (() => undefined);
+  let dataVersion: DataVersion | undefined;
 
   const run = async (client: pg.PoolClient) => {
     errors.length = 0;
+    dataVersion = undefined;
     summaries.clear();
     const platformHosts = await readPlatformHosts(client);
     const latestDate = new Date(Date.now() + 12 * 3600_000).toISOString().slice(0, 10);
@@ -145,6 +150,8 @@ export async function runLoad(pool: pg.Pool, source: LoadSource, options: Import
       phase('updating statistics');
       await analyzeLoadedTables(client);
     }
+    // The version of the data, in this transaction: every database that has this load says so.
+    dataVersion = await bumpDataVersion(client);
     await options.beforeCommit?.(client);
   };
 
@@ -161,7 +168,8 @@ export async function runLoad(pool: pg.Pool, source: LoadSource, options: Import
       Object.assign(summary, { inserted: 0, updated: 0, unchanged: 0, rejected: countLines(errors, summary.file) });
     }
   }
-  return { ok: errors.length === 0, dryRun: Boolean(options.dryRun), files, errors, elapsedMs: Date.now() - started };
+  const ok = errors.length === 0;
+  return { ok, dryRun: Boolean(options.dryRun), files, errors, elapsedMs: Date.now() - started, ...(ok && dataVersion ? { dataVersion } : {}) };
 }
 
 /** Rows inserted or updated from which a load refreshes the planner's statistics. */
