@@ -19,8 +19,6 @@ export interface ReplicaReport {
   status: ReplicaStatus;
   /** Seconds behind the primary at the last check (0: caught up); null when unknown. */
   lagSeconds: number | null;
-  /** Why it is down (the last error's message). */
-  error?: string;
 }
 
 export interface Replica {
@@ -30,6 +28,7 @@ export interface Replica {
   readonly client: PrismaClient;
   status: ReplicaStatus;
   lagSeconds: number | null;
+  /** Why it is down (the last error's message), for the log. */
   error?: string;
 }
 
@@ -90,7 +89,14 @@ export class ReplicaSet {
     const applicationName = options.applicationName ?? REPLICA_APPLICATION_NAME;
     this.primaryCheck = quietPool({ connectionString: options.primaryUrl, max: 1, connectionTimeoutMillis: 2000, query_timeout: 2000 });
     this.states = options.urls.map((url) => {
-      const pool = quietPool({ connectionString: url, max: options.poolSize, application_name: applicationName, connectionTimeoutMillis: 5000 });
+      // A replica that stops answering costs a request at most the connect timeout (then the primary answers it).
+      const pool = quietPool({
+        connectionString: url,
+        max: options.poolSize,
+        application_name: applicationName,
+        connectionTimeoutMillis: 2000,
+        keepAlive: true,
+      });
       return {
         host: hostOf(url),
         pool,
@@ -141,12 +147,8 @@ export class ReplicaSet {
   }
 
   report(): ReplicaReport[] {
-    return this.states.map((replica) => ({
-      host: replica.host,
-      status: replica.status,
-      lagSeconds: replica.lagSeconds,
-      ...(replica.status === 'down' && replica.error ? { error: replica.error } : {}),
-    }));
+    // No error messages: a driver's may name the user; the reasons are in the log.
+    return this.states.map((replica) => ({ host: replica.host, status: replica.status, lagSeconds: replica.lagSeconds }));
   }
 
   /** Checks every replica once (the primary's WAL position is read once for all). */

@@ -261,6 +261,24 @@ if (!replicaBinariesPresent()) {
         await setReplay(false);
       }
     });
+
+    it('keeps answering anonymous reads from the standby while the primary is down; /readyz says not ready', async () => {
+      await waitFor(async () => (await versionOnStandby()) === 4, 'the standby to replay the mutation');
+      await waitFor(async () => (await read(patientApi)).version === 4, 'reads to show version 4');
+      await pair.stopPrimary();
+      try {
+        for (let i = 0; i < 20; i++) expect(await read(patientApi)).toMatchObject({ status: 200, subscribers: 190, version: 4, database: 'replica' });
+        // Checks go on without the primary: caught up with all it received, the standby stays up.
+        await sleep(600);
+        expect(await read(patientApi)).toMatchObject({ status: 200, subscribers: 190, database: 'replica' });
+        const readyz = await readiness(patientApi);
+        expect(readyz.status).toBe(503);
+        expect(JSON.parse(readyz.text)).toMatchObject({ status: 'not ready', primary: { status: 'not ready' }, replicas: [{ status: 'up' }] });
+      } finally {
+        await pair.startPrimary();
+      }
+      await waitFor(async () => (await readiness(patientApi)).status === 200, 'the primary to be ready again');
+    });
   });
 }
 

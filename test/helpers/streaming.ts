@@ -28,6 +28,9 @@ export interface StreamingPair {
   /** `pg_ctl stop -m immediate` of the standby (a crash, as far as clients can tell). */
   stopStandby(): Promise<void>;
   startStandby(): Promise<void>;
+  /** `pg_ctl stop -m immediate` of the primary; `startPrimary` starts it again (the standby reconnects by itself). */
+  stopPrimary(): Promise<void>;
+  startPrimary(): Promise<void>;
   /** Stops both and removes the folder. */
   destroy(): Promise<void>;
 }
@@ -90,8 +93,11 @@ export async function startStreamingPair(): Promise<StreamingPair> {
     );
     // Streaming replication from the loopback, without a password (a throwaway test cluster).
     await fsp.appendFile(path.join(primaryDir, 'pg_hba.conf'), '\nhost replication postgres 127.0.0.1/32 trust\n');
-    await run('pg_ctl', ['start', '-D', primaryDir, '-o', options(primaryPort), '-l', path.join(root, 'primary.log'), '-w', '-t', '60'], root);
-    primaryStarted = true;
+    const startPrimary = async () => {
+      await run('pg_ctl', ['start', '-D', primaryDir, '-o', options(primaryPort), '-l', path.join(root, 'primary.log'), '-w', '-t', '60'], root);
+      primaryStarted = true;
+    };
+    await startPrimary();
     // A copy of the primary that follows it: -R writes standby.signal and primary_conninfo.
     await run(
       'pg_basebackup',
@@ -113,6 +119,11 @@ export async function startStreamingPair(): Promise<StreamingPair> {
         standbyStarted = false;
       },
       startStandby,
+      stopPrimary: async () => {
+        await run('pg_ctl', ['stop', '-D', primaryDir, '-m', 'immediate', '-w', '-t', '30'], root);
+        primaryStarted = false;
+      },
+      startPrimary,
       destroy,
     };
   } catch (error) {
