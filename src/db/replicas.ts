@@ -45,6 +45,8 @@ export interface ReplicaSetOptions {
   checkIntervalMs?: number;
   /** `application_name` of the replica pools' sessions (seen in the replica's pg_stat_activity). */
   applicationName?: string;
+  /** `statement_timeout` of the replica pools' sessions, ms (absent or 0: the server's). */
+  statementTimeoutMs?: number;
 }
 
 /** The `application_name` of replica sessions unless told otherwise. */
@@ -96,6 +98,7 @@ export class ReplicaSet {
         application_name: applicationName,
         connectionTimeoutMillis: 2000,
         keepAlive: true,
+        ...(options.statementTimeoutMs ? { options: `-c statement_timeout=${Math.round(options.statementTimeoutMs)}` } : {}),
       });
       return {
         host: hostOf(url),

@@ -39,6 +39,7 @@ if (!replicaBinariesPresent()) {
     let strict: ReplicaSet; // after 1 s
     let patientApi: Api;
     let strictApi: Api;
+    let queue: LoadQueue;
     let day = 1;
 
     beforeAll(async () => {
@@ -54,11 +55,17 @@ if (!replicaBinariesPresent()) {
       standbyAdmin.on('error', () => undefined);
       await waitFor(async () => (await versionOnStandby()) === 1, 'the standby to replay the first load');
       const replicas = (maxLagSeconds: number) =>
-        new ReplicaSet({ primaryUrl: url, urls: [pair.standbyUrl('gospubliki')], maxLagSeconds, poolSize: 4, checkIntervalMs: 200 });
+        new ReplicaSet({ primaryUrl: url, urls: [pair.standbyUrl('gospubliki')], maxLagSeconds, poolSize: 4, checkIntervalMs: 200, statementTimeoutMs: 5000 });
       patient = replicas(30);
       strict = replicas(1);
       await Promise.all([patient.start(), strict.start()]);
-      const queue = new LoadQueue({ pool: primary, uploadsDir: path.join(inject('scratchFolder'), `uploads-replica-${process.pid}`), retentionDays: 30 });
+      queue = new LoadQueue({
+        pool: primary,
+        uploadsDir: path.join(inject('scratchFolder'), `uploads-replica-${process.pid}`),
+        retentionDays: 30,
+        pollMs: 200,
+      });
+      await queue.start();
       const apiOver = (replicaSet: ReplicaSet) =>
         createApi({ pool: primary, replicas: replicaSet, ready: () => migrationsApplied(primary), loads: { queue, maxBytes: 1024 * 1024 } });
       patientApi = apiOver(patient);
@@ -66,6 +73,7 @@ if (!replicaBinariesPresent()) {
     });
 
     afterAll(async () => {
+      await queue?.stop();
       await patient?.close();
       await strict?.close();
       await standbyAdmin?.end();
@@ -151,6 +159,8 @@ if (!replicaBinariesPresent()) {
       const onPrimary = await primary.query<{ n: number }>(sessions, [REPLICA_APPLICATION_NAME]);
       expect(onStandby.rows[0].n).toBeGreaterThan(0);
       expect(onPrimary.rows[0].n).toBe(0);
+      // The replica pool's sessions carry the statement timeout they were given.
+      expect((await patient.replicas[0].pool.query('SHOW statement_timeout')).rows[0].statement_timeout).toBe('5s');
       const readyz = await readiness(patientApi);
       expect(readyz.status).toBe(200);
       const port = new URL(pair.standbyUrl()).port;
@@ -262,7 +272,7 @@ if (!replicaBinariesPresent()) {
       }
     });
 
-    it('keeps answering anonymous reads from the standby while the primary is down; /readyz says not ready', async () => {
+    it('keeps answering anonymous reads from the standby while the primary is down (/readyz: not ready), and applies loads again once it is back', async () => {
       await waitFor(async () => (await versionOnStandby()) === 4, 'the standby to replay the mutation');
       await waitFor(async () => (await read(patientApi)).version === 4, 'reads to show version 4');
       await pair.stopPrimary();
@@ -278,6 +288,21 @@ if (!replicaBinariesPresent()) {
         await pair.startPrimary();
       }
       await waitFor(async () => (await readiness(patientApi)).status === 200, 'the primary to be ready again');
+
+      // The load queue opens a new owner session by itself: a load sent over HTTP now applies.
+      const { secret } = await keyFor(primary, { name: 'after the outage' });
+      const body = new FormData();
+      const observations = csv('platform,external_id,subscribers,observed_on', [['VK', 'school_a', 200, '2026-11-21']]);
+      body.append('observations.csv', new Blob([observations]), 'observations.csv');
+      const sent = await patientApi.fetch('http://test/v1/loads', { method: 'POST', headers: { authorization: `Bearer ${secret}` }, body });
+      expect(sent.status).toBe(202);
+      const { id } = (await sent.json()) as { id: string };
+      const status = async () =>
+        ((await (await patientApi.fetch(`http://test/v1/loads/${id}`, { headers: { authorization: `Bearer ${secret}` } })).json()) as { status: string })
+          .status;
+      await waitFor(async () => (await status()) === 'SUCCEEDED', 'the load sent after the outage to apply');
+      await waitFor(async () => (await read(patientApi)).version === 5, 'the standby to replay it');
+      expect(await read(patientApi)).toMatchObject({ subscribers: 200, version: 5, database: 'replica' });
     });
   });
 }
