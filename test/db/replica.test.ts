@@ -3,10 +3,11 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { ensureDatabase } from '../../src/db/database.js';
 import { migrate, migrationsApplied } from '../../src/db/migrate.js';
-import { connectPrisma, disconnectPrisma } from '../../src/db/prisma.js';
+import { connectPrisma, createPrismaClient, disconnectPrisma } from '../../src/db/prisma.js';
 import { REPLICA_APPLICATION_NAME, ReplicaSet } from '../../src/db/replicas.js';
 import { importFolder } from '../../src/modules/loads/importFolder.js';
 import { LoadQueue } from '../../src/modules/loads/queue.js';
+import { isReplicaFailure, sqlState } from '../../src/modules/replicas/plugin.js';
 import { sleep } from '../../src/util/os.js';
 import { type Api, createApi } from '../../src/yoga.js';
 import { keyFor, TWO_REGIONS } from '../fixtures/twoRegions.js';
@@ -169,6 +170,27 @@ if (!replicaBinariesPresent()) {
         primary: { status: 'ready' },
         replicas: [{ host: `127.0.0.1:${port}`, status: 'up', lagSeconds: 0 }],
       });
+    });
+
+    it('holds a lost connection against a replica, not a statement cancelled by its own timeout', async () => {
+      const timed = new pg.Pool({ connectionString: pair.standbyUrl('gospubliki'), max: 1, options: '-c statement_timeout=20' });
+      const client = createPrismaClient(timed);
+      try {
+        const timeout = await client.$queryRaw`SELECT pg_sleep(0.5)`.then(
+          () => undefined,
+          (error: unknown) => error,
+        );
+        expect(sqlState(timeout)).toBe('57014');
+        expect(isReplicaFailure(timeout)).toBe(false);
+      } finally {
+        await client.$disconnect();
+        await timed.end();
+      }
+      const refused = await new pg.Pool({ connectionString: 'postgres://postgres@127.0.0.1:1/x' }).query('SELECT 1').then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+      expect(isReplicaFailure(refused)).toBe(true);
     });
 
     it('shows a load made on the primary once the standby has replayed it, and not before (replay paused)', async () => {

@@ -83,14 +83,31 @@ function isResult(value: unknown): value is ExecutionResult {
   return typeof value === 'object' && value !== null && !(Symbol.asyncIterator in value);
 }
 
-/** The first error of a result that is not an answer (no extensions.code, not GraphQL's own), or undefined. */
+/** The first error of a result that is not an answer (no extensions.code, not GraphQL's own) and may be the replica's fault, or undefined. */
 function unexpectedFailure(result: unknown): Error | undefined {
   if (!isResult(result)) return undefined;
   for (const error of result.errors ?? []) {
     const original = error.originalError;
-    if (original && !(original instanceof GraphQLError) && !error.extensions?.code) return original;
+    if (original && !(original instanceof GraphQLError) && !error.extensions?.code && isReplicaFailure(original)) return original;
   }
   return undefined;
+}
+
+/** SQLSTATE of a database error: pg's `code`, or through Prisma's driver adapter (`meta.driverAdapterError.cause.originalCode`). */
+export function sqlState(error: unknown): string | undefined {
+  const candidate = error as { code?: unknown; meta?: { driverAdapterError?: { cause?: { originalCode?: unknown } } } } | null;
+  const adapted = candidate?.meta?.driverAdapterError?.cause?.originalCode;
+  if (typeof adapted === 'string') return adapted;
+  return typeof candidate?.code === 'string' && /^[0-9A-Z]{5}$/.test(candidate.code) ? candidate.code : undefined;
+}
+
+/**
+ * True unless the error is the operation's own: a statement cancelled by its statement_timeout
+ * (57014) would time out on the primary as well, so it is answered as it is, neither retried nor
+ * held against the replica. Anything else (a lost connection, a recovery conflict: 40001) is.
+ */
+export function isReplicaFailure(error: unknown): boolean {
+  return sqlState(error) !== '57014';
 }
 
 /** The result with `extensions.dataVersion` and `extensions.database` added (streams are left as they are). */
