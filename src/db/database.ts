@@ -22,8 +22,9 @@ export interface Database {
 
 /**
  * Opens the database the configuration names: `DATABASE_URL`, or else the embedded PostgreSQL
- * in `DATA_DIR` (started, or joined when another process already runs it). Applies migrations. With `replicas: true` (the server; commands only
- * use the primary), also opens the read replicas of `DATABASE_READ_URLS`.
+ * in `DATA_DIR` (started, or joined when another process already runs it). Applies migrations.
+ * With `replicas: true` (the server; commands use the primary only), also opens the read replicas
+ * of `DATABASE_READ_URLS` and runs their first check.
  */
 export async function openDatabase(config: Config, options: { migrate?: boolean; replicas?: boolean } = {}): Promise<Database> {
   let server: EmbeddedServer | undefined;
