@@ -10,8 +10,12 @@ export interface Config {
   dataDir: string;
   /** pino level: fatal, error, warn, info, debug, trace or silent. */
   logLevel: string;
-  /** Largest pool of database connections one process opens. */
+  /** Largest pool of database connections one process opens (to the primary, and to each replica). */
   poolSize: number;
+  /** Streaming replicas read-only GraphQL operations read from (`DATABASE_READ_URLS`, comma-separated); empty: none. */
+  readUrls: string[];
+  /** A replica lagging the primary by more than this many seconds is skipped (`REPLICA_MAX_LAG_SECONDS`). */
+  replicaMaxLagSeconds: number;
   /** Largest body of `POST /v1/loads`, in bytes. */
   loadMaxBytes: number;
   /** Finished loads are deleted after this many days. */
@@ -45,6 +49,8 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     loadRetentionDays: positive(env, 'LOAD_RETENTION_DAYS', 30),
     embedMaxAge: nonNegative(env.EMBED_MAX_AGE, 300, 'EMBED_MAX_AGE'),
     statementTimeoutMs: Number(env.DATABASE_STATEMENT_TIMEOUT_MS ?? 5000),
+    readUrls: readUrls(env.DATABASE_READ_URLS),
+    replicaMaxLagSeconds: positive(env, 'REPLICA_MAX_LAG_SECONDS', 10),
   };
 }
 
@@ -53,4 +59,23 @@ function nonNegative(raw: string | undefined, fallback: number, name: string): n
   const value = Number(raw);
   if (!Number.isInteger(value) || value < 0) throw new Error(`${name} must be a whole number of seconds, got "${raw}"`);
   return value;
+}
+
+/** The comma-separated connection strings of `DATABASE_READ_URLS`, each checked to be a postgres:// URL. */
+function readUrls(raw: string | undefined): string[] {
+  const urls = (raw ?? '')
+    .split(',')
+    .map((url) => url.trim())
+    .filter(Boolean);
+  for (const url of urls) {
+    let protocol = '';
+    try {
+      protocol = new URL(url).protocol;
+    } catch {
+      // reported below
+    }
+    // Said without the URL itself: it may hold a password.
+    if (protocol !== 'postgres:' && protocol !== 'postgresql:') throw new Error('DATABASE_READ_URLS must be comma-separated postgres:// connection strings');
+  }
+  return urls;
 }

@@ -61,7 +61,7 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => onSignal('SIGTERM'));
 
   try {
-    db = await openDatabase(config, { statementTimeoutMs: config.statementTimeoutMs });
+    db = await openDatabase(config, { statementTimeoutMs: config.statementTimeoutMs, replicas: true });
     if (!stopping && process.env.DEMO !== '0') await loadDemoIfEmpty(db.pool, process.env.DEMO_SCALE);
     if (stopping) return stop(0);
     const database = db;
@@ -73,6 +73,7 @@ async function main(): Promise<void> {
     api = createApi({
       pool: database.pool,
       ready: () => migrationsApplied(database.pool),
+      replicas: database.replicas,
       loads: { queue, maxBytes: config.loadMaxBytes },
       embed: { maxAge: config.embedMaxAge },
       edge: { databaseUrl: database.url },

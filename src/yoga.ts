@@ -2,6 +2,7 @@ import { GraphQLError } from 'graphql';
 import { createYoga, type Plugin, useReadinessCheck, type YogaServerInstance } from 'graphql-yoga';
 import type pg from 'pg';
 import { type Context, contextFactory } from './context.js';
+import type { ReplicaSet } from './db/replicas.js';
 import { logger } from './logger.js';
 import { httpCachingPlugin, responseCachePlugin } from './modules/edge/cache.js';
 import { corsPlugin, csrfPlugin } from './modules/edge/cors.js';
@@ -18,6 +19,7 @@ import { type EmbedDeps, embedPlugin } from './modules/embed/plugin.js';
 import { keysPlugin, viewerOf } from './modules/keys/plugin.js';
 import { loadsRoutePlugin } from './modules/loads/http.js';
 import type { LoadQueue } from './modules/loads/queue.js';
+import { readRoutingPlugin } from './modules/replicas/plugin.js';
 import { schema } from './schema.js';
 
 /** What the API needs from the process. */
@@ -26,6 +28,8 @@ export interface ApiDeps {
   pool: pg.Pool;
   /** True when the database answers and every migration is applied (`/readyz`). */
   ready: () => Promise<boolean>;
+  /** Read replicas (`DATABASE_READ_URLS`): read-only operations run there when one is fit. */
+  replicas?: ReplicaSet;
   /** The queue loads received over HTTP go to, and the largest body a load may have. */
   loads: { queue: LoadQueue; maxBytes: number };
   /** Settings of the embeds and the landing page (cache lifetime). */
@@ -149,13 +153,18 @@ export function createApi(deps: ApiDeps): Api {
       metricsPlugin(),
       graphiqlAssetsPlugin(edge.documents, DEFAULT_QUERY),
       embedPlugin(deps.embed),
+      readRoutingPlugin({ pool: deps.pool, replicas: deps.replicas }),
       // Loads are multipart POSTs with a key (a browser cannot forge the Authorization header): before CSRF.
       loadsRoutePlugin({ pool: deps.pool, queue: deps.loads.queue, maxBytes: deps.loads.maxBytes }),
       useReadinessCheck({
         endpoint: '/readyz',
+        // Ready when the primary is; each replica's state (from its last background check) is
+        // reported for operators: up, lagging or down, with its lag, by host:port only.
         check: async ({ fetchAPI }) => {
           const ready = await deps.ready().catch(() => false);
-          return new fetchAPI.Response(JSON.stringify({ status: ready ? 'ready' : 'not ready' }), {
+          const status = ready ? 'ready' : 'not ready';
+          const body = { status, primary: { status }, replicas: deps.replicas?.report() ?? [] };
+          return new fetchAPI.Response(JSON.stringify(body), {
             status: ready ? 200 : 503,
             headers: { 'content-type': 'application/json' },
           });
@@ -167,7 +176,7 @@ export function createApi(deps: ApiDeps): Api {
       trustedDocumentsPlugin(edge.documents),
       // Before the response cache, so that the cached answer carries extensions.cost too.
       costPlugin(edge.config, edge.rates, edge.budgetFor),
-      responseCachePlugin(edge.config, edge.generation, edge.redis),
+      responseCachePlugin(edge.config, edge.generation, edge.redis, edge.latest),
       deadlinePlugin(edge.config),
       unexpectedErrorLogPlugin(),
     ],

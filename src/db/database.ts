@@ -4,6 +4,7 @@ import { logger } from '../logger.js';
 import { type EmbeddedServer, startEmbeddedPostgres } from './embeddedPostgres.js';
 import { migrate } from './migrate.js';
 import { connectPrisma, disconnectPrisma } from './prisma.js';
+import { ReplicaSet } from './replicas.js';
 
 // Dates are calendar days: read DATE columns as 'YYYY-MM-DD' strings, never shifted by a time zone.
 pg.types.setTypeParser(pg.types.builtins.DATE, (value: string) => value);
@@ -14,14 +15,18 @@ export interface Database {
   pool: pg.Pool;
   /** True when this process runs (or shares) the embedded server. */
   embedded: boolean;
+  /** The read replicas of `DATABASE_READ_URLS`, checked in the background; undefined when none. */
+  replicas: ReplicaSet | undefined;
   close(): Promise<void>;
 }
 
 /**
  * Opens the database the configuration names: `DATABASE_URL`, or else the embedded PostgreSQL
  * in `DATA_DIR` (started, or joined when another process already runs it). Applies migrations.
+ * With `replicas: true` (the server; commands use the primary only), also opens the read replicas
+ * of `DATABASE_READ_URLS` and runs their first check.
  */
-export async function openDatabase(config: Config, options: { migrate?: boolean; statementTimeoutMs?: number } = {}): Promise<Database> {
+export async function openDatabase(config: Config, options: { migrate?: boolean; statementTimeoutMs?: number; replicas?: boolean } = {}): Promise<Database> {
   let server: EmbeddedServer | undefined;
   let url = config.databaseUrl;
   if (!url) {
@@ -37,11 +42,25 @@ export async function openDatabase(config: Config, options: { migrate?: boolean;
   const pool = new pg.Pool(poolOptions(url, config.poolSize, options.statementTimeoutMs));
   pool.on('error', (error) => logger.error({ err: error }, 'idle database connection failed'));
   connectPrisma(pool);
+  let replicas: ReplicaSet | undefined;
+  if (options.replicas === true && config.readUrls.length > 0) {
+    replicas = new ReplicaSet({
+      primaryUrl: url,
+      urls: config.readUrls,
+      maxLagSeconds: config.replicaMaxLagSeconds,
+      poolSize: config.poolSize,
+      statementTimeoutMs: options.statementTimeoutMs,
+    });
+    await replicas.start();
+    logger.info({ replicas: replicas.report() }, 'read replicas');
+  }
   return {
     url,
     pool,
     embedded: server !== undefined,
+    replicas,
     close: async () => {
+      await replicas?.close();
       await disconnectPrisma();
       await pool.end().catch(() => undefined);
       await server?.release();

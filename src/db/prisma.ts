@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { PrismaPg } from '@prisma/adapter-pg';
 import type pg from 'pg';
 import { PrismaClient } from '../generated/prisma/client.js';
@@ -6,18 +7,28 @@ export type { PrismaClient };
 
 let client: PrismaClient | undefined;
 const queryListeners = new Set<(sql: string) => void>();
+/** The client the current async flow is bound to (a read replica's, for a read-only operation). */
+const bound = new AsyncLocalStorage<PrismaClient>();
 
 /**
- * The process's Prisma client. It lives in its own module, not in the GraphQL context, and is
+ * The Prisma client to use here: the one the current request is bound to by `withPrisma` (a read
+ * replica's, while a read-only GraphQL operation executes), else the process's client over the
+ * primary. It lives in its own module, not in the GraphQL context, and the primary's is
  * connected once the database is known (embedded or DATABASE_URL) by `connectPrisma`.
  */
 export function prisma(): PrismaClient {
-  if (!client) throw new Error('the database is not connected yet (connectPrisma was not called)');
-  return client;
+  const current = bound.getStore() ?? client;
+  if (!current) throw new Error('the database is not connected yet (connectPrisma was not called)');
+  return current;
 }
 
-/** Creates the Prisma client over a `pg` pool shared with the bulk loader. */
-export function connectPrisma(pool: pg.Pool): PrismaClient {
+/** Runs `work` (and everything it starts) with `prisma()` answering `bound` instead of the primary's client. */
+export function withPrisma<T>(boundClient: PrismaClient, work: () => T): T {
+  return bound.run(boundClient, work);
+}
+
+/** A Prisma client over a `pg` pool (the primary's or a replica's); statement listeners see its SQL. */
+export function createPrismaClient(pool: pg.Pool): PrismaClient {
   const created = new PrismaClient({
     adapter: new PrismaPg(pool),
     log: [{ emit: 'event', level: 'query' }],
@@ -25,8 +36,13 @@ export function connectPrisma(pool: pg.Pool): PrismaClient {
   created.$on('query', (event) => {
     for (const listener of queryListeners) listener(event.query);
   });
-  client = created;
   return created;
+}
+
+/** Creates the process's Prisma client over the primary's `pg` pool (shared with the bulk loader). */
+export function connectPrisma(pool: pg.Pool): PrismaClient {
+  client = createPrismaClient(pool);
+  return client;
 }
 
 export async function disconnectPrisma(): Promise<void> {

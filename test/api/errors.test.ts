@@ -86,7 +86,7 @@ describe('health and readiness', () => {
     expect((await api().fetch('http://test/healthz')).status).toBe(200);
     const ready = await api().fetch('http://test/readyz');
     expect(ready.status).toBe(200);
-    expect(await ready.json()).toEqual({ status: 'ready' });
+    expect(await ready.json()).toEqual({ status: 'ready', primary: { status: 'ready' }, replicas: [] });
   });
 
   it('answers /readyz with 503 while the database is not migrated', async () => {
@@ -94,7 +94,7 @@ describe('health and readiness', () => {
     try {
       const notReady = await api().fetch('http://test/readyz');
       expect(notReady.status).toBe(503);
-      expect(await notReady.json()).toEqual({ status: 'not ready' });
+      expect(await notReady.json()).toEqual({ status: 'not ready', primary: { status: 'not ready' }, replicas: [] });
     } finally {
       await pool.query('UPDATE "_prisma_migrations" SET finished_at = now()');
     }

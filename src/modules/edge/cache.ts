@@ -75,7 +75,17 @@ export function sessionOf(request: Request): string | null {
   return authorization ? sha256(authorization) : null;
 }
 
-export function responseCachePlugin(config: EdgeConfig, generation: Generation, redis: Redis | undefined): Plugin {
+/**
+ * The latest data version this process has heard committed (from the change notifications). A
+ * read replica may answer just after a purge without having replayed that load yet: such an
+ * answer (its `extensions.dataVersion` older than this) is sent but not cached, or the old
+ * figures would be served from the cache for its whole lifetime.
+ */
+export interface LatestVersion {
+  version: number;
+}
+
+export function responseCachePlugin(config: EdgeConfig, generation: Generation, redis: Redis | undefined, latest: LatestVersion = { version: 0 }): Plugin {
   const cache = counted(redis ? redisCache(redis, config.redisPrefix) : createInMemoryCache({ max: 5000 }));
   return useResponseCache({
     cache,
@@ -83,6 +93,11 @@ export function responseCachePlugin(config: EdgeConfig, generation: Generation, 
     session: (request) => sessionOf(request),
     // GET only: what portals and CDNs send; a POST is always executed.
     enabled: (request) => config.cacheEnabled && request.method === 'GET',
+    shouldCacheResult: ({ result }) => {
+      if (result.errors?.length) return false;
+      const answered = (result.extensions as { dataVersion?: { version?: number } | null } | undefined)?.dataVersion?.version;
+      return answered === undefined || answered >= latest.version;
+    },
     async buildResponseCacheKey({ documentString, variableValues, operationName, sessionId }) {
       let current: string;
       try {

@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import { type Generation, memoryGeneration, redisGeneration } from './cache.js';
+import { type Generation, type LatestVersion, memoryGeneration, redisGeneration } from './cache.js';
 import { type EdgeConfig, readEdgeConfig } from './config.js';
 import { DocumentRegistry, exampleDocuments } from './documents.js';
 import { type ChangeListener, listenForDataChanges } from './invalidation.js';
@@ -27,6 +27,8 @@ export interface Edge {
   budgetFor: BudgetFor;
   documents: DocumentRegistry;
   listener: ChangeListener | undefined;
+  /** The latest data version announced as committed (answers older than it are not cached). */
+  latest: LatestVersion;
   /** Resolves once Redis is connected (or gave up for now) and the change listener is in place. */
   ready: Promise<void>;
   /** Purges this API's response cache (and, with Redis, every process's). */
@@ -39,7 +41,13 @@ export function createEdge(options: EdgeOptions = {}): Edge {
   const redis = config.redisUrl ? connectRedis(config.redisUrl) : undefined;
   const generation = redis ? redisGeneration(redis, config.redisPrefix) : memoryGeneration();
   const purge = () => generation.bump();
-  const listener = options.databaseUrl ? listenForDataChanges(options.databaseUrl, purge) : undefined;
+  const latest = { version: 0 };
+  const listener = options.databaseUrl
+    ? listenForDataChanges(options.databaseUrl, (version) => {
+        if (version !== undefined) latest.version = Math.max(latest.version, version);
+        return purge();
+      })
+    : undefined;
   return {
     config,
     redis,
@@ -48,6 +56,7 @@ export function createEdge(options: EdgeOptions = {}): Edge {
     budgetFor: options.budgetFor ?? defaultBudgetFor(config),
     documents: new DocumentRegistry().register(exampleDocuments()).register(options.documents ?? {}),
     listener,
+    latest,
     ready: Promise.race([
       Promise.all([redis ? redisReady(redis) : undefined, listener?.ready]).then(() => undefined),
       new Promise<void>((resolve) => setTimeout(resolve, 5000).unref()), // they keep retrying meanwhile

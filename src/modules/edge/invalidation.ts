@@ -10,8 +10,9 @@ export const DATA_CHANGED_CHANNEL = 'gospubliki_data_changed';
  * PostgreSQL delivers the notification only when (and if) the transaction commits, to every
  * process listening, `npm run import` and loads over HTTP alike.
  */
-export async function notifyDataChanged(client: pg.ClientBase): Promise<void> {
-  await client.query(`NOTIFY ${DATA_CHANGED_CHANNEL}`);
+export async function notifyDataChanged(client: pg.ClientBase, version?: number): Promise<void> {
+  // The notification, delivered at commit; its payload is the data version the change committed.
+  await client.query('SELECT pg_notify($1, $2)', [DATA_CHANGED_CHANNEL, version === undefined ? '' : String(version)]);
 }
 
 export interface ChangeListener {
@@ -24,7 +25,7 @@ export interface ChangeListener {
  * A dedicated connection LISTENing on the channel, calling `onChange` for every committed change;
  * reconnects (and calls `onChange` once, since a change may have been missed meanwhile) after an error.
  */
-export function listenForDataChanges(url: string, onChange: () => Promise<void> | void): ChangeListener {
+export function listenForDataChanges(url: string, onChange: (version?: number) => Promise<void> | void): ChangeListener {
   let client: pg.Client | undefined;
   let closed = false;
   let retry: NodeJS.Timeout | undefined;
@@ -32,17 +33,19 @@ export function listenForDataChanges(url: string, onChange: () => Promise<void> 
   const ready = new Promise<void>((resolve) => {
     firstReady = resolve;
   });
-  const changed = () => {
+  const changed = (version?: number) => {
     metrics.dataChanges.inc();
     setLastCommittedLoad(new Date());
-    Promise.resolve(onChange()).catch((error: Error) => logger.warn({ err: error }, 'purging the response cache failed'));
+    Promise.resolve(onChange(version)).catch((error: Error) => logger.warn({ err: error }, 'purging the response cache failed'));
   };
   const connect = async (attempt: number): Promise<void> => {
     if (closed) return;
     const next = new pg.Client({ connectionString: url });
     client = next;
     next.on('notification', (message) => {
-      if (message.channel === DATA_CHANGED_CHANNEL) changed();
+      if (message.channel !== DATA_CHANGED_CHANNEL) return;
+      const version = Number(message.payload);
+      changed(message.payload && Number.isSafeInteger(version) ? version : undefined);
     });
     next.on('error', (error) => {
       logger.warn({ err: error }, 'change listener lost its connection; reconnecting');

@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import { notifyDataChanged } from '../edge/invalidation.js';
+import { bumpDataVersion, type DataVersion } from '../replicas/dataVersion.js';
 import { BULK_FILES, type BulkKind, type FileSummary, type RowError } from './files.js';
 import { rowSchemas } from './rows.js';
 import { folderSource, type LoadSource, type ReadProgress } from './source.js';
@@ -54,6 +55,8 @@ export interface ImportResult {
   errors: RowError[];
   /** Milliseconds spent. */
   elapsedMs: number;
+  /** The version of the data this load committed (`extensions.dataVersion` of reads that include it); absent when nothing was applied. */
+  dataVersion?: DataVersion;
 }
 
 /** Raised (and caught by `importFolder`) when rows are invalid: the transaction rolls back. */
@@ -78,9 +81,11 @@ export async function runLoad(pool: pg.Pool, source: LoadSource, options: Import
   const summaries = new Map<BulkKind, FileSummary>();
   const staged = new Set<string>(present.map((file) => file.kind));
   const phase = options.onPhase ?? (() => undefined);
+  let dataVersion: DataVersion | undefined;
 
   const run = async (client: pg.PoolClient) => {
     errors.length = 0;
+    dataVersion = undefined;
     summaries.clear();
     const platformHosts = await readPlatformHosts(client);
     const latestDate = new Date(Date.now() + 12 * 3600_000).toISOString().slice(0, 10);
@@ -150,8 +155,10 @@ export async function runLoad(pool: pg.Pool, source: LoadSource, options: Import
       phase('updating statistics');
       await analyzeLoadedTables(client);
     }
+    // The version of the data, in this transaction: every database that has this load says so.
+    dataVersion = await bumpDataVersion(client);
     // Delivered at commit only: every API process purges its response cache (src/modules/edge).
-    await notifyDataChanged(client);
+    await notifyDataChanged(client, dataVersion?.version);
     await options.beforeCommit?.(client);
   };
 
@@ -168,7 +175,8 @@ export async function runLoad(pool: pg.Pool, source: LoadSource, options: Import
       Object.assign(summary, { inserted: 0, updated: 0, unchanged: 0, rejected: countLines(errors, summary.file) });
     }
   }
-  return { ok: errors.length === 0, dryRun: Boolean(options.dryRun), files, errors, elapsedMs: Date.now() - started };
+  const ok = errors.length === 0;
+  return { ok, dryRun: Boolean(options.dryRun), files, errors, elapsedMs: Date.now() - started, ...(ok && dataVersion ? { dataVersion } : {}) };
 }
 
 /** Rows inserted or updated from which a load refreshes the planner's statistics. */

@@ -38,6 +38,8 @@ export class LoadQueue {
   /** This process's id as the owner of the loads it receives. */
   readonly owner = `${process.pid}-${randomUUID()}`;
   private lockClient: pg.PoolClient | undefined;
+  /** The owner session died (the primary restarted, a network cut): its lock is gone. */
+  private lockLost = false;
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private again = false;
@@ -53,9 +55,7 @@ export class LoadQueue {
   /** Takes the owner lock, ends loads of processes that are gone, and starts looking for work. */
   async start(): Promise<void> {
     await fs.mkdir(this.options.uploadsDir, { recursive: true });
-    this.lockClient = await this.options.pool.connect();
-    this.lockClient.on('error', (error) => logger.error({ err: error }, 'the load queue lost its database session'));
-    await holdOwnerLock(this.lockClient, this.owner);
+    await this.openOwnerSession();
     this.timer = setInterval(() => this.kick(), this.options.pollMs ?? 1000);
     this.timer.unref();
     this.kick();
@@ -84,14 +84,19 @@ export class LoadQueue {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
     await this.running;
-    this.lockClient?.release();
+    this.lockClient?.release(this.lockLost);
     this.lockClient = undefined;
   }
 
   private async work(): Promise<void> {
     const { pool } = this.options;
+    if (this.lockLost) await this.reopenOwnerSession();
     if (this.lockClient) {
-      for (const owner of await deadOwners(this.lockClient, this.owner)) {
+      const dead = await deadOwners(this.lockClient, this.owner).catch((error: unknown) => {
+        this.lockLost = true; // a session that cannot answer holds no lock either
+        throw error;
+      });
+      for (const owner of dead) {
         for (const load of await failInterrupted(pool, owner)) {
           logger.warn({ load: load.id, owner }, 'load interrupted: the process holding it is gone');
           await fs.rm(load.folder, { recursive: true, force: true }).catch(() => undefined);
@@ -111,6 +116,42 @@ export class LoadQueue {
       if (!head || head.owner !== this.owner || head.status !== 'QUEUED') return;
       if (!(await claimLoad(pool, head.id))) return;
       await this.apply(head);
+    }
+  }
+
+  /** Opens the session that holds this process's owner lock for as long as it lives. */
+  private async openOwnerSession(): Promise<void> {
+    const client = await this.options.pool.connect();
+    client.on('error', (error) => {
+      logger.error({ err: error }, 'the load queue lost its database session; it opens a new one');
+      if (this.lockClient === client) this.lockLost = true;
+    });
+    try {
+      await holdOwnerLock(client, this.owner);
+    } catch (error) {
+      client.release(true);
+      throw error;
+    }
+    this.lockClient = client;
+    this.lockLost = false;
+  }
+
+  /**
+   * After the owner session died (the primary restarted, a network cut): takes the owner lock
+   * again. A load this process was applying then was rolled back with its transaction but may
+   * still say RUNNING: it ends `interrupted` (sent again by its client). Its queued loads stay
+   * queued and apply as usual, unless another process, seeing the lock free meanwhile, ended them
+   * `interrupted` already. Called between loads only (work() runs one at a time).
+   */
+  private async reopenOwnerSession(): Promise<void> {
+    this.lockClient?.release(true);
+    this.lockClient = undefined;
+    await this.openOwnerSession();
+    const { pool } = this.options;
+    for (const load of await failInterrupted(pool, this.owner, ['RUNNING'])) {
+      logger.warn({ load: load.id }, 'load interrupted: the load queue lost its database session');
+      await fs.rm(load.folder, { recursive: true, force: true }).catch(() => undefined);
+      await audit(pool, { keyId: load.key_id, action: 'load', outcome: 'failed', loadId: load.id, detail: 'interrupted' });
     }
   }
 

@@ -94,6 +94,19 @@ describe('HTTP caching of GET answers', () => {
   });
 });
 
+describe('answers older than the latest committed load', () => {
+  it('are sent but not cached (a read replica that has not replayed the load yet must not fill the cache)', async () => {
+    const api = createTestApi({ edge: { config: defaults } });
+    await get(api, KALUGA);
+    expect((await countStatements(() => get(api, KALUGA))).statements).toBe(0); // cached while current
+    api.edge.latest.version = Number.MAX_SAFE_INTEGER; // a load this database has not applied yet
+    await api.edge.purge();
+    await get(api, KALUGA);
+    expect((await countStatements(() => get(api, KALUGA))).statements).toBeGreaterThan(0);
+    await api.close();
+  });
+});
+
 describe('with Redis unreachable', () => {
   it('still answers every request, uncached, and counts rates in memory meanwhile', async () => {
     const api = createTestApi({

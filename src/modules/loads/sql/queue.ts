@@ -51,12 +51,16 @@ export async function deadOwners(client: pg.ClientBase, me: string): Promise<str
 }
 
 /** Ends the unfinished loads of a dead owner: FAILED, `interrupted` (nothing of them was committed). */
-export async function failInterrupted(db: pg.Pool | pg.ClientBase, owner: string): Promise<LoadRow[]> {
-  // The loads cut off by their process's end.
+export async function failInterrupted(
+  db: pg.Pool | pg.ClientBase,
+  owner: string,
+  statuses: readonly ('QUEUED' | 'RUNNING')[] = ['QUEUED', 'RUNNING'],
+): Promise<LoadRow[]> {
+  // The loads cut off by their process's end (or, with ['RUNNING'], by the loss of its session).
   const { rows } = await db.query<LoadRow>(
     `UPDATE load SET status = 'FAILED', reason = 'interrupted', finished_at = now(), progress = NULL
-      WHERE owner = $1 AND status IN ('QUEUED', 'RUNNING') RETURNING *`,
-    [owner],
+      WHERE owner = $1 AND status = ANY($2::"LoadStatus"[]) RETURNING *`,
+    [owner, statuses],
   );
   return rows;
 }
