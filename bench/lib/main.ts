@@ -532,7 +532,7 @@ async function postmasterPid(pool: pg.Pool): Promise<number | undefined> {
 }
 
 /** Variables of the operations: the region, its busiest rural settlement, the 90-day window. */
-async function operationContext(pool: pg.Pool, endDate: string): Promise<OperationContext> {
+export async function operationContext(pool: pg.Pool, endDate: string): Promise<OperationContext> {
   const { rows } = await pool.query<{ code: string }>(
     `SELECT t.code
        FROM territory r

@@ -78,12 +78,12 @@ describe('time limits', () => {
     expect(pool.waitingCount).toBe(0);
   });
 
-  it('an answer over MAX_RESPONSE_BYTES is replaced by RESPONSE_TOO_LARGE', async () => {
-    const api = createTestApi({ edge: { config: { ...defaults, maxResponseBytes: 200 } } });
+  it('an answer over MAX_RESPONSE_BYTES is replaced by RESPONSE_TOO_LARGE (the limit counts extensions too)', async () => {
+    const api = createTestApi({ edge: { config: { ...defaults, maxResponseBytes: 600 } } });
     const small = await api.fetch('http://test/graphql', postJson(JSON.stringify({ query: '{ platforms { code } }' })));
     expect(((await small.json()) as { data: unknown }).data).toBeTruthy();
     const large = await api.fetch('http://test/graphql', {
-      ...postJson(JSON.stringify({ query: '{ platforms { code name hosts } sectors { code name } }' })),
+      ...postJson(JSON.stringify({ query: '{ platforms { code name hosts } sectors { code name } __schema { types { name description } } }' })),
       headers: { 'content-type': 'application/json', origin: 'https://portal.example', 'x-request-id': 'big-one' },
     });
     // The substituted answer keeps the request id and CORS, so that a browser can read the error.
@@ -91,7 +91,7 @@ describe('time limits', () => {
     expect(large.headers.get('access-control-allow-origin')).toBe('*');
     const body = (await large.json()) as { data?: unknown; errors: { extensions: Record<string, unknown> }[] };
     expect(body.data).toBeUndefined();
-    expect(body.errors[0].extensions).toMatchObject({ code: 'RESPONSE_TOO_LARGE', limit: 200 });
+    expect(body.errors[0].extensions).toMatchObject({ code: 'RESPONSE_TOO_LARGE', limit: 600 });
   });
 
   it('a body over MAX_BODY_BYTES answers 413 PAYLOAD_TOO_LARGE, with or without Content-Length', async () => {
