@@ -5,6 +5,7 @@ import { PrismaClient } from '../generated/prisma/client.js';
 export type { PrismaClient };
 
 let client: PrismaClient | undefined;
+let clientPool: pg.Pool | undefined;
 const queryListeners = new Set<(sql: string) => void>();
 
 /**
@@ -26,15 +27,31 @@ export function connectPrisma(pool: pg.Pool): PrismaClient {
     for (const listener of queryListeners) listener(event.query);
   });
   client = created;
+  clientPool = pool;
   return created;
 }
 
 export async function disconnectPrisma(): Promise<void> {
   await client?.$disconnect();
   client = undefined;
+  clientPool = undefined;
 }
 
-/** Calls `listener` with every SQL statement Prisma sends (tests count statements with it). */
+/**
+ * The `pg` pool under the Prisma client, for the hot read paths that send SQL directly (see
+ * src/db/sql.ts): the same connections, the same database as `prisma()`.
+ */
+export function prismaPool(): pg.Pool {
+  if (!clientPool) throw new Error('the database is not connected yet (connectPrisma was not called)');
+  return clientPool;
+}
+
+/** Tells the `onQuery` listeners about a statement sent without Prisma (src/db/sql.ts). */
+export function reportQuery(sql: string): void {
+  for (const listener of queryListeners) listener(sql);
+}
+
+/** Calls `listener` with every SQL statement sent: Prisma's and those of src/db/sql.ts (tests count statements with it). */
 export function onQuery(listener: (sql: string) => void): () => void {
   queryListeners.add(listener);
   return () => queryListeners.delete(listener);

@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { CATALOGUE_CHANNEL, forgetCatalogue } from '../catalogue/loaders.js';
 import { BULK_FILES, type BulkKind, type FileSummary, type RowError } from './files.js';
 import { rowSchemas } from './rows.js';
 import { folderSource, type LoadSource, type ReadProgress } from './source.js';
@@ -121,7 +122,11 @@ export async function runLoad(pool: pg.Pool, source: LoadSource, options: Import
       record('territories', counts);
       if (counts.moved > 0) rebuild = true;
     }
-    if (staged.has('sectors')) record('sectors', await applySectors(client));
+    if (staged.has('sectors')) {
+      record('sectors', await applySectors(client));
+      // Other processes forget their copy of the catalogue at commit (src/server.ts listens).
+      await client.query(`NOTIFY ${CATALOGUE_CHANNEL}`);
+    }
     const marks = await captureBefore(client, staged);
     if (staged.has('organisations')) record('organisations', await applyOrganisations(client));
     if (staged.has('pages')) record('pages', await applyPages(client));
@@ -154,6 +159,8 @@ export async function runLoad(pool: pg.Pool, source: LoadSource, options: Import
 
   try {
     await withLoadTransaction(pool, run);
+    // Committed: this process's copy of the catalogue goes too (sectors may have changed).
+    if (staged.has('sectors')) forgetCatalogue();
   } catch (error) {
     if (!(error instanceof RejectedLoad)) throw error;
   }
