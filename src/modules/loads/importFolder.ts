@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import { CATALOGUE_CHANNEL, forgetCatalogue } from '../catalogue/loaders.js';
 import { BULK_FILES, type BulkKind, type FileSummary, type RowError } from './files.js';
-import { rowSchemas } from './rows.js';
+import { fastRowChecks, rowSchemas } from './rows.js';
 import { folderSource, type LoadSource, type ReadProgress } from './source.js';
 import {
   applyObservations,
@@ -85,9 +85,18 @@ export async function runLoad(pool: pg.Pool, source: LoadSource, options: Import
     const platformHosts = await readPlatformHosts(client);
     const latestDate = new Date(Date.now() + 12 * 3600_000).toISOString().slice(0, 10);
     const schemas = rowSchemas({ platformHosts, latestDate });
+    const fast = fastRowChecks({ platformHosts, latestDate });
     for (const spec of present) {
       phase(`reading ${spec.file}`);
-      const result = await stageFile(client, source, spec, schemas[spec.kind], (error) => errors.push(error), options.onProgress ?? (() => undefined));
+      const result = await stageFile(
+        client,
+        source,
+        spec,
+        schemas[spec.kind],
+        (error) => errors.push(error),
+        options.onProgress ?? (() => undefined),
+        fast[spec.kind],
+      );
       summaries.set(spec.kind, { file: spec.file, rows: result.rows, inserted: 0, updated: 0, unchanged: 0, rejected: result.rejected });
     }
     if (errors.length) throw new RejectedLoad();
