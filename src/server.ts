@@ -6,6 +6,7 @@ import { type Database, openDatabase } from './db/database.js';
 import { migrationsApplied } from './db/migrate.js';
 import { listen } from './db/notifications.js';
 import { logger } from './logger.js';
+import { CATALOGUE_CHANNEL, forgetCatalogue } from './modules/catalogue/loaders.js';
 import { forgetCachedKeys, KEYS_CHANNEL } from './modules/keys/keys.js';
 import { loadDemoIfEmpty } from './modules/loads/demo.js';
 import { LoadQueue } from './modules/loads/queue.js';
@@ -65,8 +66,9 @@ async function main(): Promise<void> {
     if (!stopping && process.env.DEMO !== '0') await loadDemoIfEmpty(db.pool, process.env.DEMO_SCALE);
     if (stopping) return stop(0);
     const database = db;
-    // A revoke in any process (or `npm run keys -- revoke`) reaches this one at once.
-    listener = listen(database.url, { [KEYS_CHANNEL]: forgetCachedKeys });
+    // A revoke in any process (or `npm run keys -- revoke`) reaches this one at once; so does a
+    // load in another process (`npm run import`) that changed the sectors.
+    listener = listen(database.url, { [KEYS_CHANNEL]: forgetCachedKeys, [CATALOGUE_CHANNEL]: forgetCatalogue });
     queue = new LoadQueue({ pool: database.pool, uploadsDir: path.join(config.dataDir, 'uploads'), retentionDays: config.loadRetentionDays });
     await queue.start();
     // The edge LISTENs on the database for committed loads (from any process) to purge its cache.

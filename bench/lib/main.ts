@@ -8,6 +8,7 @@ import pg from 'pg';
 import { isScaleName, type ScaleName } from '../../src/modules/generate/index.js';
 import { isAlive, sleep } from '../../src/util/os.js';
 import { compareWithQ1, measureBaseline, type Q1Stats } from './baseline.js';
+import { bareCopy } from './copy.js';
 import { ensureDataset, writeBatch } from './dataset.js';
 import { type EdgeResult, edgeBench, edgeMarkdown } from './edge.js';
 import { type GraphQLRequest, interleaved, measure, post, type RunStats, startLoad, toStats } from './load.js';
@@ -168,6 +169,11 @@ async function run(options: RunOptions): Promise<number> {
     const postmaster = await postmasterPid(pool);
     const pids = { server: server.pid, postmaster };
     if (!postmaster) notes.push('PostgreSQL runs on another machine (or its processes are not visible): its CPU is not reported.');
+
+    // The yardstick of the first load: the same files COPYed into plain tables on the same server.
+    log('bare COPY of the dataset files into plain tables (the yardstick of the load)…');
+    const copied = await bareCopy(pool, dataset.folder);
+    log(`bare COPY: ${copied.seconds} s; the load took ${load.loadSeconds} s: ${round(load.loadSeconds / copied.seconds, 2)}×`);
 
     const context = await operationContext(pool, endDate);
     log(`variables: ${JSON.stringify(context)}`);
@@ -374,6 +380,13 @@ async function run(options: RunOptions): Promise<number> {
       target('Q8/Q1 p50 (baseline SQL vs API over HTTP)', ratios.q8OverQ1, '≥ 50', (v) => v >= 50),
       target('daily push over HTTP, one observation per page (s, POST to SUCCEEDED)', push?.daily.totalSeconds ?? null, '< 40', (v) => v < 40),
       target('recordObservations with 1,000 items p50 (ms)', push?.mutation.p50 ?? null, '< 150', (v) => v < 150),
+      // Issue 12.
+      target('issue 12: Q9 region children by code (Vladimir) p50 (ms, c=1)', p50('Q9'), '≤ 2.5', (v) => v <= 2.5),
+      target('issue 12: Q9-30 region children, 30 children p50 (ms, c=1)', p50('Q9-30'), '≤ 2.5', (v) => v <= 2.5),
+      target('issue 12: Q4 region dashboard p50 (ms, c=1)', p50('Q4'), '≤ 3', (v) => v <= 3),
+      target('issue 12: Q1 root stats p50 (ms, c=1)', p50('Q1'), '≤ 1.5', (v) => v <= 1.5),
+      target('issue 12: first load / bare COPY of the same files', round(load.loadSeconds / copied.seconds, 2), '≤ 2', (v) => v <= 2),
+      target('issue 12: daily push over HTTP (s)', push?.daily.totalSeconds ?? null, '< 20', (v) => v < 20),
     ];
     await cleanup();
     let stopped = postmaster === undefined || !isAlive(postmaster);
@@ -415,6 +428,7 @@ async function run(options: RunOptions): Promise<number> {
         databaseMb,
       },
       load,
+      bareCopy: copied,
       serverStartupSeconds: server.startupSeconds,
       context: { ...context },
       operations: results,

@@ -27,6 +27,17 @@ export interface Operation {
 
 export const REGION = '17000000';
 
+/**
+ * Regions of the bench's tree (bench/.work/<scale>/territories.csv, the 2019 settlements) with
+ * about 10, 30 and 100 current children, for Q9's scaling curve (`first: 100`: Saint Petersburg's
+ * 111 children show 100).
+ */
+export const SCALING_REGIONS = [
+  { code: '84000000', name: 'Республика Алтай', children: 11 },
+  { code: '56000000', name: 'Пензенская область', children: 30 },
+  { code: '40000000', name: 'Санкт-Петербург', children: 100 },
+] as const;
+
 export const OPERATIONS: readonly Operation[] = [
   {
     id: 'Q1',
@@ -57,9 +68,26 @@ export const OPERATIONS: readonly Operation[] = [
     title: 'region dashboard: 50 children by subscribers + byPlatform',
     file: 'q4-region-dashboard.graphql',
     variables: (c) => ({ code: c.regionCode }),
-    concurrency: [1, 8],
+    concurrency: [1, 8, 32],
     inWriteMix: true,
   },
+  {
+    id: 'Q9',
+    title: 'region children by code (Vladimir) + subscribers + byPlatform',
+    file: 'q9-region-children.graphql',
+    variables: (c) => ({ code: c.regionCode }),
+    concurrency: [1, 8, 32],
+  },
+  // The scaling curve of Q9: regions of the bench's tree with about 10, 30 and 100 current children.
+  ...SCALING_REGIONS.map(
+    (region): Operation => ({
+      id: `Q9-${region.children}`,
+      title: `region children by code, ${region.children} children (${region.name})`,
+      file: 'q9-region-children.graphql',
+      variables: () => ({ code: region.code }),
+      concurrency: [1, 8],
+    }),
+  ),
   {
     id: 'Q5-root',
     title: '90-day daily history, root',

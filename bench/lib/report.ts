@@ -40,6 +40,8 @@ export interface BenchResults {
     databaseMb: number;
   };
   load: ImportRun;
+  /** The same CSV files COPYed into plain text tables on the same server (absent in results written before it was measured). */
+  bareCopy?: { seconds: number; files: { file: string; rows: number; seconds: number }[] };
   serverStartupSeconds: number;
   context: Record<string, string>;
   operations: OperationResult[];
@@ -239,7 +241,11 @@ export function markdownReport(results: BenchResults): string {
     '|---|--:|',
     ...Object.entries(d.tables).map(([table, rows]) => `| ${table} | ${num(rows)} |`),
     '',
-    `Database size ${num(d.databaseMb)} MB. Loaded through the import command in **${results.load.loadSeconds} s (${num(results.load.rowsPerSecond)} rows/s)**, ${results.load.wallSeconds} s wall including process start-up, cluster creation and migrations (${num(results.load.rows)} rows).`,
+    `Database size ${num(d.databaseMb)} MB. Loaded through the import command in **${results.load.loadSeconds} s (${num(results.load.rowsPerSecond)} rows/s)**, ${results.load.wallSeconds} s wall including process start-up, cluster creation and migrations (${num(results.load.rows)} rows).${
+      results.bareCopy
+        ? ` A bare \`COPY\` of the same CSV files into plain tables of text columns on the same server: **${results.bareCopy.seconds} s**, so the load takes **${(results.load.loadSeconds / results.bareCopy.seconds).toFixed(2)}×** a bare COPY (${results.bareCopy.files.map((f) => `${f.file} ${f.seconds} s`).join(', ')}).`
+        : ''
+    }`,
     '',
     '## Results',
     '',

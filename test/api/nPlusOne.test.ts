@@ -118,6 +118,6 @@ describe('a region with its children, their organisations and pages', () => {
     expect(large.data.children.nodes).toHaveLength(LARGE.children);
     expect(large.data.children.nodes[0].organisations.totalCount).toBe(LARGE.perChild);
     expect(large.statements).toBe(small.statements);
-    expect(small.statements).toBeLessThanOrEqual(12);
+    expect(small.statements).toBeLessThanOrEqual(11);
   });
 });

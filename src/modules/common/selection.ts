@@ -43,3 +43,13 @@ export async function rowsById<T extends { id: number }>(
   const rows = (await read({ ...withColumns(selection, ['id']), where: { id: { in: [...new Set(ids)] } } })) as T[];
   return new Map(rows.map((row) => [row.id, row]));
 }
+
+/**
+ * True when a selection asks for no relation, only (some of) the model's own `columns`: then
+ * every column of the row, read without Prisma (e.g. `territoryByCode`), serves it, and nothing
+ * below it is preloaded that plugin-prisma would look for.
+ */
+export function isPlainRows(selection: Selection, columns: readonly string[]): boolean {
+  if (selection.select) return Object.entries(selection.select).every(([key, value]) => value === true && columns.includes(key));
+  return !selection.include || Object.keys(selection.include).length === 0;
+}

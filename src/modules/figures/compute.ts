@@ -1,6 +1,7 @@
 import type { Catalogue } from '../catalogue/catalogue.js';
 import { platformBit } from '../catalogue/platformMask.js';
 import { type Day, daysBetween, type Interval, today } from './dates.js';
+import { FULL, PLATFORMS, type StatsDetail } from './detail.js';
 import type { HistoryFilter, RangeFilter, StatsFilter } from './filter.js';
 import { cellsAsOf, EMPTY_STATS, foldStats, type OrganisationSet, type PageCell, type Stats } from './fold.js';
 import { type ChangeSeries, type Growth, growthFromChanges, type HistoryPoint, historyFromChanges, historyFromObservations } from './history.js';
@@ -41,30 +42,53 @@ function group<T>(rows: readonly T[], idOf: (row: T) => number): Map<number, T[]
 }
 
 /**
- * Stats of territories' subtrees from the rollups. The catalogue may still be
+ * Stats of territories' subtrees from the rollups, at `detail` (what the request reads, see
+ * detail.ts; what is below it is left out and reading it throws). The catalogue may still be
  * loading: it is awaited alongside the statement, not before it.
  */
-export async function territoryStats(ids: readonly number[], filter: StatsFilter, catalogue: Catalogue | Promise<Catalogue>): Promise<Map<number, Stats>> {
+export async function territoryStats(
+  ids: readonly number[],
+  filter: StatsFilter,
+  catalogue: Catalogue | Promise<Catalogue>,
+  detail: StatsDetail = FULL,
+): Promise<Map<number, Stats>> {
   const direction = filter.at ? directionFor(filter.at) : null;
   const [rows, platformsAndSectors] = await Promise.all([
-    selectTerritoryStats(ids, filter, filter.at && direction ? { day: filter.at, direction } : null),
+    selectTerritoryStats(ids, filter, filter.at && direction ? { day: filter.at, direction } : null, detail),
     catalogue,
   ]);
   const result = new Map<number, Stats>();
-  for (const [id, own] of group(rows, (row) => row.territory_id)) {
+  for (const [id, own] of group(rows, (row) => row[1])) {
     let cells: PageCell[] = [];
     const sets: OrganisationSet[] = [];
     const changes: { sectorId: number; platformId: number; subscribers: bigint }[] = [];
-    for (const row of own) {
-      if (row.kind === 0) cells.push({ sectorId: row.sector_id, platformId: row.key, pages: row.n, subscribers: BigInt(row.subscribers) });
-      else if (row.kind === 1) sets.push({ sectorId: row.sector_id, platformMask: row.key, organisations: row.n });
-      else changes.push({ sectorId: row.sector_id, platformId: row.key, subscribers: BigInt(row.subscribers) });
+    for (const [kind, , sectorId, key, n, subscribers] of own) {
+      if (kind === 0) cells.push({ sectorId, platformId: key, pages: n, subscribers: BigInt(subscribers ?? 0) });
+      else if (kind === 1) sets.push({ sectorId, platformMask: key, organisations: n });
+      else changes.push({ sectorId, platformId: key, subscribers: BigInt(subscribers ?? 0) });
     }
     if (direction) cells = cellsAsOf(cells, changes, direction === 'backward' ? 'subtract' : 'replace');
-    result.set(id, foldStats(cells, sets, filter.platformIds, platformsAndSectors));
+    result.set(id, partialStats(foldStats(cells, sets, filter.platformIds, platformsAndSectors), detail));
   }
   for (const id of ids) if (!result.has(id)) result.set(id, EMPTY_STATS);
   return result;
+}
+
+/** Makes the figures a Stats was not computed for (below `detail`) throw when read, rather than show a wrong number. */
+function partialStats(stats: Stats, detail: StatsDetail): Stats {
+  if (detail === FULL) return stats;
+  const missing = (name: string) => ({
+    get(): never {
+      throw new Error(`Stats.${name} was not computed (detail ${detail}): statsDetail missed a field`);
+    },
+  });
+  Object.defineProperty(stats, 'bySector', missing('bySector'));
+  if (detail === PLATFORMS) {
+    Object.defineProperty(stats, 'organisations', missing('organisations'));
+    Object.defineProperty(stats, 'organisationsWithPages', missing('organisationsWithPages'));
+    for (const entry of stats.byPlatform) Object.defineProperty(entry, 'organisations', missing('byPlatform.organisations'));
+  }
+  return stats;
 }
 
 /** Per territory, the change series around (from, to] (anchored as `direction` says). */

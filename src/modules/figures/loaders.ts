@@ -2,6 +2,7 @@ import DataLoader from 'dataloader';
 import type { Catalogue } from '../catalogue/catalogue.js';
 import { organisationStats, pageHistories, territoryGrowths, territoryHistories, territoryStats } from './compute.js';
 import type { Day, Interval } from './dates.js';
+import { FULL, PLATFORMS, type StatsDetail } from './detail.js';
 import { filterKey, type HistoryFilter, type RangeFilter, type StatsFilter } from './filter.js';
 import type { Stats } from './fold.js';
 import type { Growth, HistoryPoint } from './history.js';
@@ -10,6 +11,11 @@ import type { Growth, HistoryPoint } from './history.js';
 export interface FigureKey<F> {
   id: number;
   filter: F;
+}
+
+/** A territory stats key: the filter, and the detail the field reads (FULL when left out). */
+export interface TerritoryStatsKey extends FigureKey<StatsFilter> {
+  detail?: StatsDetail;
 }
 
 /** Filter of an organisation's stats. */
@@ -27,7 +33,7 @@ export interface PageHistoryFilter {
 
 /** Loaders of subscriber figures (stats, history, growth), keyed by node and filter. */
 export interface FigureLoaders {
-  territoryStats: DataLoader<FigureKey<StatsFilter>, Stats, string>;
+  territoryStats: DataLoader<TerritoryStatsKey, Stats, string>;
   territoryHistory: DataLoader<FigureKey<HistoryFilter>, HistoryPoint[], string>;
   territoryGrowth: DataLoader<FigureKey<RangeFilter>, Growth, string>;
   organisationStats: DataLoader<FigureKey<OrganisationStatsFilter>, Stats, string>;
@@ -69,10 +75,46 @@ function figureLoader<F, V>(fetch: (ids: number[], filter: F) => Promise<Map<num
   );
 }
 
+/**
+ * Territory stats: like `figureLoader`, and each filter's statement is made at the highest detail
+ * any key of the batch asks (one statement per filter still); a key is cached with its detail, so
+ * a later field asking more reads again rather than get less than it asks.
+ */
+function territoryStatsLoader(catalogue: () => Promise<Catalogue>): DataLoader<TerritoryStatsKey, Stats, string> {
+  return new DataLoader<TerritoryStatsKey, Stats, string>(
+    async (keys) => {
+      const groups = new Map<string, { filter: StatsFilter; ids: Set<number>; detail: StatsDetail }>();
+      for (const key of keys) {
+        const k = filterKey(key.filter);
+        const entry = groups.get(k) ?? { filter: key.filter, ids: new Set<number>(), detail: PLATFORMS };
+        entry.ids.add(key.id);
+        entry.detail = Math.max(entry.detail, key.detail ?? FULL) as StatsDetail;
+        groups.set(k, entry);
+      }
+      const results = new Map<string, Map<number, Stats>>();
+      await Promise.all(
+        [...groups].map(async ([k, { filter, ids, detail }]) => {
+          results.set(
+            k,
+            await territoryStats(
+              [...ids].sort((a, b) => a - b),
+              filter,
+              catalogue(),
+              detail,
+            ),
+          );
+        }),
+      );
+      return keys.map((key) => results.get(filterKey(key.filter))?.get(key.id) ?? new Error(`no figures for node ${key.id}`));
+    },
+    { cacheKeyFn: (key) => `${key.id}|${key.detail ?? FULL}|${filterKey(key.filter)}`, maxBatchSize: 1000 },
+  );
+}
+
 /** The figure loaders; `catalogue` is the request's one catalogue (see the catalogue module). */
 export function createFigureLoaders(catalogue: () => Promise<Catalogue>): FigureLoaders {
   return {
-    territoryStats: figureLoader((ids, filter: StatsFilter) => territoryStats(ids, filter, catalogue())),
+    territoryStats: territoryStatsLoader(catalogue),
     territoryHistory: figureLoader((ids, filter: HistoryFilter) => territoryHistories(ids, filter)),
     territoryGrowth: figureLoader((ids, filter: RangeFilter) => territoryGrowths(ids, filter)),
     organisationStats: figureLoader((ids, filter: OrganisationStatsFilter) => organisationStats(ids, filter, catalogue())),

@@ -2,6 +2,7 @@ import { builder } from '../../builder.js';
 import type { Context } from '../../context.js';
 import { Platform, Sector } from '../catalogue/schema.js';
 import type { Interval as IntervalName } from './dates.js';
+import { statsDetail } from './detail.js';
 import { checkRange, type HistoryFilter, MAX_HISTORY_DAYS, type RangeFilter, resolveScopeFilter, type ScopeFilter, type StatsFilter } from './filter.js';
 import type { PlatformStats as PlatformStatsValue, SectorStats as SectorStatsValue, Stats as StatsValue } from './fold.js';
 import type { Growth as GrowthValue, HistoryPoint as HistoryPointValue } from './history.js';
@@ -153,7 +154,8 @@ builder.prismaObjectFields('Territory', (t) => ({
       sectors: t.arg.stringList({ description: SECTORS }),
       at: t.arg({ type: 'Date', description: AT }),
     },
-    resolve: async (territory, args, context) => context.loaders.territoryStats.load({ id: territory.id, filter: await statsFilter(context, args) }),
+    resolve: async (territory, args, context, info) =>
+      context.loaders.territoryStats.load({ id: territory.id, filter: await statsFilter(context, args), detail: statsDetail(info) }),
   }),
   history: t.field({
     type: [HistoryPoint],

@@ -1,5 +1,7 @@
 import { prisma } from '../../db/prisma.js';
+import { queryArrays } from '../../db/sql.js';
 import { Prisma } from '../../generated/prisma/client.js';
+import { FULL, PLATFORMS, type StatsDetail } from './detail.js';
 
 /**
  * Read-side SQL of the subscriber figures: every statement reads the maintained rollups (see
@@ -31,54 +33,75 @@ function platformCondition(filter: TerritoryFilterIds): Prisma.Sql {
   return filter.platformIds ? Prisma.sql`AND platform_id = ANY(${filter.platformIds}::int[])` : Prisma.empty;
 }
 
-/** One row of `selectTerritoryStats`; `kind` says which rollup it comes from. */
-export interface TerritoryStatsRow {
-  /** 0: page cell (key = platform id); 1: organisation set (key = platform mask); 2: change sum of a cell (key = platform id). */
-  kind: 0 | 1 | 2;
-  territory_id: number;
-  sector_id: number;
-  key: number;
-  /** Pages (kind 0) or organisations (kind 1). */
-  n: number;
-  /** Subscribers (kind 0) or the cell's sum of changes (kind 2). */
-  subscribers: bigint;
-}
+/**
+ * One rollup row of `selectTerritoryStats`, as a tuple: [kind, territory id, sector id, key, n, subscribers].
+ * kind 0: page cell (key = platform id, n = active pages, subscribers = their current sum);
+ * kind 1: organisation set (key = platform mask, n = organisations, subscribers null);
+ * kind 2: change sum of a cell (key = platform id, n = 0, subscribers = the cell's sum of changes).
+ * Below `FULL` detail the rows are summed over sectors and carry sector id 0. Subscribers come as
+ * decimal strings (exact past 2^53).
+ */
+export type TerritoryStatsRow = [kind: 0 | 1 | 2, territoryId: number, sectorId: number, key: number, n: number, subscribers: string | null];
 
 /**
- * Rollup rows of many territories' subtrees under one filter, for Stats:
+ * Rollup rows of many territories' subtrees under one filter, for Stats at `detail`
+ * (src/modules/figures/detail.ts):
  * - kind 0, territory_page_rollup: active pages and current subscribers per (sector, platform),
- *   narrowed by both filters;
- * - kind 1, territory_organisation_rollup: organisations per (sector, exact platform set),
- *   narrowed by sector only (the platform filter does not narrow organisations);
- * - kind 2, only with `asOf`: per (sector, platform), the sum of subscriber changes after the day
- *   (`backward`: subtract from kind 0) or up to and including it (`forward`: replaces kind 0's
- *   subscribers).
- * One statement, so all three come from one snapshot.
+ *   narrowed by both filters; below FULL, per platform (summed over the sectors in the filter);
+ * - kind 1, from ORGANISATIONS up, territory_organisation_rollup: organisations per (sector,
+ *   exact platform set), narrowed by sector only (the platform filter does not narrow
+ *   organisations); below FULL, per platform set;
+ * - kind 2, only with `asOf`: per (sector, platform) (below FULL: per platform), the sum of
+ *   subscriber changes after the day (`backward`: subtract from kind 0) or up to and including it
+ *   (`forward`: replaces kind 0's subscribers).
+ * One statement, so all of it comes from one snapshot. Sent with `pg` directly (src/db/sql.ts),
+ * rows as arrays: a region's 30 children at FULL detail are about 2,000 rows (docs/performance.md).
  */
 export function selectTerritoryStats(
   territoryIds: readonly number[],
   filter: TerritoryFilterIds,
   asOf: { day: string; direction: Direction } | null,
+  detail: StatsDetail = FULL,
 ): Promise<TerritoryStatsRow[]> {
-  const ids = [...territoryIds];
+  // $1 territory ids, $2 sector ids or null (every sector), $3 platform ids or null (every platform), $4 the day of `asOf`.
+  const values: unknown[] = [territoryIds, filter.sectorIds, filter.platformIds];
+  if (asOf) values.push(asOf.day);
+  const full = detail === FULL;
+  const sector = full ? 'sector_id' : '0';
+  const bySector = full ? ', sector_id' : '';
+  const narrowed = 'territory_id = ANY($1::int[]) AND ($2::int[] IS NULL OR sector_id = ANY($2::int[]))';
+  const onPlatforms = '($3::int[] IS NULL OR platform_id = ANY($3::int[]))';
+  const pages = full
+    ? `SELECT 0 AS kind, territory_id, sector_id, platform_id AS key, pages AS n, subscribers::text AS subscribers
+         FROM territory_page_rollup WHERE ${narrowed} AND ${onPlatforms}`
+    : `SELECT 0 AS kind, territory_id, 0, platform_id, sum(pages)::int, sum(subscribers)::text
+         FROM territory_page_rollup WHERE ${narrowed} AND ${onPlatforms}
+        GROUP BY territory_id, platform_id`;
+  const organisations =
+    detail === PLATFORMS
+      ? ''
+      : full
+        ? `UNION ALL
+       SELECT 1, territory_id, sector_id, platform_mask, organisations, NULL
+         FROM territory_organisation_rollup WHERE ${narrowed}`
+        : `UNION ALL
+       SELECT 1, territory_id, 0, platform_mask, sum(organisations)::int, NULL
+         FROM territory_organisation_rollup WHERE ${narrowed}
+        GROUP BY territory_id, platform_mask`;
   const changes = asOf
-    ? Prisma.sql`
-      UNION ALL
-      SELECT 2, territory_id, sector_id, platform_id, 0, sum(delta)::bigint
-        FROM territory_subscriber_change
-       WHERE territory_id = ANY(${ids}::int[]) ${sectorCondition(filter)} ${platformCondition(filter)}
-         AND ${asOf.direction === 'backward' ? Prisma.sql`day > ${asOf.day}::date` : Prisma.sql`day <= ${asOf.day}::date`}
-       GROUP BY territory_id, sector_id, platform_id`
-    : Prisma.empty;
-  return prisma().$queryRaw<TerritoryStatsRow[]>(Prisma.sql`
-    SELECT 0 AS kind, territory_id, sector_id, platform_id AS key, pages AS n, subscribers
-      FROM territory_page_rollup
-     WHERE territory_id = ANY(${ids}::int[]) ${sectorCondition(filter)} ${platformCondition(filter)}
-    UNION ALL
-    SELECT 1, territory_id, sector_id, platform_mask, organisations, 0::bigint
-      FROM territory_organisation_rollup
-     WHERE territory_id = ANY(${ids}::int[]) ${sectorCondition(filter)}
-    ${changes}`);
+    ? `UNION ALL
+       SELECT 2, territory_id, ${sector}, platform_id, 0, sum(delta)::text
+         FROM territory_subscriber_change
+        WHERE ${narrowed} AND ${onPlatforms} AND ${asOf.direction === 'backward' ? 'day > $4::date' : 'day <= $4::date'}
+        GROUP BY territory_id${bySector}, platform_id`
+    : '';
+  // The Stats rollup rows of many territories under one filter (kinds above).
+  return queryArrays<TerritoryStatsRow>(
+    `${pages}
+${organisations}
+${changes}`,
+    values,
+  );
 }
 
 /** One row of `selectTerritoryChanges`. */

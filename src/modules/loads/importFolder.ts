@@ -1,8 +1,9 @@
 import type pg from 'pg';
+import { CATALOGUE_CHANNEL, forgetCatalogue } from '../catalogue/loaders.js';
 import { notifyDataChanged } from '../edge/invalidation.js';
 import { bumpDataVersion, type DataVersion } from '../replicas/dataVersion.js';
 import { BULK_FILES, type BulkKind, type FileSummary, type RowError } from './files.js';
-import { rowSchemas } from './rows.js';
+import { fastRowChecks, rowSchemas } from './rows.js';
 import { folderSource, type LoadSource, type ReadProgress } from './source.js';
 import {
   applyObservations,
@@ -90,9 +91,18 @@ export async function runLoad(pool: pg.Pool, source: LoadSource, options: Import
     const platformHosts = await readPlatformHosts(client);
     const latestDate = new Date(Date.now() + 12 * 3600_000).toISOString().slice(0, 10);
     const schemas = rowSchemas({ platformHosts, latestDate });
+    const fast = fastRowChecks({ platformHosts, latestDate });
     for (const spec of present) {
       phase(`reading ${spec.file}`);
-      const result = await stageFile(client, source, spec, schemas[spec.kind], (error) => errors.push(error), options.onProgress ?? (() => undefined));
+      const result = await stageFile(
+        client,
+        source,
+        spec,
+        schemas[spec.kind],
+        (error) => errors.push(error),
+        options.onProgress ?? (() => undefined),
+        fast[spec.kind],
+      );
       summaries.set(spec.kind, { file: spec.file, rows: result.rows, inserted: 0, updated: 0, unchanged: 0, rejected: result.rejected });
     }
     if (errors.length) throw new RejectedLoad();
@@ -127,7 +137,11 @@ export async function runLoad(pool: pg.Pool, source: LoadSource, options: Import
       record('territories', counts);
       if (counts.moved > 0) rebuild = true;
     }
-    if (staged.has('sectors')) record('sectors', await applySectors(client));
+    if (staged.has('sectors')) {
+      record('sectors', await applySectors(client));
+      // Other processes forget their copy of the catalogue at commit (src/server.ts listens).
+      await client.query(`NOTIFY ${CATALOGUE_CHANNEL}`);
+    }
     const marks = await captureBefore(client, staged);
     if (staged.has('organisations')) record('organisations', await applyOrganisations(client));
     if (staged.has('pages')) record('pages', await applyPages(client));
@@ -164,6 +178,8 @@ export async function runLoad(pool: pg.Pool, source: LoadSource, options: Import
 
   try {
     await withLoadTransaction(pool, run);
+    // Committed: this process's copy of the catalogue goes too (sectors may have changed).
+    if (staged.has('sectors')) forgetCatalogue();
   } catch (error) {
     if (!(error instanceof RejectedLoad)) throw error;
   }

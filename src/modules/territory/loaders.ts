@@ -2,9 +2,9 @@ import type DataLoader from 'dataloader';
 import { prisma } from '../../db/prisma.js';
 import type { Territory } from '../../generated/prisma/client.js';
 import { loaderFamilies, type PartitionRows, partitionRows } from '../common/loaderFamily.js';
-import { rowsById, type Selection } from '../common/selection.js';
+import { isPlainRows, rowsById, type Selection } from '../common/selection.js';
 import type { SliceArgs } from '../common/slice.js';
-import { childSlices, type TerritoryOrder } from './sql.js';
+import { childSlices, childSlicesWithRows, TERRITORY_FIELDS, type TerritoryOrder } from './sql.js';
 
 /** Loaders of the territory tree. */
 export interface TerritoryLoaders {
@@ -28,6 +28,11 @@ export function createTerritoryLoaders(): TerritoryLoaders {
 
     children(selection, order, slice) {
       return memo('children', [selection, order, slice], async (parentIds) => {
+        if (isPlainRows(selection, TERRITORY_FIELDS)) {
+          // No relation asked below: the slices and their rows in one statement.
+          const partitions = await childSlicesWithRows(parentIds, order, slice);
+          return parentIds.map((id) => partitions.get(id) ?? { total: 0, nodes: [] });
+        }
         const slices = await childSlices(parentIds, order, slice);
         const rows = await rowsById<Territory>(
           readTerritories,

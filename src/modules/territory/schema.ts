@@ -3,12 +3,12 @@ import { prisma } from '../../db/prisma.js';
 import type { Territory as TerritoryRow } from '../../generated/prisma/client.js';
 import { connectionType, sliceByPosition, sliceOfPartition } from '../common/connection.js';
 import { OrderDirection } from '../common/order.js';
-import { selectionOf } from '../common/selection.js';
+import { isPlainRows, selectionOf } from '../common/selection.js';
 import { sliceArgs } from '../common/slice.js';
 import { searchSpec } from '../search/rank.js';
 import { searchText } from '../search/text.js';
 import { territoryCode } from './code.js';
-import { type TerritoryConditions, type TerritoryOrder as TerritoryOrderSpec, territoryCount, territoryIds } from './sql.js';
+import { TERRITORY_FIELDS, type TerritoryConditions, type TerritoryOrder as TerritoryOrderSpec, territoryByCode, territoryCount, territoryIds } from './sql.js';
 
 export const TerritoryLevel = builder.enumType('TerritoryLevel', {
   description: 'Level of a territory in the tree, top to bottom.',
@@ -165,7 +165,12 @@ builder.queryFields((t) => ({
     description:
       'A territory by its code (`RU`, a federal district code such as `FD-CENTRAL` or `ЦФО`, an OKTMO code such as `17000000`; letter case does not matter); null when no territory has it.',
     args: { code: t.arg.string({ required: true, description: 'The territory code; a malformed one is an error (BAD_USER_INPUT).' }) },
-    resolve: (query, _root, args) => prisma().territory.findUnique({ ...query, where: { code: territoryCode(args.code, 'code') } }),
+    resolve: (query, _root, args) => {
+      const code = territoryCode(args.code, 'code');
+      // No relation asked: one plain statement rather than a Prisma query (docs/performance.md).
+      if (isPlainRows(query, TERRITORY_FIELDS)) return territoryByCode(code);
+      return prisma().territory.findUnique({ ...query, where: { code } });
+    },
   }),
   territories: t.connection(
     {

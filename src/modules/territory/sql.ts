@@ -1,4 +1,6 @@
 import { prisma } from '../../db/prisma.js';
+import { query } from '../../db/sql.js';
+import type { Territory } from '../../generated/prisma/client.js';
 import { Prisma } from '../../generated/prisma/client.js';
 import type { SliceArgs } from '../common/slice.js';
 import { and, byAnchor, type Direction, inSlice, type PartitionSlice } from '../common/sliceSql.js';
@@ -105,4 +107,64 @@ export async function childSlices(parentIds: readonly number[], order: Territory
     SELECT anchor, total, coalesce(array_agg(id ORDER BY idx) FILTER (WHERE ${inSlice(slice)}), '{}') AS ids
       FROM ranked GROUP BY anchor, total`);
   return byAnchor(rows);
+}
+
+/**
+ * Every column of a territory row (alias `t`) under the names and types Prisma gives them: what
+ * the plain-row reads below return in place of a Prisma query when the GraphQL selection asks no
+ * relation (src/modules/common/selection.ts `isPlainRows`).
+ */
+const TERRITORY_COLUMNS = `t.id, t.code, t.name, t.search_name AS "searchName", t.level::text AS level, t.status::text AS status,
+       t.parent_id AS "parentId", t.depth, t.path`;
+
+/** The fields of a Prisma territory row (what TERRITORY_COLUMNS returns). */
+export const TERRITORY_FIELDS = ['id', 'code', 'name', 'searchName', 'level', 'status', 'parentId', 'depth', 'path'] as const;
+
+/** TERRITORY_COLUMNS' place in a row that holds no territory. */
+const NO_TERRITORY = 'NULL::int, NULL::text, NULL::text, NULL::text, NULL::text, NULL::text, NULL::int, NULL::int, NULL::int[]';
+
+/** The territory with this code, as Prisma's `territory.findUnique` without a selection would return it (null when none). */
+export async function territoryByCode(code: string): Promise<Territory | null> {
+  // One territory by its unique code, every column.
+  const rows = await query<Territory>(`SELECT ${TERRITORY_COLUMNS} FROM territory t WHERE t.code = $1`, [code]);
+  return rows[0] ?? null;
+}
+
+/**
+ * `childSlices` and the rows of every child in them, in ONE statement (rather than the slices,
+ * then the rows by id through Prisma): for each parent, its slice's rows in order and its child count.
+ */
+export async function childSlicesWithRows(
+  parentIds: readonly number[],
+  order: TerritoryOrder,
+  slice: SliceArgs,
+): Promise<Map<number, { total: number; nodes: Territory[] }>> {
+  const { joins, orderBy } = territoryOrdering(order, undefined);
+  // The current (not retired) children of every parent asked for, numbered per parent in the requested order, then: one row
+  // per child inside its parent's slice with every column (idx >= 0), and one row per parent with its child count (idx = -1).
+  const statement = sql`
+    WITH ranked AS (
+      SELECT t.parent_id AS anchor, t.id,
+             (row_number() OVER (PARTITION BY t.parent_id ORDER BY ${orderBy}) - 1)::int AS idx,
+             (count(*) OVER (PARTITION BY t.parent_id))::int AS total
+        FROM territory t ${joins}
+       WHERE t.parent_id = ANY(${[...parentIds]}::int[]) AND t.status = 'ACTIVE')
+    SELECT r.anchor, r.total, r.idx, ${Prisma.raw(TERRITORY_COLUMNS)}
+      FROM ranked r JOIN territory t ON t.id = r.id
+     WHERE ${inSlice(slice)}
+    UNION ALL
+    SELECT DISTINCT anchor, total, -1, ${Prisma.raw(NO_TERRITORY)}
+      FROM ranked
+     ORDER BY 1, 3`;
+  const rows = await query<Territory & { anchor: number; total: number; idx: number }>(statement.text, statement.values);
+  const result = new Map<number, { total: number; nodes: Territory[] }>();
+  for (const { anchor, total, idx, ...territory } of rows) {
+    let partition = result.get(anchor);
+    if (!partition) {
+      partition = { total, nodes: [] };
+      result.set(anchor, partition);
+    }
+    if (idx >= 0) partition.nodes.push(territory);
+  }
+  return result;
 }

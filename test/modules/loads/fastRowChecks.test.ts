@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest';
+import { fastRowChecks, rowSchemas } from '../../../src/modules/loads/rows.js';
+
+const context = {
+  platformHosts: new Map([
+    ['VK', ['vk.com']],
+    ['OK', ['ok.ru']],
+  ]),
+  latestDate: '2026-06-30',
+};
+const schemas = rowSchemas(context);
+const fast = fastRowChecks(context);
+
+/** Values as the sources hand them: empty fields left out. */
+function values(row: Record<string, string | undefined>): Record<string, string> {
+  return Object.fromEntries(Object.entries(row).filter(([, value]) => value !== undefined && value !== '')) as Record<string, string>;
+}
+
+function cases<T>(choices: Record<string, T[]>): Record<string, T>[] {
+  let rows: Record<string, T>[] = [{}];
+  for (const [key, options] of Object.entries(choices)) rows = rows.flatMap((row) => options.map((option) => ({ ...row, [key]: option })));
+  return rows;
+}
+
+describe('the fast row checks', () => {
+  it('accept only what zod accepts, with the same result (observations)', () => {
+    let accepted = 0;
+    for (const row of cases({
+      platform: ['VK', ' OK ', 'vk', 'FB', undefined],
+      external_id: ['club1', '  x ', ' ', undefined],
+      subscribers: ['0', '120', ' 42 ', '2147483647', '2147483648', '-1', '1.5', '1e3', 'abc', undefined],
+      observed_on: ['2026-01-31', ' 2026-06-30 ', '2026-07-01', '2026-02-30', '2026-1-01', 'x', undefined],
+    })) {
+      const input = values(row);
+      const quick = fast.observations!(input);
+      const parsed = schemas.observations.safeParse(input);
+      if (quick !== undefined) {
+        accepted++;
+        expect(parsed.success, JSON.stringify(input)).toBe(true);
+        expect(quick).toEqual(parsed.data);
+      }
+    }
+    expect(accepted).toBe(32);
+  });
+
+  it('accept only what zod accepts, with the same result (organisations)', () => {
+    let accepted = 0;
+    for (const row of cases({
+      external_id: ['org-1', ' org-2 ', 'x'.repeat(200), 'x'.repeat(201), undefined],
+      name: ['Школа №1 ', 'Ёлкинский ДК', 'n'.repeat(1001), undefined],
+      kind: ['INSTITUTION', 'AUTHORITY', 'OTHER', ' OTHER', 'school', undefined],
+      territory_code: ['17701000', ' 17701000 ', undefined],
+      sector_code: ['education', undefined],
+      inn: [undefined, '3301010103', '1234567890', ' '],
+      ogrn: [undefined, '1', ' '],
+    })) {
+      const input = values(row);
+      const quick = fast.organisations!(input);
+      const parsed = schemas.organisations.safeParse(input);
+      if (quick !== undefined) {
+        accepted++;
+        expect(parsed.success, JSON.stringify(input)).toBe(true);
+        expect(quick).toEqual(parsed.data);
+      }
+    }
+    expect(accepted).toBeGreaterThan(20);
+  });
+});
