@@ -30,6 +30,11 @@ export function withPrisma<T>(boundClient: PrismaClient, work: () => T): T {
   return bound.run(boundClient, work);
 }
 
+/** Runs `work` on the primary whatever the request is bound to (what must never be read stale). */
+export function onPrimary<T>(work: () => T): T {
+  return bound.exit(work);
+}
+
 /** A Prisma client over a `pg` pool (the primary's or a replica's); statement listeners see its SQL. */
 export function createPrismaClient(pool: pg.Pool): PrismaClient {
   const created = new PrismaClient({

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { prismaPool } from '../../db/prisma.js';
+import { onPrimary, prismaPool } from '../../db/prisma.js';
 import { type Catalogue, loadCatalogue } from './catalogue.js';
 
 /** The request's catalogue: platforms and sectors, from the process's copy (read once, re-read after a change). */
@@ -29,7 +29,15 @@ export function forgetCatalogue(): void {
   shared = new WeakMap();
 }
 
-async function sharedCatalogue(): Promise<Catalogue> {
+/**
+ * The process's copy, always read on the primary: a lagging replica read just after a change
+ * would otherwise be kept as the copy until the next change.
+ */
+function sharedCatalogue(): Promise<Catalogue> {
+  return onPrimary(readSharedCatalogue);
+}
+
+async function readSharedCatalogue(): Promise<Catalogue> {
   const pool = prismaPool(); // throws when no database is connected
   const cached = shared.get(pool);
   if (cached) return cached;
