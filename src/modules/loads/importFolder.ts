@@ -3,6 +3,7 @@ import { CATALOGUE_CHANNEL, forgetCatalogue } from '../catalogue/loaders.js';
 import { notifyDataChanged } from '../edge/invalidation.js';
 import { bumpDataVersion, type DataVersion } from '../replicas/dataVersion.js';
 import { BULK_FILES, type BulkKind, type FileSummary, type RowError } from './files.js';
+import { applyFirstLoad } from './firstLoad.js';
 import { fastRowChecks, rowSchemas } from './rows.js';
 import { folderSource, type LoadSource, type ReadProgress } from './source.js';
 import {
@@ -17,8 +18,9 @@ import {
   resolveTerritoryDefaults,
   type UpsertCounts,
 } from './sql/apply.js';
-import { analyzeLoadedTables, lockApply, noOrganisationsYet, readPlatformHosts } from './sql/load.js';
-import { applyRollupChanges, captureBefore, captureObservationKeys } from './sql/rollup.js';
+import { isFirstLoad } from './sql/firstLoad.js';
+import { analyzeLoadedTables, lockApply, readPlatformHosts } from './sql/load.js';
+import { applyRollupChanges, captureBefore, captureObservationKeys, rebuildRollups, type Watermarks } from './sql/rollup.js';
 import { findScopeErrorsAfter, findScopeErrorsBefore } from './sql/scope.js';
 import { analyzeStaging } from './sql/staging.js';
 import { findCycles, findReferenceErrors, findRetirementErrors } from './sql/validation.js';
@@ -44,6 +46,11 @@ export interface ImportOptions {
    */
   beforeCommit?: (client: pg.PoolClient) => Promise<void>;
   onProgress?: (progress: ReadProgress) => void;
+  /**
+   * `false`: a load into an empty database takes the incremental path too (tests compare the two
+   * paths' results). Default: a first load takes its cheaper path.
+   */
+  firstLoadPath?: boolean;
   /** Told about the phase the load is in (staging, validating, applying, rollups). */
   onPhase?: (phase: string) => void;
 }
@@ -121,7 +128,9 @@ export async function runLoad(pool: pg.Pool, source: LoadSource, options: Import
     const outOfScope = options.scope ? await findScopeErrorsBefore(client, staged, options.scope.withinIds, options.scope.within) : [];
     if (staged.has('pages')) await resolvePageDefaults(client);
 
-    let rebuild = await noOrganisationsYet(client);
+    // Nothing stored yet to update or conflict with: the first load's cheaper path (same result).
+    const first = options.firstLoadPath !== false && (await isFirstLoad(client));
+    let rebuild = first;
     const record = (kind: BulkKind, counts: UpsertCounts & { unchanged?: number }) => {
       const summary = summaries.get(kind)!;
       summary.inserted = counts.inserted;
@@ -142,16 +151,21 @@ export async function runLoad(pool: pg.Pool, source: LoadSource, options: Import
       // Other processes forget their copy of the catalogue at commit (src/server.ts listens).
       await client.query(`NOTIFY ${CATALOGUE_CHANNEL}`);
     }
-    const marks = await captureBefore(client, staged);
-    if (staged.has('organisations')) record('organisations', await applyOrganisations(client));
-    if (staged.has('pages')) record('pages', await applyPages(client));
-    if (staged.has('observations')) {
-      const { unchanged } = await resolveObservations(client);
-      await captureObservationKeys(client, marks);
-      record('observations', { ...(await applyObservations(client)), unchanged });
+    let marks: Watermarks | undefined;
+    if (first) {
+      await applyFirstLoad(client, staged, record);
     } else {
-      await createObservationChange(client);
-      await captureObservationKeys(client, marks);
+      marks = await captureBefore(client, staged);
+      if (staged.has('organisations')) record('organisations', await applyOrganisations(client));
+      if (staged.has('pages')) record('pages', await applyPages(client));
+      if (staged.has('observations')) {
+        const { unchanged } = await resolveObservations(client);
+        await captureObservationKeys(client, marks);
+        record('observations', { ...(await applyObservations(client)), unchanged });
+      } else {
+        await createObservationChange(client);
+        await captureObservationKeys(client, marks);
+      }
     }
     if (options.scope) {
       const after = await findScopeErrorsAfter(client, staged, options.scope.withinIds, options.scope.within);
@@ -160,7 +174,8 @@ export async function runLoad(pool: pg.Pool, source: LoadSource, options: Import
       if (errors.length) throw new RejectedLoad();
     }
     phase(rebuild ? 'rebuilding rollups' : 'updating rollups');
-    await applyRollupChanges(client, marks, rebuild);
+    if (marks) await applyRollupChanges(client, marks, rebuild);
+    else await rebuildRollups(client);
     if (options.dryRun) throw new RejectedLoad();
     const changed = [...summaries.values()].reduce((sum, file) => sum + file.inserted + file.updated, 0);
     if (changed >= ANALYZE_AFTER) {

@@ -39,6 +39,20 @@ export async function stageFile(
     onError(error);
   };
 
+  // COPY data in chunks of many lines: one stream chunk (and CopyData message) per row costs more
+  // than the row itself.
+  async function* copyChunks(): AsyncGenerator<string> {
+    let chunk = '';
+    for await (const line of copyLines()) {
+      chunk += line;
+      if (chunk.length >= COPY_CHUNK) {
+        yield chunk;
+        chunk = '';
+      }
+    }
+    if (chunk) yield chunk;
+  }
+
   async function* copyLines(): AsyncGenerator<string> {
     for await (const row of source.rows(spec, reject, onProgress)) {
       result.rows++;
@@ -59,9 +73,12 @@ export async function stageFile(
   }
 
   const copy = client.query(copyFrom(`COPY ${staging.table} (${staging.columns.join(', ')}) FROM STDIN WITH (FORMAT csv)`));
-  await pipeline(Readable.from(copyLines()), copy);
+  await pipeline(Readable.from(copyChunks()), copy);
   return result;
 }
+
+/** Characters of COPY data sent at once. */
+const COPY_CHUNK = 64 * 1024;
 
 /** One CSV line for COPY: every value quoted, null as an empty unquoted field. */
 function copyLine(values: readonly unknown[]): string {

@@ -18,13 +18,6 @@ export async function readPlatformHosts(client: pg.PoolClient): Promise<Map<stri
   return new Map(rows.map((row) => [row.code, row.hosts]));
 }
 
-/** True when the database holds no organisation yet (a first load builds the rollups in one pass). */
-export async function noOrganisationsYet(client: pg.PoolClient): Promise<boolean> {
-  // Whether any organisation exists.
-  const { rows } = await client.query<{ empty: boolean }>('SELECT NOT EXISTS (SELECT 1 FROM organisation) AS empty');
-  return rows[0].empty;
-}
-
 /**
  * Refreshes the planner's statistics of the tables a large load changed, so that the first
  * queries after it do not run on plans made for the old sizes.

@@ -13,11 +13,15 @@ const TABLES = [
   { table: 'territory_organisation_rollup', recount: RECOUNT.organisations, key: ['territory_id', 'sector_id', 'platform_mask'], value: 'organisations' },
   { table: 'territory_page_rollup', recount: RECOUNT.pages, key: ['territory_id', 'sector_id', 'platform_id'], value: "pages || '/' || subscribers" },
   { table: 'territory_subscriber_change', recount: RECOUNT.changes, key: ['territory_id', 'day', 'sector_id', 'platform_id'], value: 'delta' },
+  // The per-row figures the rollups are rebuilt from: a page's current count, an organisation's platform set and subscribers.
+  { table: 'page', recount: RECOUNT.pageFigures, key: ['id'], value: "coalesce(subscribers::text, '-') || '@' || coalesce(observed_on::text, '-')" },
+  { table: 'organisation', recount: RECOUNT.organisationFigures, key: ['id'], value: "platform_mask || '/' || subscribers" },
 ] as const;
 
 /**
- * Compares every maintained rollup row with the same row recounted from pages, organisations
- * and observations (a full outer join: missing, extra and different rows all show).
+ * Compares every maintained rollup row, and every page's and organisation's stored figures, with
+ * the same recounted from pages, organisations and observations (a full outer join: missing,
+ * extra and different rows all show).
  */
 export async function findRollupMismatches(client: pg.ClientBase | pg.Pool, limit = 1000): Promise<RollupMismatch[]> {
   const mismatches: RollupMismatch[] = [];

@@ -1,0 +1,123 @@
+import type pg from 'pg';
+import type { UpsertCounts } from './apply.js';
+
+/**
+ * The first load into a database with no organisation, page or observation yet: the same rows
+ * the incremental path writes, in fewer and cheaper statements. Nothing stored can conflict, so
+ * rows are plain INSERTs; each page's current count and each organisation's platform set and
+ * subscribers are computed from the staged rows and written with the row (instead of written
+ * and then updated); the secondary indexes of the three tables are built once at the end
+ * instead of row by row; the rollups are counted once from the written rows (`rebuildRollups`).
+ * Staging, the checks and the scope checks are the same as for any load.
+ */
+
+/** The tables a first load fills, whose secondary indexes it rebuilds after writing. */
+const FILLED_TABLES = ['organisation', 'page', 'observation'] as const;
+
+/** True when no organisation, page or observation is stored: the load can take the first-load path. */
+export async function isFirstLoad(client: pg.PoolClient): Promise<boolean> {
+  // Whether each of the three tables is empty (pages and observations need an organisation, but a
+  // half-cleaned database is not assumed).
+  const { rows } = await client.query<{ empty: boolean }>(
+    `SELECT NOT EXISTS (SELECT 1 FROM organisation) AND NOT EXISTS (SELECT 1 FROM page)
+            AND NOT EXISTS (SELECT 1 FROM observation) AS empty`,
+  );
+  return rows[0].empty;
+}
+
+/**
+ * Drops the secondary (non-unique) indexes of the filled tables and returns the statements that
+ * create them again. Unique indexes and primary keys stay: they guard the rows as they are written
+ * and serve the joins of the inserts. The tables are empty and locked by this transaction, so no
+ * reader loses an index it could use.
+ */
+export async function dropSecondaryIndexes(client: pg.PoolClient): Promise<string[]> {
+  // The definitions of the filled tables' indexes that no constraint or uniqueness depends on.
+  const { rows } = await client.query<{ name: string; definition: string }>(
+    `SELECT c.relname AS name, pg_get_indexdef(i.indexrelid) AS definition
+       FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_class t ON t.oid = i.indrelid
+       JOIN pg_namespace n ON n.oid = t.relnamespace
+      WHERE n.nspname = current_schema() AND t.relname = ANY($1::text[]) AND NOT i.indisunique AND NOT i.indisprimary
+      ORDER BY c.relname`,
+    [FILLED_TABLES],
+  );
+  for (const row of rows) await client.query(`DROP INDEX ${quoteIdentifier(row.name)}`);
+  return rows.map((row) => row.definition);
+}
+
+/** Creates the indexes `dropSecondaryIndexes` dropped, each in one pass over its filled table. */
+export async function createIndexes(client: pg.PoolClient, definitions: readonly string[]): Promise<void> {
+  // Index builds sort in memory when they can.
+  await client.query("SET LOCAL maintenance_work_mem = '512MB'");
+  for (const definition of definitions) await client.query(definition);
+}
+
+/**
+ * `page_latest`: each staged page's latest staged observation (its current count), empty when
+ * the load has no observations.
+ */
+export async function stageLatestCounts(client: pg.PoolClient, hasObservations: boolean): Promise<void> {
+  await client.query(
+    hasObservations
+      ? // The last observation of each (platform, page) of the load.
+        `CREATE TEMP TABLE page_latest ON COMMIT DROP AS
+         SELECT DISTINCT ON (platform, external_id) platform, external_id, subscribers, observed_on
+           FROM stage_observation ORDER BY platform, external_id, observed_on DESC`
+      : 'CREATE TEMP TABLE page_latest (platform text, external_id text, subscribers int, observed_on date) ON COMMIT DROP',
+  );
+  await client.query('ANALYZE page_latest');
+}
+
+/**
+ * Organisations with their platform set and current subscribers (from the load's active pages and
+ * their latest counts) computed before they are written.
+ */
+export async function insertOrganisations(client: pg.PoolClient, hasPages: boolean): Promise<UpsertCounts> {
+  const summary = hasPages
+    ? // Per organisation of the load: the platforms of its active pages and the sum of their latest counts.
+      `SELECT s.organisation_external_id AS external_id,
+              bit_or(1 << (f.id - 1)) FILTER (WHERE s.status = 'ACTIVE') AS mask,
+              sum(l.subscribers) FILTER (WHERE s.status = 'ACTIVE') AS subscribers
+         FROM stage_page s JOIN platform f ON f.code = s.platform
+         LEFT JOIN page_latest l ON l.platform = s.platform AND l.external_id = s.external_id
+        GROUP BY 1`
+    : 'SELECT NULL::text AS external_id, NULL::int AS mask, NULL::bigint AS subscribers WHERE false';
+  // Every staged organisation, territory and sector resolved from their codes, in key order.
+  const result = await client.query(
+    `INSERT INTO organisation (external_id, name, search_name, kind, territory_id, sector_id, inn, ogrn, platform_mask, subscribers)
+     SELECT s.external_id, s.name, s.search_name, s.kind, t.id, c.id, s.inn, s.ogrn, coalesce(a.mask, 0), coalesce(a.subscribers, 0)
+       FROM stage_organisation s JOIN territory t ON t.code = s.territory_code JOIN sector c ON c.code = s.sector_code
+       LEFT JOIN (${summary}) a ON a.external_id = s.external_id
+      ORDER BY s.external_id`,
+  );
+  return { inserted: result.rowCount ?? 0, updated: 0 };
+}
+
+/** Pages with their current count (latest staged observation) written with the row. */
+export async function insertPages(client: pg.PoolClient): Promise<UpsertCounts> {
+  // Every staged page, organisation and platform resolved, with its latest count when observed.
+  const result = await client.query(
+    `INSERT INTO page (platform_id, external_id, organisation_id, url, name, verified, status, subscribers, observed_on)
+     SELECT f.id, s.external_id, o.id, s.url, s.name, s.verified, s.status, l.subscribers, l.observed_on
+       FROM stage_page s JOIN platform f ON f.code = s.platform JOIN organisation o ON o.external_id = s.organisation_external_id
+       LEFT JOIN page_latest l ON l.platform = s.platform AND l.external_id = s.external_id
+      ORDER BY f.id, s.external_id`,
+  );
+  return { inserted: result.rowCount ?? 0, updated: 0 };
+}
+
+/** Observations, each resolved to its page, in the order of the primary key. */
+export async function insertObservations(client: pg.PoolClient): Promise<UpsertCounts> {
+  // Every staged observation with its page's id.
+  const result = await client.query(
+    `INSERT INTO observation (page_id, observed_on, subscribers)
+     SELECT p.id, s.observed_on, s.subscribers
+       FROM stage_observation s JOIN platform f ON f.code = s.platform JOIN page p ON p.platform_id = f.id AND p.external_id = s.external_id
+      ORDER BY p.id, s.observed_on`,
+  );
+  return { inserted: result.rowCount ?? 0, updated: 0 };
+}
+
+function quoteIdentifier(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
+}
