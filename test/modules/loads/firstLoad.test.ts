@@ -1,8 +1,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type pg from 'pg';
-import { inject } from 'vitest';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 import { generateLoad } from '../../../src/modules/generate/index.js';
 import { DEMO_REFERENCE } from '../../../src/modules/loads/demo.js';
 import { importFolder } from '../../../src/modules/loads/importFolder.js';
