@@ -16,12 +16,16 @@ import { snapshot } from '../../helpers/snapshot.js';
 const { pool: fast } = await useTestDatabase();
 const { pool: incremental } = await useSecondDatabase();
 
-/** Every index of the tables a first load fills, by definition. */
+/** Every index and constraint of the tables a first load fills, by definition. */
 async function indexes(pool: pg.Pool): Promise<string[]> {
-  const { rows } = await pool.query<{ indexdef: string }>(
-    "SELECT indexdef FROM pg_indexes WHERE tablename IN ('organisation', 'page', 'observation') ORDER BY indexdef",
+  const { rows } = await pool.query<{ definition: string }>(
+    `SELECT indexdef AS definition FROM pg_indexes WHERE tablename IN ('organisation', 'page', 'observation')
+     UNION ALL
+     SELECT conrelid::regclass || ' ' || conname || ' ' || pg_get_constraintdef(oid) || ' ' || convalidated FROM pg_constraint
+      WHERE conrelid::regclass::text IN ('organisation', 'page', 'observation')
+     ORDER BY 1`,
   );
-  return rows.map((row) => row.indexdef);
+  return rows.map((row) => row.definition);
 }
 
 /** Empties the data tables (the rollups too) for the next case. */
@@ -43,6 +47,7 @@ describe('the first load into an empty database', () => {
       sectorsPath: path.join(DEMO_REFERENCE, 'sectors.csv'),
     });
     const before = await indexes(fast);
+    expect(before.some((definition) => definition.includes('observation_page_id_fkey FOREIGN KEY'))).toBe(true);
     const one = await importFolder(fast, folder);
     const other = await importFolder(incremental, folder, { firstLoadPath: false });
     expect(one.errors).toEqual([]);
@@ -51,7 +56,7 @@ describe('the first load into an empty database', () => {
     expect(one.files.find((f) => f.file === 'observations.csv')!.inserted).toBeGreaterThan(1000);
     expect(await snapshot(fast, { withIds: false })).toEqual(await snapshot(incremental, { withIds: false }));
     expect(await findRollupMismatches(fast)).toEqual([]);
-    // The secondary indexes it dropped to write faster are all back, as defined by the migrations.
+    // The secondary indexes and foreign keys it dropped to write faster are all back, as the migrations define them.
     expect(await indexes(fast)).toEqual(before);
     await fs.rm(folder, { recursive: true, force: true });
   });

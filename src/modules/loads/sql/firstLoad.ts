@@ -6,12 +6,13 @@ import type { UpsertCounts } from './apply.js';
  * the incremental path writes, in fewer and cheaper statements. Nothing stored can conflict, so
  * rows are plain INSERTs; each page's current count and each organisation's platform set and
  * subscribers are computed from the staged rows and written with the row (instead of written
- * and then updated); the secondary indexes of the three tables are built once at the end
- * instead of row by row; the rollups are counted once from the written rows (`rebuildRollups`).
+ * and then updated); the secondary indexes of the three tables and the foreign keys between
+ * them are built once at the end instead of row by row; the rollups are counted once from the
+ * written rows (`rebuildRollups`).
  * Staging, the checks and the scope checks are the same as for any load.
  */
 
-/** The tables a first load fills, whose secondary indexes it rebuilds after writing. */
+/** The tables a first load fills. */
 const FILLED_TABLES = ['organisation', 'page', 'observation'] as const;
 
 /** True when no organisation, page or observation is stored: the load can take the first-load path. */
@@ -26,14 +27,17 @@ export async function isFirstLoad(client: pg.PoolClient): Promise<boolean> {
 }
 
 /**
- * Drops the secondary (non-unique) indexes of the filled tables and returns the statements that
- * create them again. Unique indexes and primary keys stay: they guard the rows as they are written
- * and serve the joins of the inserts. The tables are empty and locked by this transaction, so no
- * reader loses an index it could use.
+ * Drops what a first load builds better once at the end than row by row, and returns the
+ * statements that create it again: the secondary (non-unique) indexes of the filled tables, and
+ * the foreign keys between them (page → organisation, observation → page; each checked row by row
+ * by a trigger, where re-adding it checks all rows in one join). Unique indexes and primary keys
+ * stay: they guard the rows as they are written and serve the inserts' joins; so do the foreign
+ * keys to territories, sectors and platforms, whose tables readers keep using during the load.
+ * The filled tables are empty and this transaction holds them, so no reader loses anything.
  */
-export async function dropSecondaryIndexes(client: pg.PoolClient): Promise<string[]> {
+export async function dropDeferredStructures(client: pg.PoolClient): Promise<string[]> {
   // The definitions of the filled tables' indexes that no constraint or uniqueness depends on.
-  const { rows } = await client.query<{ name: string; definition: string }>(
+  const indexes = await client.query<{ name: string; definition: string }>(
     `SELECT c.relname AS name, pg_get_indexdef(i.indexrelid) AS definition
        FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_class t ON t.oid = i.indrelid
        JOIN pg_namespace n ON n.oid = t.relnamespace
@@ -41,15 +45,33 @@ export async function dropSecondaryIndexes(client: pg.PoolClient): Promise<strin
       ORDER BY c.relname`,
     [FILLED_TABLES],
   );
-  for (const row of rows) await client.query(`DROP INDEX ${quoteIdentifier(row.name)}`);
-  return rows.map((row) => row.definition);
+  // The foreign keys from one filled table to another, with their full definitions.
+  const keys = await client.query<{ name: string; owner: string; definition: string }>(
+    `SELECT k.conname AS name, t.relname AS owner, pg_get_constraintdef(k.oid) AS definition
+       FROM pg_constraint k JOIN pg_class t ON t.oid = k.conrelid JOIN pg_class r ON r.oid = k.confrelid
+       JOIN pg_namespace n ON n.oid = t.relnamespace
+      WHERE k.contype = 'f' AND n.nspname = current_schema() AND t.relname = ANY($1::text[]) AND r.relname = ANY($1::text[])
+      ORDER BY k.conname`,
+    [FILLED_TABLES],
+  );
+  for (const index of indexes.rows) await client.query(`DROP INDEX ${quoteIdentifier(index.name)}`);
+  for (const key of keys.rows) await client.query(`ALTER TABLE ${quoteIdentifier(key.owner)} DROP CONSTRAINT ${quoteIdentifier(key.name)}`);
+  return [
+    ...indexes.rows.map((index) => index.definition),
+    ...keys.rows.map((key) => `ALTER TABLE ${quoteIdentifier(key.owner)} ADD CONSTRAINT ${quoteIdentifier(key.name)} ${key.definition}`),
+  ];
 }
 
-/** Creates the indexes `dropSecondaryIndexes` dropped, each in one pass over its filled table. */
-export async function createIndexes(client: pg.PoolClient, definitions: readonly string[]): Promise<void> {
+/**
+ * Creates what `dropDeferredStructures` dropped (each index in one pass over its table, each
+ * foreign key checked over all rows at once), then refreshes the filled tables' statistics for
+ * the rollup rebuild that follows.
+ */
+export async function createDeferredStructures(client: pg.PoolClient, statements: readonly string[]): Promise<void> {
   // Index builds sort in memory when they can.
   await client.query("SET LOCAL maintenance_work_mem = '512MB'");
-  for (const definition of definitions) await client.query(definition);
+  for (const statement of statements) await client.query(statement);
+  await client.query(`ANALYZE ${FILLED_TABLES.join(', ')}`);
 }
 
 /**

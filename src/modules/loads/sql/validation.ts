@@ -14,9 +14,12 @@ export async function findReferenceErrors(client: pg.PoolClient, staged: Readonl
     for (const row of rows) errors.push({ file, line: Number(row.line), column, reason: reason(row) });
   };
   const duplicates = (table: string, key: string) =>
-    // Rows repeating a key already given on an earlier line of the same file.
-    `SELECT line, first_line, key FROM (
-       SELECT line, min(line) OVER (PARTITION BY ${key}) AS first_line, concat_ws(' ', ${key}) AS key FROM ${table}
+    // Rows repeating a key already given on an earlier line of the same file: the repeated keys
+    // found by hashing (no sort of the whole file), then the lines of those keys only.
+    `WITH repeated AS (SELECT ${key} FROM ${table} GROUP BY ${key} HAVING count(*) > 1)
+     SELECT line, first_line, key FROM (
+       SELECT line, min(line) OVER (PARTITION BY ${key}) AS first_line, concat_ws(' ', ${key}) AS key
+         FROM ${table} WHERE (${key}) IN (SELECT ${key} FROM repeated)
      ) s WHERE line <> first_line ORDER BY line`;
   const duplicateReason = (row: Record<string, string>) => `duplicate key "${row.key}" (first given on line ${row.first_line})`;
 
