@@ -172,7 +172,7 @@ export function rowSchemas(context: RowContext): Record<BulkKind, z.ZodType<Reco
  */
 export type FastRowCheck = (values: Record<string, string>) => Record<string, unknown> | undefined;
 
-/** The fast checks of the files that have one (observations and organisations: the most rows, the simplest rules). */
+/** The fast checks of the files that have one (observations, organisations and pages: the most rows). */
 export function fastRowChecks(context: RowContext): Partial<Record<BulkKind, FastRowCheck>> {
   const dates = new Map<string, boolean>();
   const dateOk = (value: string) => {
@@ -185,6 +185,16 @@ export function fastRowChecks(context: RowContext): Partial<Record<BulkKind, Fas
   };
   const digits = /^\d+$/;
   const kinds = new Set(['AUTHORITY', 'INSTITUTION', 'OTHER']);
+  // A plain http(s) URL: lowercase host, a path of unreserved characters, nothing else (zod
+  // accepts more; anything else goes to zod).
+  const plainUrl = /^https?:\/\/([a-z0-9-]+(?:\.[a-z0-9-]+)+)(?:\/[A-Za-z0-9_.~\-/]*)?$/;
+  /** An identifier cell as zod gives it: null when empty, the trimmed value when `valid`, else undefined (zod decides). */
+  const identifier = (value: string | undefined, valid: (value: string) => boolean): string | null | undefined => {
+    if (value === undefined) return null;
+    const trimmed = value.trim();
+    if (trimmed === '') return null;
+    return valid(trimmed) ? trimmed : undefined;
+  };
   return {
     observations: (values) => {
       const { platform, external_id, subscribers, observed_on } = values;
@@ -204,15 +214,52 @@ export function fastRowChecks(context: RowContext): Partial<Record<BulkKind, Fas
       if (typeof external_id !== 'string' || typeof name !== 'string' || typeof territory_code !== 'string' || typeof sector_code !== 'string')
         return undefined;
       if (!kinds.has(kind!)) return undefined;
-      // Identifiers are rare in the data and have check digits: rows with one go through zod.
-      if ((inn !== undefined && inn.trim() !== '') || (ogrn !== undefined && ogrn.trim() !== '')) return undefined;
       if ((inn !== undefined && typeof inn !== 'string') || (ogrn !== undefined && typeof ogrn !== 'string')) return undefined;
+      const validInn = identifier(inn, isValidInn);
+      const validOgrn = identifier(ogrn, isValidOgrn);
+      if (validInn === undefined || validOgrn === undefined) return undefined;
       const id = external_id.trim();
       const title = name.trim();
       const territory = territory_code.trim();
       const sector = sector_code.trim();
       if (id.length === 0 || id.length > 200 || title.length === 0 || title.length > 1000 || territory.length === 0 || sector.length === 0) return undefined;
-      return { external_id: id, name: title, kind, territory_code: territory, sector_code: sector, inn: null, ogrn: null, search_name: searchKey(title) };
+      return {
+        external_id: id,
+        name: title,
+        kind,
+        territory_code: territory,
+        sector_code: sector,
+        inn: validInn,
+        ogrn: validOgrn,
+        search_name: searchKey(title),
+      };
+    },
+    pages: (values) => {
+      const { platform, external_id, organisation_external_id, url, name, verified, status } = values;
+      if (typeof platform !== 'string' || typeof external_id !== 'string' || typeof organisation_external_id !== 'string') return undefined;
+      if (typeof url !== 'string' || typeof name !== 'string') return undefined;
+      if ((verified !== undefined && typeof verified !== 'string') || (status !== undefined && typeof status !== 'string')) return undefined;
+      const code = platform.trim();
+      const hosts = context.platformHosts.get(code);
+      const id = external_id.trim();
+      const owner = organisation_external_id.trim();
+      const title = name.trim();
+      const link = url.trim();
+      if (!hosts || id.length === 0 || id.length > 200 || owner.length === 0 || title.length === 0 || title.length > 1000) return undefined;
+      const host = plainUrl.exec(link)?.[1];
+      if (host === undefined || !hosts.includes(host)) return undefined;
+      const flag = verified?.trim() ?? '';
+      const state = status?.trim() ?? '';
+      if ((flag !== '' && flag !== 'true' && flag !== 'false') || (state !== '' && state !== 'ACTIVE' && state !== 'ARCHIVED')) return undefined;
+      return {
+        platform: code,
+        external_id: id,
+        organisation_external_id: owner,
+        url: link,
+        name: title,
+        verified: flag ? flag === 'true' : null,
+        status: state || null,
+      };
     },
   };
 }
