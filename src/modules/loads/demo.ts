@@ -10,16 +10,20 @@ import { importFolder } from './importFolder.js';
 /** The shipped reference folder (territories.csv, sectors.csv) the demo is generated from. */
 export const DEMO_REFERENCE = fileURLToPath(new URL('../../../reference/', import.meta.url));
 
-/** Scales a first start may load: `demo` (the default, fast) or `national` (the published scale, slower). */
-const DEMO_SCALES = ['demo', 'national'] as const;
+/**
+ * Scales a first start may load: `national` (the default: every region at the published density)
+ * or `demo` (a compact set: Vladimir at full density, the other regions thinner, weekly history).
+ */
+const DEMO_SCALES = ['national', 'demo'] as const;
 
 /**
  * On first start with an empty database: the real territory tree (reference/territories.csv)
- * plus generated organisations, pages and observations (scale `demo` unless `scaleName` says
- * `national`; fixed seed, 90 days ending today), loaded through the ordinary import path.
+ * plus generated organisations, pages and observations (scale `national` unless `scaleName` says
+ * `demo`; fixed seed, 90 days ending today), loaded through the ordinary import path (a first
+ * load: see loads/firstLoad.ts).
  */
-export async function loadDemoIfEmpty(pool: pg.Pool, scaleName = 'demo'): Promise<boolean> {
-  const scale = DEMO_SCALES.find((name) => name === (scaleName || 'demo'));
+export async function loadDemoIfEmpty(pool: pg.Pool, scaleName = 'national'): Promise<boolean> {
+  const scale = DEMO_SCALES.find((name) => name === (scaleName || 'national'));
   if (!scale) throw new Error(`DEMO_SCALE must be ${DEMO_SCALES.join(' or ')}, got "${scaleName}"`);
   const { rows } = await pool.query<{ empty: boolean }>('SELECT NOT EXISTS (SELECT 1 FROM territory) AS empty');
   if (!rows[0].empty) return false;

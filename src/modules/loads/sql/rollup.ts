@@ -86,6 +86,8 @@ export async function captureObservationKeys(client: pg.PoolClient, marks: Water
     SELECT DISTINCT page_id FROM observation_change WHERE page_id <= ${Number(marks.page)}
     EXCEPT SELECT page_id FROM moved_page`);
   await client.query(`INSERT INTO page_before ${pageCells('JOIN observed_page m ON m.page_id = p.id')}`);
+  // The snapshots can hold every page (a daily push): the joins below are planned on their real sizes.
+  await client.query('ANALYZE observed_page, page_before');
   // Days whose change can differ after the load: each new or corrected day, and the next day
   // already observed after it.
   await client.query(`CREATE TEMP TABLE series_key ON COMMIT DROP AS
@@ -94,6 +96,7 @@ export async function captureObservationKeys(client: pg.PoolClient, marks: Water
     SELECT c.page_id, nxt.observed_on FROM observation_change c JOIN observed_page m ON m.page_id = c.page_id
       CROSS JOIN LATERAL (SELECT o.observed_on FROM observation o WHERE o.page_id = c.page_id AND o.observed_on > c.observed_on
                            ORDER BY o.observed_on LIMIT 1) nxt`);
+  await client.query('ANALYZE series_key');
   await client.query(`INSERT INTO series_before ${keyedSeries()}`);
 }
 
@@ -146,6 +149,7 @@ export async function applyRollupChanges(client: pg.PoolClient, marks: Watermark
   await client.query(`CREATE TEMP TABLE series_after ON COMMIT DROP AS
     ${fullSeries(`SELECT page_id FROM moved_page UNION ALL SELECT id FROM page WHERE id > ${Number(marks.page)}`)}`);
   await client.query(`INSERT INTO series_after ${keyedSeries()}`);
+  await client.query('ANALYZE page_after, series_before, series_after');
 
   // Organisations per (ancestor, sector, platform set): -1 for each old state, +1 for each new one.
   await addAndDropEmpty(
