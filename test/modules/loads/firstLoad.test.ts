@@ -77,11 +77,12 @@ describe('the first load into an empty database', () => {
         ['OK', 'group2', 'school-2', 'https://ok.ru/group2', 'Школа 2', 'false', 'ARCHIVED'],
         ['VK', 'club2', 'school-2', 'https://vk.com/club2', 'Школа 2', null, 'ACTIVE'],
       ]),
-      // Out of date order; club2 has none.
+      // Out of date order, one before 2000 with a large count; club2 has none.
       'observations.csv': csv('platform,external_id,subscribers,observed_on', [
         ['VK', 'club1', 150, '2026-10-15'],
         ['VK', 'club1', 100, '2026-10-01'],
         ['TELEGRAM', 'school1', 40, '2026-10-20'],
+        ['TELEGRAM', 'school1', 2_000_000_000, '1999-06-01'],
         ['OK', 'group2', 70, '2026-10-02'],
         ['OK', 'group2', 90, '2026-10-09'],
       ]),

@@ -81,10 +81,13 @@ export async function createDeferredStructures(client: pg.PoolClient, statements
 export async function stageLatestCounts(client: pg.PoolClient, hasObservations: boolean): Promise<void> {
   await client.query(
     hasObservations
-      ? // The last observation of each (platform, page) of the load.
+      ? // The last observation of each (platform, page) of the load, found by hashing rather than by
+        // sorting every observation: (day, count) packed into one bigint whose maximum is the
+        // latest day's (days since 2000 in the high 32 bits, the count, below 2^31, in the low 32).
         `CREATE TEMP TABLE page_latest ON COMMIT DROP AS
-         SELECT DISTINCT ON (platform, external_id) platform, external_id, subscribers, observed_on
-           FROM stage_observation ORDER BY platform, external_id, observed_on DESC`
+         SELECT platform, external_id, (latest & 4294967295)::int AS subscribers, DATE '2000-01-01' + (latest >> 32)::int AS observed_on
+           FROM (SELECT platform, external_id, max(((observed_on - DATE '2000-01-01')::bigint << 32) | subscribers) AS latest
+                   FROM stage_observation GROUP BY platform, external_id) l`
       : 'CREATE TEMP TABLE page_latest (platform text, external_id text, subscribers int, observed_on date) ON COMMIT DROP',
   );
   await client.query('ANALYZE page_latest');
