@@ -11,3 +11,8 @@ DROP INDEX "organisation_territory_id_subscribers_idx";
 -- Half of each table page is left free at insert, so that a push's new row versions stay on their page.
 ALTER TABLE "organisation" SET (fillfactor = 50);
 ALTER TABLE "page" SET (fillfactor = 50);
+
+-- The same for the rollup rows a push adds to (pages, subscribers and organisations per cell; the
+-- per-day changes are mostly new rows, and stay packed).
+ALTER TABLE "territory_page_rollup" SET (fillfactor = 50);
+ALTER TABLE "territory_organisation_rollup" SET (fillfactor = 50);
