@@ -19,6 +19,9 @@ import type pg from 'pg';
  * a late or corrected observation touches two days, not the whole series.
  */
 
+/** Pages in a rollup snapshot from which its temporary tables are analysed before being joined. */
+const LARGE_SNAPSHOT = 5_000;
+
 /** Highest ids before the load: rows above them are new in this load. */
 export interface Watermarks {
   organisation: number;
@@ -82,12 +85,14 @@ export async function captureBefore(client: pg.PoolClient, staged: ReadonlySet<s
  * alter: the observation's day and the next observed day after it.
  */
 export async function captureObservationKeys(client: pg.PoolClient, marks: Watermarks): Promise<void> {
-  await client.query(`CREATE TEMP TABLE observed_page ON COMMIT DROP AS
+  const observed = await client.query(`CREATE TEMP TABLE observed_page ON COMMIT DROP AS
     SELECT DISTINCT page_id FROM observation_change WHERE page_id <= ${Number(marks.page)}
     EXCEPT SELECT page_id FROM moved_page`);
   await client.query(`INSERT INTO page_before ${pageCells('JOIN observed_page m ON m.page_id = p.id')}`);
-  // The snapshots can hold every page (a daily push): the joins below are planned on their real sizes.
-  await client.query('ANALYZE observed_page, page_before');
+  // The snapshots can hold every page (a daily push): the joins below are then planned on their
+  // real sizes (a small load's tiny tables plan well on the default guess).
+  const large = (observed.rowCount ?? 0) >= LARGE_SNAPSHOT;
+  if (large) await client.query('ANALYZE observed_page, page_before');
   // Days whose change can differ after the load: each new or corrected day, and the next day
   // already observed after it.
   await client.query(`CREATE TEMP TABLE series_key ON COMMIT DROP AS
@@ -96,7 +101,7 @@ export async function captureObservationKeys(client: pg.PoolClient, marks: Water
     SELECT c.page_id, nxt.observed_on FROM observation_change c JOIN observed_page m ON m.page_id = c.page_id
       CROSS JOIN LATERAL (SELECT o.observed_on FROM observation o WHERE o.page_id = c.page_id AND o.observed_on > c.observed_on
                            ORDER BY o.observed_on LIMIT 1) nxt`);
-  await client.query('ANALYZE series_key');
+  if (large) await client.query('ANALYZE series_key');
   await client.query(`INSERT INTO series_before ${keyedSeries()}`);
 }
 
@@ -143,13 +148,14 @@ export async function applyRollupChanges(client: pg.PoolClient, marks: Watermark
     UNION ALL
     SELECT o.id, o.territory_id, o.sector_id, o.platform_mask FROM organisation o WHERE o.id > ${Number(marks.organisation)}`);
   // The same for pages: those snapshotted before (existing) and the new ones.
-  await client.query(`CREATE TEMP TABLE page_after ON COMMIT DROP AS
+  const before = await client.query(`CREATE TEMP TABLE page_after ON COMMIT DROP AS
     ${pageCells('JOIN (SELECT DISTINCT page_id FROM page_before) m ON m.page_id = p.id')}`);
-  await client.query(`INSERT INTO page_after ${pageCells(`WHERE p.id > ${Number(marks.page)}`)}`);
+  const added = await client.query(`INSERT INTO page_after ${pageCells(`WHERE p.id > ${Number(marks.page)}`)}`);
   await client.query(`CREATE TEMP TABLE series_after ON COMMIT DROP AS
     ${fullSeries(`SELECT page_id FROM moved_page UNION ALL SELECT id FROM page WHERE id > ${Number(marks.page)}`)}`);
   await client.query(`INSERT INTO series_after ${keyedSeries()}`);
-  await client.query('ANALYZE page_after, series_before, series_after');
+  // Planned on their real sizes when large (see captureObservationKeys).
+  if ((before.rowCount ?? 0) + (added.rowCount ?? 0) >= LARGE_SNAPSHOT) await client.query('ANALYZE page_after, series_before, series_after');
 
   // Organisations per (ancestor, sector, platform set): -1 for each old state, +1 for each new one.
   await addAndDropEmpty(
@@ -217,8 +223,12 @@ export async function applyRollupChanges(client: pg.PoolClient, marks: Watermark
 async function addAndDropEmpty(client: pg.PoolClient, table: string, key: readonly string[], empty: string, upsert: string): Promise<void> {
   const keys = key.join(', ');
   // The keys of the upserted rows that now hold nothing.
-  await client.query(`CREATE TEMP TABLE emptied_${table} ON COMMIT DROP AS
+  const emptied = await client.query(`CREATE TEMP TABLE emptied_${table} ON COMMIT DROP AS
     WITH touched AS (${upsert}) SELECT ${keys} FROM touched WHERE ${empty}`);
+  // Usually none: then the delete (planned on a guess of the temp table's size, a scan of the
+  // whole rollup) is not sent.
+  if (emptied.rowCount === 0) return;
+  await client.query(`ANALYZE emptied_${table}`);
   // Those rows, deleted (a second statement: one statement cannot change a row twice).
   await client.query(
     `DELETE FROM ${table} r USING emptied_${table} e WHERE ${key.map((k) => `r.${k} = e.${k}`).join(' AND ')} AND r.${empty.replaceAll(' AND ', ' AND r.')}`,
