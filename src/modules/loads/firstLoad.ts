@@ -5,15 +5,17 @@ import { createDeferredStructures, dropDeferredStructures, insertObservations, i
 
 /**
  * Writes the staged organisations, pages and observations of a first load (nothing of them is
- * stored yet; `isFirstLoad`): plain inserts with each row's figures computed up front, the
- * secondary indexes and the foreign keys between them built once at the end. The rollups are then rebuilt from the written rows.
+ * stored yet; `firstLoadKind`): plain inserts with each row's figures computed up front and, in a
+ * brand-new database, the secondary indexes and the foreign keys between the three tables built
+ * once at the end. The rollups are then rebuilt from the written rows.
  */
 export async function applyFirstLoad(
   client: pg.PoolClient,
   staged: ReadonlySet<string>,
   record: (kind: BulkKind, counts: UpsertCounts) => void,
+  options: { brandNew: boolean },
 ): Promise<void> {
-  const deferred = await dropDeferredStructures(client);
+  const deferred = options.brandNew ? await dropDeferredStructures(client) : [];
   await stageLatestCounts(client, staged.has('observations'));
   if (staged.has('organisations')) record('organisations', await insertOrganisations(client, staged.has('pages')));
   if (staged.has('pages')) record('pages', await insertPages(client));

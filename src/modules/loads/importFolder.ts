@@ -18,7 +18,7 @@ import {
   resolveTerritoryDefaults,
   type UpsertCounts,
 } from './sql/apply.js';
-import { isFirstLoad } from './sql/firstLoad.js';
+import { firstLoadKind } from './sql/firstLoad.js';
 import { analyzeLoadedTables, lockApply, readPlatformHosts } from './sql/load.js';
 import { applyRollupChanges, captureBefore, captureObservationKeys, rebuildRollups, type Watermarks } from './sql/rollup.js';
 import { findScopeErrorsAfter, findScopeErrorsBefore } from './sql/scope.js';
@@ -129,7 +129,8 @@ export async function runLoad(pool: pg.Pool, source: LoadSource, options: Import
     if (staged.has('pages')) await resolvePageDefaults(client);
 
     // Nothing stored yet to update or conflict with: the first load's cheaper path (same result).
-    const first = options.firstLoadPath !== false && (await isFirstLoad(client));
+    const kind = options.firstLoadPath === false ? { first: false, brandNew: false } : await firstLoadKind(client);
+    const first = kind.first;
     let rebuild = first;
     const record = (kind: BulkKind, counts: UpsertCounts & { unchanged?: number }) => {
       const summary = summaries.get(kind)!;
@@ -153,7 +154,7 @@ export async function runLoad(pool: pg.Pool, source: LoadSource, options: Import
     }
     let marks: Watermarks | undefined;
     if (first) {
-      await applyFirstLoad(client, staged, record);
+      await applyFirstLoad(client, staged, record, { brandNew: kind.brandNew });
     } else {
       marks = await captureBefore(client, staged);
       if (staged.has('organisations')) record('organisations', await applyOrganisations(client));

@@ -1,6 +1,6 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import type pg from 'pg';
+import pg from 'pg';
 import { describe, expect, inject, it } from 'vitest';
 import { generateLoad } from '../../../src/modules/generate/index.js';
 import { DEMO_REFERENCE } from '../../../src/modules/loads/demo.js';
@@ -13,7 +13,7 @@ import { snapshot } from '../../helpers/snapshot.js';
 
 // Both databases start empty (migrated only): the first gets the first-load path, the second
 // the incremental path, and their contents must come out the same.
-const { pool: fast } = await useTestDatabase();
+const { pool: fast, url: fastUrl } = await useTestDatabase();
 const { pool: incremental } = await useSecondDatabase();
 
 /** Every index and constraint of the tables a first load fills, by definition. */
@@ -99,6 +99,50 @@ describe('the first load into an empty database', () => {
       { external_id: 'school-1', platform_mask: 0b101, subscribers: 190 },
       { external_id: 'school-2', platform_mask: 0b1, subscribers: 0 },
     ]);
+  });
+
+  it('into a database that has its territories already, writes the same and does not hold the tables from readers', async () => {
+    await Promise.all([empty(fast), empty(incremental)]);
+    const tree = await writeLoad({ 'territories.csv': SMALL_TREE, 'sectors.csv': SECTORS });
+    expect((await importFolder(fast, tree)).ok).toBe(true);
+    expect((await importFolder(incremental, tree)).ok).toBe(true);
+    const rest = await writeLoad({
+      'organisations.csv': csv('external_id,name,kind,territory_code,sector_code,inn,ogrn', [
+        ['school-1', 'Школа №1', 'INSTITUTION', '17646101', 'education', null, null],
+        ['school-2', 'Школа №2', 'INSTITUTION', '17701000', 'education', null, null],
+      ]),
+      'pages.csv': csv('platform,external_id,organisation_external_id,url,name,verified,status', [
+        ['VK', 'club1', 'school-1', 'https://vk.com/club1', 'Школа 1', 'true', 'ACTIVE'],
+        ['OK', 'group2', 'school-2', 'https://ok.ru/group2', 'Школа 2', null, null],
+      ]),
+      'observations.csv': csv('platform,external_id,subscribers,observed_on', [
+        ['VK', 'club1', 150, '2026-10-15'],
+        ['OK', 'group2', 90, '2026-10-09'],
+      ]),
+    });
+    const before = await indexes(fast);
+    // While the load is written but not committed, another connection reads the organisations:
+    // it must not wait for the load (a wait over 2 s fails it).
+    let seen: number | undefined;
+    const one = await importFolder(fast, rest, {
+      beforeCommit: async () => {
+        const reader = new pg.Client({ connectionString: fastUrl });
+        await reader.connect();
+        try {
+          await reader.query("SET lock_timeout = '2s'");
+          seen = (await reader.query<{ n: number }>('SELECT count(*)::int AS n FROM organisation')).rows[0].n;
+        } finally {
+          await reader.end();
+        }
+      },
+    });
+    expect(seen).toBe(0);
+    const other = await importFolder(incremental, rest, { firstLoadPath: false });
+    expect(one.errors).toEqual([]);
+    expect(one.files).toEqual(other.files);
+    expect(await snapshot(fast, { withIds: false })).toEqual(await snapshot(incremental, { withIds: false }));
+    expect(await findRollupMismatches(fast)).toEqual([]);
+    expect(await indexes(fast)).toEqual(before);
   });
 
   it('leaves nothing behind when it is refused after writing, the dropped indexes included', async () => {

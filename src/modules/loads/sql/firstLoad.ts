@@ -7,23 +7,28 @@ import type { UpsertCounts } from './apply.js';
  * rows are plain INSERTs; each page's current count and each organisation's platform set and
  * subscribers are computed from the staged rows and written with the row (instead of written
  * and then updated); the secondary indexes of the three tables and the foreign keys between
- * them are built once at the end instead of row by row; the rollups are counted once from the
- * written rows (`rebuildRollups`).
+ * them are built once at the end instead of row by row (in a brand-new database only); the
+ * rollups are counted once from the written rows (`rebuildRollups`).
  * Staging, the checks and the scope checks are the same as for any load.
  */
 
 /** The tables a first load fills. */
 const FILLED_TABLES = ['organisation', 'page', 'observation'] as const;
 
-/** True when no organisation, page or observation is stored: the load can take the first-load path. */
-export async function isFirstLoad(client: pg.PoolClient): Promise<boolean> {
+/**
+ * Whether the load can take the first-load path (no organisation, page or observation stored) and
+ * whether the database is brand new (not even a territory stored yet): only then does the path
+ * also rebuild indexes and foreign keys, which holds the three tables until the load commits.
+ */
+export async function firstLoadKind(client: pg.PoolClient): Promise<{ first: boolean; brandNew: boolean }> {
   // Whether each of the three tables is empty (pages and observations need an organisation, but a
-  // half-cleaned database is not assumed).
-  const { rows } = await client.query<{ empty: boolean }>(
+  // half-cleaned database is not assumed), and whether the territory table is too.
+  const { rows } = await client.query<{ first: boolean; brand_new: boolean }>(
     `SELECT NOT EXISTS (SELECT 1 FROM organisation) AND NOT EXISTS (SELECT 1 FROM page)
-            AND NOT EXISTS (SELECT 1 FROM observation) AS empty`,
+            AND NOT EXISTS (SELECT 1 FROM observation) AS first,
+            NOT EXISTS (SELECT 1 FROM territory) AS brand_new`,
   );
-  return rows[0].empty;
+  return { first: rows[0].first, brandNew: rows[0].first && rows[0].brand_new };
 }
 
 /**
@@ -33,7 +38,9 @@ export async function isFirstLoad(client: pg.PoolClient): Promise<boolean> {
  * by a trigger, where re-adding it checks all rows in one join). Unique indexes and primary keys
  * stay: they guard the rows as they are written and serve the inserts' joins; so do the foreign
  * keys to territories, sectors and platforms, whose tables readers keep using during the load.
- * The filled tables are empty and this transaction holds them, so no reader loses anything.
+ * Dropping takes the filled tables' strongest lock until the load commits: a reader of them
+ * waits. So it is done only in a brand-new database (`firstLoadKind`), where there is nothing to
+ * read yet; the tables are empty, so no reader loses an index or a guarantee.
  */
 export async function dropDeferredStructures(client: pg.PoolClient): Promise<string[]> {
   // The definitions of the filled tables' indexes that no constraint or uniqueness depends on.
