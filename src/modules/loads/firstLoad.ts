@@ -6,8 +6,8 @@ import { createDeferredStructures, dropDeferredStructures, insertObservations, i
 /**
  * Writes the staged organisations, pages and observations of a first load (nothing of them is
  * stored yet; `firstLoadKind`): plain inserts with each row's figures computed up front and, in a
- * brand-new database, the secondary indexes and the foreign keys between the three tables built
- * once at the end. The rollups are then rebuilt from the written rows.
+ * brand-new database, the secondary indexes and foreign keys of the three tables built once at
+ * the end. The rollups are then rebuilt from the written rows.
  */
 export async function applyFirstLoad(
   client: pg.PoolClient,

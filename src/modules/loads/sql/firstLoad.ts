@@ -6,9 +6,9 @@ import type { UpsertCounts } from './apply.js';
  * the incremental path writes, in fewer and cheaper statements. Nothing stored can conflict, so
  * rows are plain INSERTs; each page's current count and each organisation's platform set and
  * subscribers are computed from the staged rows and written with the row (instead of written
- * and then updated); the secondary indexes of the three tables and the foreign keys between
- * them are built once at the end instead of row by row (in a brand-new database only); the
- * rollups are counted once from the written rows (`rebuildRollups`).
+ * and then updated); the secondary indexes and foreign keys of the three tables are built once at
+ * the end instead of row by row (in a brand-new database only); the rollups are counted once from
+ * the written rows (`rebuildRollups`).
  * Staging, the checks and the scope checks are the same as for any load.
  */
 
@@ -34,13 +34,14 @@ export async function firstLoadKind(client: pg.PoolClient): Promise<{ first: boo
 /**
  * Drops what a first load builds better once at the end than row by row, and returns the
  * statements that create it again: the secondary (non-unique) indexes of the filled tables, and
- * the foreign keys between them (page → organisation, observation → page; each checked row by row
- * by a trigger, where re-adding it checks all rows in one join). Unique indexes and primary keys
- * stay: they guard the rows as they are written and serve the inserts' joins; so do the foreign
- * keys to territories, sectors and platforms, whose tables readers keep using during the load.
- * Dropping takes the filled tables' strongest lock until the load commits: a reader of them
- * waits. So it is done only in a brand-new database (`firstLoadKind`), where there is nothing to
- * read yet; the tables are empty, so no reader loses an index or a guarantee.
+ * their foreign keys (to each other, and to territories, sectors and platforms; each checked row
+ * by row by a trigger, where re-adding it checks all rows in one join). Unique indexes and
+ * primary keys stay: they guard the rows as they are written.
+ *
+ * Dropping takes the strongest lock on the filled tables and on the tables their keys reference,
+ * until the load commits: a reader of them waits. So it is done only in a brand-new database
+ * (`firstLoadKind`: no territory stored yet), where there is nothing to read; the tables are
+ * empty, so no reader loses an index or a guarantee.
  */
 export async function dropDeferredStructures(client: pg.PoolClient): Promise<string[]> {
   // The definitions of the filled tables' indexes that no constraint or uniqueness depends on.
@@ -52,12 +53,11 @@ export async function dropDeferredStructures(client: pg.PoolClient): Promise<str
       ORDER BY c.relname`,
     [FILLED_TABLES],
   );
-  // The foreign keys from one filled table to another, with their full definitions.
+  // The foreign keys of the filled tables, with their full definitions.
   const keys = await client.query<{ name: string; owner: string; definition: string }>(
     `SELECT k.conname AS name, t.relname AS owner, pg_get_constraintdef(k.oid) AS definition
-       FROM pg_constraint k JOIN pg_class t ON t.oid = k.conrelid JOIN pg_class r ON r.oid = k.confrelid
-       JOIN pg_namespace n ON n.oid = t.relnamespace
-      WHERE k.contype = 'f' AND n.nspname = current_schema() AND t.relname = ANY($1::text[]) AND r.relname = ANY($1::text[])
+       FROM pg_constraint k JOIN pg_class t ON t.oid = k.conrelid JOIN pg_namespace n ON n.oid = t.relnamespace
+      WHERE k.contype = 'f' AND n.nspname = current_schema() AND t.relname = ANY($1::text[])
       ORDER BY k.conname`,
     [FILLED_TABLES],
   );
