@@ -12,6 +12,7 @@ import {
   selectTerritoryChanges,
   selectTerritoryStats,
   type TerritoryChangeRow,
+  type TerritoryStatsRow,
 } from './sql.js';
 
 /**
@@ -57,6 +58,22 @@ export async function territoryStats(
     selectTerritoryStats(ids, filter, filter.at && direction ? { day: filter.at, direction } : null, detail),
     catalogue,
   ]);
+  return foldTerritoryStats(ids, rows, filter, platformsAndSectors, detail);
+}
+
+/**
+ * Stats of territories from their rollup rows (what `territoryStats`' statement, or a statement
+ * built with `territoryStatsText`, returns for them at `detail`): one Stats per id, empty for an
+ * id without rows.
+ */
+export function foldTerritoryStats(
+  ids: readonly number[],
+  rows: readonly TerritoryStatsRow[],
+  filter: StatsFilter,
+  catalogue: Catalogue,
+  detail: StatsDetail,
+): Map<number, Stats> {
+  const direction = filter.at ? directionFor(filter.at) : null;
   const result = new Map<number, Stats>();
   for (const [id, own] of group(rows, (row) => row[1])) {
     let cells: PageCell[] = [];
@@ -68,7 +85,7 @@ export async function territoryStats(
       else changes.push({ sectorId, platformId: key, subscribers: BigInt(subscribers ?? 0) });
     }
     if (direction) cells = cellsAsOf(cells, changes, direction === 'backward' ? 'subtract' : 'replace');
-    result.set(id, partialStats(foldStats(cells, sets, filter.platformIds, platformsAndSectors), detail));
+    result.set(id, partialStats(foldStats(cells, sets, filter.platformIds, catalogue), detail));
   }
   for (const id of ids) if (!result.has(id)) result.set(id, EMPTY_STATS);
   return result;
