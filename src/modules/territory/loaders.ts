@@ -16,10 +16,12 @@ export interface TerritoryLoaders {
   /** Per parent id: one slice of its children; with `stats`, their unfiltered Stats at that detail are read along (read-ahead). */
   children(selection: Selection, order: TerritoryOrder, slice: SliceArgs, stats?: StatsAlong): DataLoader<number, PartitionRows<Territory>>;
   /**
-   * A slice of a parent's children read along with the parent (readAhead.ts): a `children` loader
-   * of that order and slice whose selection asks no relation answers it without a statement.
+   * Remembers a slice of a parent's children read along with the parent (readAhead.ts, which
+   * reads them only when their selection asks no relation: the rows without Prisma serve it).
    */
   primeChildren(parentId: number, order: TerritoryOrder, slice: SliceArgs, partition: ChildPartition): void;
+  /** The slice of children `primeChildren` remembered for this parent, order and slice, if any. */
+  primedChildren(parentId: number, order: TerritoryOrder, slice: SliceArgs): ChildPartition | undefined;
 }
 
 /** What the territory loaders need of the figures module: a way to hand it the Stats read along. */
@@ -37,6 +39,9 @@ export function createTerritoryLoaders(figures: StatsPrimer): TerritoryLoaders {
     primeChildren(parentId, order, slice, partition) {
       primed.set(primedKey(parentId, order, slice), partition);
     },
+    primedChildren(parentId, order, slice) {
+      return primed.size === 0 ? undefined : primed.get(primedKey(parentId, order, slice));
+    },
 
     territoriesById(selection) {
       return memo('territoriesById', selection, async (ids) => {
@@ -48,23 +53,13 @@ export function createTerritoryLoaders(figures: StatsPrimer): TerritoryLoaders {
     children(selection, order, slice, stats = null) {
       return memo('children', [selection, order, slice, stats], async (parentIds) => {
         if (isPlainRows(selection, TERRITORY_FIELDS)) {
-          // No relation asked below: the slices and their rows in one statement (and their Stats, when asked),
-          // unless they were read along with their parent already.
-          const partitions = new Map<number, ChildPartition>();
-          const missing = parentIds.filter((id) => {
-            const found = primed.get(primedKey(id, order, slice));
-            if (found) partitions.set(id, found);
-            return !found;
-          });
-          if (missing.length > 0) {
-            const { children, childStats } = await childSlicesWithRows(missing, { order, slice, stats });
-            for (const [id, partition] of children) partitions.set(id, partition);
-            if (stats !== null) {
-              const ids = [...children.values()].flatMap((partition) => partition.nodes.map((node) => node.id));
-              await figures.primeTerritoryStats(ids, childStats, stats);
-            }
+          // No relation asked below: the slices and their rows in one statement (and their Stats, when asked).
+          const { children, childStats } = await childSlicesWithRows(parentIds, { order, slice, stats });
+          if (stats !== null) {
+            const ids = [...children.values()].flatMap((partition) => partition.nodes.map((node) => node.id));
+            await figures.primeTerritoryStats(ids, childStats, stats);
           }
-          return parentIds.map((id) => partitions.get(id) ?? { total: 0, nodes: [] });
+          return parentIds.map((id) => children.get(id) ?? { total: 0, nodes: [] });
         }
         const slices = await childSlices(parentIds, order, slice);
         const rows = await rowsById<Territory>(

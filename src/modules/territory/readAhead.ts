@@ -109,16 +109,18 @@ export function childStatsAhead(info: Info): StatsAlong {
 /**
  * The first `children` selected in these Territory selection sets, as its resolver will read it
  * (order, slice, the detail of its items' unfiltered stats); null when there is none, its
- * arguments are invalid (its resolver reports that), or its items ask a relation (then they
- * are read through Prisma anyway).
+ * arguments are invalid (its resolver reports that), or the items of any `children` here ask a
+ * relation (then they are read through Prisma anyway, and what was read along is not used).
  */
 export function childrenAhead(sets: readonly (SelectionSetNode | undefined)[], info: Info): ChildrenAlong | null {
-  const [children] = fieldsNamed(sets, info, 'children').values();
+  const groups = [...fieldsNamed(sets, info, 'children').values()];
+  const children = groups[0];
   if (!children) return null;
   const args = argumentsOf(info, 'children', children[0]!);
   if (!args) return null;
+  // Every `children` here may take the rows read along (the same order and slice under another alias), so all must be plain.
+  if (!onlyFields(itemSets(groups.flat(), info), info, PLAIN_FIELDS)) return null;
   const items = itemSets(children, info);
-  if (!onlyFields(items, info, PLAIN_FIELDS)) return null;
   try {
     return { order: territoryOrder(args.orderBy as TerritoryOrderInput), slice: sliceArgs('children', args), stats: statsAhead(items, info) };
   } catch {

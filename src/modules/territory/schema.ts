@@ -151,9 +151,13 @@ builder.prismaObjectFields(Territory, (t) => ({
       args: { orderBy: t.arg({ type: TerritoryOrder, description: 'Order of the children (default: by name, ascending).' }) },
       resolve: async (territory, args, context, info) => {
         const slice = sliceArgs('children', args);
-        const partition = await context.loaders
-          .children(await selectionOf(context, info, 'Territory', true), territoryOrder(args.orderBy), slice, childStatsAhead(info))
-          .load(territory.id);
+        const order = territoryOrder(args.orderBy);
+        // The selection is needed even for rows read already: plugin-prisma learns from it what the rows hold.
+        const selection = await selectionOf(context, info, 'Territory', true);
+        // Read along with the parent already (readAhead.ts), when the items ask no relation; or read now.
+        const partition =
+          (isPlainRows(selection, TERRITORY_FIELDS) ? context.loaders.primedChildren(territory.id, order, slice) : undefined) ??
+          (await context.loaders.children(selection, order, slice, childStatsAhead(info)).load(territory.id));
         return sliceOfPartition('children', slice, partition.total, partition.nodes);
       },
     },
