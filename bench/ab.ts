@@ -53,7 +53,7 @@ for (const id of values.only!.split(',')) {
   for (const [, endpoint] of Object.entries(sides)) {
     // Both must answer the same, without errors.
     await post(endpoint, request);
-    await startLoad(endpoint, request, 4, 1).done;
+    await startLoad(endpoint, request, 4, 2).done;
   }
   const [a, b] = await Promise.all([post(sides.A, request), post(sides.B, request)]);
   if (JSON.stringify(a.data) !== JSON.stringify(b.data)) console.log(`${id}: A and B answer differently!`);

@@ -128,8 +128,34 @@ export function childrenAhead(sets: readonly (SelectionSetNode | undefined)[], i
   }
 }
 
-/** What the territory being resolved can read along with its own row: its unfiltered stats and one slice of its children. */
-export function territoryAhead(info: Info): { stats: StatsAlong; children: ChildrenAlong | null } {
-  const sets = info.fieldNodes.map((node) => node.selectionSet);
-  return { stats: statsAhead(sets, info), children: childrenAhead(sets, info) };
+/** What a territory can read along with its own row. */
+export interface Ahead {
+  stats: StatsAlong;
+  children: ChildrenAlong | null;
 }
+
+/**
+ * What the territory being resolved can read along with its own row: its unfiltered stats and one
+ * slice of its children. Remembered per field node of the (cached, parsed) document and per
+ * variables: the same query asks the same (the result is shared: never changed by its users).
+ */
+export function territoryAhead(info: Info): Ahead {
+  const node = info.fieldNodes[0]!;
+  const key = `${info.fieldNodes.length}|${JSON.stringify(info.variableValues)}`;
+  let perNode = aheads.get(node);
+  const known = perNode?.get(key);
+  if (known) return known;
+  const sets = info.fieldNodes.map((field) => field.selectionSet);
+  const ahead: Ahead = { stats: statsAhead(sets, info), children: childrenAhead(sets, info) };
+  if (key.length <= 2_000) {
+    if (!perNode) {
+      perNode = new Map();
+      aheads.set(node, perNode);
+    }
+    if (perNode.size >= 200) perNode.clear();
+    perNode.set(key, ahead);
+  }
+  return ahead;
+}
+
+const aheads = new WeakMap<FieldNode, Map<string, Ahead>>();

@@ -142,6 +142,25 @@ describe('territory(code:) reading its children and their stats ahead', () => {
     expect(statements).toBe(1);
   });
 
+  it('reads ahead what each request’s variables ask, for the same document', async () => {
+    const query = `query($n: Int, $order: TerritoryOrder) { territory(code: "${REGION}") { children(first: $n, orderBy: $order) { nodes { code stats { subscribers } } } } }`;
+    for (const [n, order] of [
+      [2, { field: 'CODE' }],
+      [5, { field: 'CODE' }],
+      [2, { field: 'SUBSCRIBERS', direction: 'DESC' }],
+      [2, { field: 'CODE' }],
+    ] as const) {
+      const { result, statements } = await countStatements(() => data(query, { n, order }));
+      const reference = await data(
+        `query($n: Int, $order: TerritoryOrder) { territories(filter: { parentCode: "${REGION}" }, first: $n, orderBy: $order) { nodes { code stats { subscribers } } } }`,
+        { n, order },
+      );
+      expect(result.territory.children.nodes).toEqual(reference.territories.nodes);
+      expect(result.territory.children.nodes).toHaveLength(n);
+      expect(statements).toBe(1);
+    }
+  });
+
   it('leaves filtered stats, other aliases and relations to their own fields, with the same answers', async () => {
     const items = `code vk: stats(platforms: ["VK"]) { subscribers } old: stats(at: "2026-01-09") { subscribers } stats { subscribers } parent { code }`;
     const { result } = await countStatements(() =>
