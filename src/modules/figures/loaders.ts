@@ -3,7 +3,7 @@ import type { Catalogue } from '../catalogue/catalogue.js';
 import { foldTerritoryStats, organisationStats, pageHistories, territoryGrowths, territoryHistories, territoryStats } from './compute.js';
 import type { Day, Interval } from './dates.js';
 import { FULL, PLATFORMS, type StatsDetail } from './detail.js';
-import { filterKey, type HistoryFilter, type RangeFilter, type StatsFilter } from './filter.js';
+import { filterKey, type HistoryFilter, NO_FILTER, type RangeFilter, type StatsFilter } from './filter.js';
 import type { Stats } from './fold.js';
 import type { Growth, HistoryPoint } from './history.js';
 import type { TerritoryStatsRow } from './sql.js';
@@ -42,13 +42,10 @@ export interface FigureLoaders {
   /**
    * Hands the rollup rows of territories' unfiltered current Stats at `detail`, read along with
    * the territories themselves (src/modules/territory/readAhead.ts), to `territoryStats`: their
-   * `stats` fields then resolve without a statement of their own.
+   * `stats` fields (without arguments: NO_FILTER) then resolve without a statement of their own.
    */
   primeTerritoryStats(ids: readonly number[], rows: readonly TerritoryStatsRow[], detail: StatsDetail): Promise<void>;
 }
-
-/** The filter of a `stats` field without arguments, as its resolver builds it (same key order, so the same loader key). */
-const NO_FILTER: StatsFilter = { platformIds: null, sectorIds: null, at: null };
 
 /**
  * A DataLoader over (id, filter) keys: a batch is split by filter and each distinct filter costs
