@@ -12,7 +12,6 @@ import { type ChildPartition, childSlices, childSlicesWithRows, type StatsAlong,
 export interface TerritoryLoaders {
   /** Territories by id, with `selection`. */
   territoriesById(selection: Selection): DataLoader<number, Territory | null>;
-  /** Per parent id: one slice of its children. */
   /** Per parent id: one slice of its children; with `stats`, their unfiltered Stats at that detail are read along (read-ahead). */
   children(selection: Selection, order: TerritoryOrder, slice: SliceArgs, stats?: StatsAlong): DataLoader<number, PartitionRows<Territory>>;
   /**
