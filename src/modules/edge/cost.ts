@@ -100,7 +100,8 @@ export function operationCost(
   // The cost depends on the document, the operation and the variables only (fieldComplexity reads
   // no context), and Yoga's parse cache hands the same document object to every request of the
   // same text: the cost of small variable sets is remembered per document.
-  const key = JSON.stringify([operationName ?? null, variables ?? {}]);
+  const key = rememberKey(operationName, variables);
+  if (key === null) return computeCost(schema, document, variables, operationName, context);
   const remembered = key.length <= MAX_REMEMBERED_KEY ? costs.get(document) : undefined;
   const known = remembered?.get(key);
   if (known !== undefined) return known;
@@ -115,6 +116,15 @@ export function operationCost(
     perDocument.set(key, cost);
   }
   return cost;
+}
+
+/** The key a cost is remembered under; null for variables JSON cannot write (a coerced BigInt, say): not remembered. */
+function rememberKey(operationName: string | null | undefined, variables: Record<string, unknown> | undefined): string | null {
+  try {
+    return JSON.stringify([operationName ?? null, variables ?? {}]);
+  } catch {
+    return null;
+  }
 }
 
 /** Costs remembered per document (dropped with it), per operation name and variables (their JSON, when at most this long). */
