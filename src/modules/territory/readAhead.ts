@@ -141,13 +141,13 @@ export interface Ahead {
  */
 export function territoryAhead(info: Info): Ahead {
   const node = info.fieldNodes[0]!;
-  const key = `${info.fieldNodes.length}|${JSON.stringify(info.variableValues)}`;
+  const key = variablesKey(info);
   let perNode = aheads.get(node);
-  const known = perNode?.get(key);
+  const known = key === null ? undefined : perNode?.get(key);
   if (known) return known;
   const sets = info.fieldNodes.map((field) => field.selectionSet);
   const ahead: Ahead = { stats: statsAhead(sets, info), children: childrenAhead(sets, info) };
-  if (key.length <= 2_000) {
+  if (key !== null && key.length <= 2_000) {
     if (!perNode) {
       perNode = new Map();
       aheads.set(node, perNode);
@@ -159,3 +159,12 @@ export function territoryAhead(info: Info): Ahead {
 }
 
 const aheads = new WeakMap<FieldNode, Map<string, Ahead>>();
+
+/** The key of a read-ahead; null for variables JSON cannot write (a coerced BigInt, say): not remembered. */
+function variablesKey(info: Info): string | null {
+  try {
+    return `${info.fieldNodes.length}|${JSON.stringify(info.variableValues)}`;
+  } catch {
+    return null;
+  }
+}
