@@ -34,12 +34,13 @@ export interface Context {
 
 export function createLoaders(): Loaders {
   const catalogue = createCatalogueLoaders();
+  const figures = createFigureLoaders(catalogue.catalogue);
   return {
     ...catalogue,
-    ...createTerritoryLoaders(),
+    ...createTerritoryLoaders(figures),
     ...createOrganisationLoaders(),
     ...createPageLoaders(),
-    ...createFigureLoaders(catalogue.catalogue),
+    ...figures,
   };
 }
 

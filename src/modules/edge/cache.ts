@@ -86,19 +86,23 @@ export interface LatestVersion {
 }
 
 export function responseCachePlugin(config: EdgeConfig, generation: Generation, redis: Redis | undefined, latest: LatestVersion = { version: 0 }): Plugin {
+  // GET only: what portals and CDNs send; a POST is always executed.
+  const cacheable = (request: Request) => config.cacheEnabled && request.method === 'GET';
   const cache = counted(redis ? redisCache(redis, config.redisPrefix) : createInMemoryCache({ max: 5000 }));
   return useResponseCache({
     cache,
     ttl: config.cacheMaxAge * 1000,
     session: (request) => sessionOf(request),
-    // GET only: what portals and CDNs send; a POST is always executed.
-    enabled: (request) => config.cacheEnabled && request.method === 'GET',
+    enabled: cacheable,
     shouldCacheResult: ({ result }) => {
       if (result.errors?.length) return false;
       const answered = (result.extensions as { dataVersion?: { version?: number } | null } | undefined)?.dataVersion?.version;
       return answered === undefined || answered >= latest.version;
     },
-    async buildResponseCacheKey({ documentString, variableValues, operationName, sessionId }) {
+    async buildResponseCacheKey({ documentString, variableValues, operationName, sessionId, request }) {
+      // The plugin asks a key of every request, but uses it only where the cache is enabled: for
+      // the others, no generation read (a Redis round trip with Redis) and no hash.
+      if (!cacheable(request)) return 'not-cached';
       let current: string;
       try {
         current = await generation.current();

@@ -97,6 +97,48 @@ export function operationCost(
   operationName: string | null | undefined,
   context: object,
 ): number {
+  // The cost depends on the document, the operation and the variables only (fieldComplexity reads
+  // no context), and Yoga's parse cache hands the same document object to every request of the
+  // same text: the cost of small variable sets is remembered per document.
+  const key = rememberKey(operationName, variables);
+  if (key === null) return computeCost(schema, document, variables, operationName, context);
+  const remembered = key.length <= MAX_REMEMBERED_KEY ? costs.get(document) : undefined;
+  const known = remembered?.get(key);
+  if (known !== undefined) return known;
+  const cost = computeCost(schema, document, variables, operationName, context);
+  if (key.length <= MAX_REMEMBERED_KEY) {
+    let perDocument = costs.get(document);
+    if (!perDocument) {
+      perDocument = new Map();
+      costs.set(document, perDocument);
+    }
+    if (perDocument.size >= MAX_REMEMBERED_PER_DOCUMENT) perDocument.clear();
+    perDocument.set(key, cost);
+  }
+  return cost;
+}
+
+/** The key a cost is remembered under; null for variables JSON cannot write (a coerced BigInt, say): not remembered. */
+function rememberKey(operationName: string | null | undefined, variables: Record<string, unknown> | undefined): string | null {
+  try {
+    return JSON.stringify([operationName ?? null, variables ?? {}]);
+  } catch {
+    return null;
+  }
+}
+
+/** Costs remembered per document (dropped with it), per operation name and variables (their JSON, when at most this long). */
+const costs = new WeakMap<DocumentNode, Map<string, number>>();
+const MAX_REMEMBERED_KEY = 2_000;
+const MAX_REMEMBERED_PER_DOCUMENT = 200;
+
+function computeCost(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  variables: Record<string, unknown> | undefined,
+  operationName: string | null | undefined,
+  context: object,
+): number {
   const operations = document.definitions.filter((definition) => definition.kind === Kind.OPERATION_DEFINITION);
   const operation = operationName ? operations.find((definition) => definition.name?.value === operationName) : operations[0];
   if (!operation) return 0; // execution reports the unknown operation

@@ -62,7 +62,8 @@ export function exampleDocuments(dir: string = EXAMPLES_DIR): Record<string, str
  */
 export function trustedDocumentsPlugin(registry: DocumentRegistry): Plugin {
   const idOf = (params: { extensions?: unknown }, request: Request): string | null => {
-    const fromUrl = new URL(request.url).searchParams.get('id');
+    // A URL without a query string has no `id` parameter: no URL parse for the common POST.
+    const fromUrl = request.url.includes('?') ? new URL(request.url).searchParams.get('id') : null;
     const fromBody = (params.extensions as { persistedId?: unknown } | undefined)?.persistedId;
     return fromUrl ?? (typeof fromBody === 'string' ? fromBody : null);
   };

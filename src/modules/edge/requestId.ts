@@ -27,6 +27,8 @@ export function requestIdPlugin(): Plugin {
       const entry = requests.get(request);
       if (!entry) return;
       response.headers.set('x-request-id', entry.id);
+      // The line's fields (a URL parse among them) are built only when it is written.
+      if (!logger.isLevelEnabled('debug')) return;
       logger.debug(
         {
           requestId: entry.id,

@@ -1,9 +1,9 @@
 import type { Catalogue } from '../catalogue/catalogue.js';
 import { platformBit } from '../catalogue/platformMask.js';
 import { type Day, daysBetween, type Interval, today } from './dates.js';
-import { FULL, PLATFORMS, type StatsDetail } from './detail.js';
+import { FULL, ORGANISATIONS, PLATFORMS, type StatsDetail } from './detail.js';
 import type { HistoryFilter, RangeFilter, StatsFilter } from './filter.js';
-import { cellsAsOf, EMPTY_STATS, foldStats, type OrganisationSet, type PageCell, type Stats } from './fold.js';
+import { cellsAsOf, EMPTY_STATS, foldStats, type OrganisationSet, type PageCell, type PlatformStats, type Stats } from './fold.js';
 import { type ChangeSeries, type Growth, growthFromChanges, type HistoryPoint, historyFromChanges, historyFromObservations } from './history.js';
 import {
   type Direction,
@@ -12,6 +12,7 @@ import {
   selectTerritoryChanges,
   selectTerritoryStats,
   type TerritoryChangeRow,
+  type TerritoryStatsRow,
 } from './sql.js';
 
 /**
@@ -57,6 +58,22 @@ export async function territoryStats(
     selectTerritoryStats(ids, filter, filter.at && direction ? { day: filter.at, direction } : null, detail),
     catalogue,
   ]);
+  return foldTerritoryStats(ids, rows, filter, platformsAndSectors, detail);
+}
+
+/**
+ * Stats of territories from their rollup rows (what `territoryStats`' statement, or a statement
+ * built with `territoryStatsText`, returns for them at `detail`): one Stats per id, empty for an
+ * id without rows.
+ */
+export function foldTerritoryStats(
+  ids: readonly number[],
+  rows: readonly TerritoryStatsRow[],
+  filter: StatsFilter,
+  catalogue: Catalogue,
+  detail: StatsDetail,
+): Map<number, Stats> {
+  const direction = filter.at ? directionFor(filter.at) : null;
   const result = new Map<number, Stats>();
   for (const [id, own] of group(rows, (row) => row[1])) {
     let cells: PageCell[] = [];
@@ -68,27 +85,57 @@ export async function territoryStats(
       else changes.push({ sectorId, platformId: key, subscribers: BigInt(subscribers ?? 0) });
     }
     if (direction) cells = cellsAsOf(cells, changes, direction === 'backward' ? 'subtract' : 'replace');
-    result.set(id, partialStats(foldStats(cells, sets, filter.platformIds, platformsAndSectors), detail));
+    result.set(id, partialStats(foldStats(cells, sets, filter.platformIds, catalogue), detail));
   }
   for (const id of ids) if (!result.has(id)) result.set(id, EMPTY_STATS);
   return result;
 }
 
-/** Makes the figures a Stats was not computed for (below `detail`) throw when read, rather than show a wrong number. */
+/** An object whose `names` throw when read: the prototype of a Stats (or entry) computed below FULL, for the figures it does not hold. */
+function missing(detail: StatsDetail, prefix: string, names: readonly string[]): object {
+  const proto: PropertyDescriptorMap = {};
+  for (const name of names) {
+    proto[name] = {
+      get(): never {
+        throw new Error(`Stats.${prefix}${name} was not computed (detail ${detail}): statsDetail missed a field`);
+      },
+    };
+  }
+  return Object.create(Object.prototype, proto) as object;
+}
+
+const MISSING_ORGANISATIONS_LEVEL = missing(ORGANISATIONS, '', ['bySector']);
+const MISSING_PLATFORMS_LEVEL = missing(PLATFORMS, '', ['bySector', 'organisations', 'organisationsWithPages']);
+const MISSING_PLATFORM_ORGANISATIONS = missing(PLATFORMS, 'byPlatform.', ['organisations']);
+
+/**
+ * Makes the figures a Stats was not computed for (below `detail`) throw when read, rather than
+ * show a wrong number. The figures it holds are own properties of a fresh object whose prototype
+ * holds throwing getters for the others (objects of one shape: cheap to build and to read, where
+ * defining getters on each object made every one a slow dictionary object).
+ */
 function partialStats(stats: Stats, detail: StatsDetail): Stats {
   if (detail === FULL) return stats;
-  const missing = (name: string) => ({
-    get(): never {
-      throw new Error(`Stats.${name} was not computed (detail ${detail}): statsDetail missed a field`);
-    },
-  });
-  Object.defineProperty(stats, 'bySector', missing('bySector'));
-  if (detail === PLATFORMS) {
-    Object.defineProperty(stats, 'organisations', missing('organisations'));
-    Object.defineProperty(stats, 'organisationsWithPages', missing('organisationsWithPages'));
-    for (const entry of stats.byPlatform) Object.defineProperty(entry, 'organisations', missing('byPlatform.organisations'));
+  if (detail === ORGANISATIONS) {
+    const partial = Object.create(MISSING_ORGANISATIONS_LEVEL) as Stats;
+    partial.subscribers = stats.subscribers;
+    partial.pages = stats.pages;
+    partial.organisations = stats.organisations;
+    partial.organisationsWithPages = stats.organisationsWithPages;
+    partial.byPlatform = stats.byPlatform;
+    return partial;
   }
-  return stats;
+  const partial = Object.create(MISSING_PLATFORMS_LEVEL) as Stats;
+  partial.subscribers = stats.subscribers;
+  partial.pages = stats.pages;
+  partial.byPlatform = stats.byPlatform.map((entry) => {
+    const platform = Object.create(MISSING_PLATFORM_ORGANISATIONS) as PlatformStats;
+    platform.platform = entry.platform;
+    platform.subscribers = entry.subscribers;
+    platform.pages = entry.pages;
+    return platform;
+  });
+  return partial;
 }
 
 /** Per territory, the change series around (from, to] (anchored as `direction` says). */

@@ -1,4 +1,4 @@
-import { type GraphQLResolveInfo, Kind, type SelectionSetNode } from 'graphql';
+import { type FieldNode, type GraphQLResolveInfo, Kind, type SelectionSetNode } from 'graphql';
 
 /**
  * How much of a Stats a request reads, so that the statement reads only the rollup rows it needs
@@ -38,6 +38,18 @@ const PLATFORM_FIELDS: Record<string, StatsDetail> = {
  * fragments followed; `@skip`/`@include` ignored, so it may be more than needed, never less).
  */
 export function statsDetail(info: Pick<GraphQLResolveInfo, 'fieldNodes' | 'fragments'>): StatsDetail {
+  // Every item of a list resolves its field with the same fieldNodes array (the executor collects
+  // subfields once per request): the selection is read once for them all.
+  const known = details.get(info.fieldNodes);
+  if (known !== undefined) return known;
+  const detail = detailOf(info);
+  details.set(info.fieldNodes, detail);
+  return detail;
+}
+
+const details = new WeakMap<readonly FieldNode[], StatsDetail>();
+
+function detailOf(info: Pick<GraphQLResolveInfo, 'fieldNodes' | 'fragments'>): StatsDetail {
   let detail: StatsDetail = PLATFORMS;
   const visit = (set: SelectionSetNode | undefined, fields: Record<string, StatsDetail | 'byPlatform'>, seen: Set<string>): void => {
     if (!set) return;

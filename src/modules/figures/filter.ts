@@ -30,9 +30,13 @@ export interface HistoryFilter extends RangeFilter {
 /** Longest range a `history` may span: 3 years (1,096 daily points at most). */
 export const MAX_HISTORY_DAYS = 3 * 365 + 1;
 
+/** The filter of a figure asked without arguments (every platform and sector, now): one shared, frozen value. */
+export const NO_FILTER: StatsFilter = Object.freeze({ platformIds: null, sectorIds: null, at: null });
+const NO_FILTER_KEY = JSON.stringify(NO_FILTER);
+
 /** A stable string of a filter, for DataLoader keys and grouping keys by filter. */
 export function filterKey(filter: object): string {
-  return JSON.stringify(filter);
+  return filter === NO_FILTER ? NO_FILTER_KEY : JSON.stringify(filter);
 }
 
 /** Platform and sector codes of a request resolved to ids. */

@@ -55,6 +55,17 @@ export const EMPTY_STATS: Stats = Object.freeze({
   bySector: [],
 }) as Stats;
 
+/** The catalogue's platforms and sectors by id, built once per catalogue (a request folds many Stats over one). */
+const byId = new WeakMap<Catalogue, { platformById: Map<number, PlatformRow>; sectorById: Map<number, SectorRow> }>();
+function catalogueById(catalogue: Catalogue) {
+  let found = byId.get(catalogue);
+  if (!found) {
+    found = { platformById: new Map(catalogue.platforms.map((p) => [p.id, p])), sectorById: new Map(catalogue.sectors.map((s) => [s.id, s])) };
+    byId.set(catalogue, found);
+  }
+  return found;
+}
+
 /**
  * Folds a scope's cells (already narrowed by the platform and sector filters, subscribers as of
  * the requested day) and its organisation sets (narrowed by sector only) into Stats:
@@ -68,8 +79,7 @@ export function foldStats(cells: readonly PageCell[], sets: readonly Organisatio
   const filterMask = platformMask(platformIds);
   const platforms = new Map<number, PlatformStats>();
   const sectors = new Map<number, SectorStats>();
-  const platformById = new Map(catalogue.platforms.map((p) => [p.id, p]));
-  const sectorById = new Map(catalogue.sectors.map((s) => [s.id, s]));
+  const { platformById, sectorById } = catalogueById(catalogue);
   const sectorOf = (id: number) => {
     let entry = sectors.get(id);
     if (!entry) {

@@ -1,11 +1,12 @@
 import DataLoader from 'dataloader';
 import type { Catalogue } from '../catalogue/catalogue.js';
-import { organisationStats, pageHistories, territoryGrowths, territoryHistories, territoryStats } from './compute.js';
+import { foldTerritoryStats, organisationStats, pageHistories, territoryGrowths, territoryHistories, territoryStats } from './compute.js';
 import type { Day, Interval } from './dates.js';
 import { FULL, PLATFORMS, type StatsDetail } from './detail.js';
-import { filterKey, type HistoryFilter, type RangeFilter, type StatsFilter } from './filter.js';
+import { filterKey, type HistoryFilter, NO_FILTER, type RangeFilter, type StatsFilter } from './filter.js';
 import type { Stats } from './fold.js';
 import type { Growth, HistoryPoint } from './history.js';
+import type { TerritoryStatsRow } from './sql.js';
 
 /** A loader key: a node's database id and the (resolved) filter its figure is asked under. */
 export interface FigureKey<F> {
@@ -38,6 +39,12 @@ export interface FigureLoaders {
   territoryGrowth: DataLoader<FigureKey<RangeFilter>, Growth, string>;
   organisationStats: DataLoader<FigureKey<OrganisationStatsFilter>, Stats, string>;
   pageHistory: DataLoader<FigureKey<PageHistoryFilter>, HistoryPoint[], string>;
+  /**
+   * Hands the rollup rows of territories' unfiltered current Stats at `detail`, read along with
+   * the territories themselves (src/modules/territory/readAhead.ts), to `territoryStats`: their
+   * `stats` fields (without arguments: NO_FILTER) then resolve without a statement of their own.
+   */
+  primeTerritoryStats(ids: readonly number[], rows: readonly TerritoryStatsRow[], detail: StatsDetail): Promise<void>;
 }
 
 /**
@@ -113,8 +120,16 @@ function territoryStatsLoader(catalogue: () => Promise<Catalogue>): DataLoader<T
 
 /** The figure loaders; `catalogue` is the request's one catalogue (see the catalogue module). */
 export function createFigureLoaders(catalogue: () => Promise<Catalogue>): FigureLoaders {
+  const territoryStatsByKey = territoryStatsLoader(catalogue);
   return {
-    territoryStats: territoryStatsLoader(catalogue),
+    territoryStats: territoryStatsByKey,
+    async primeTerritoryStats(ids, rows, detail) {
+      const stats = foldTerritoryStats(ids, rows, NO_FILTER, await catalogue(), detail);
+      // A Stats read at one detail answers every lower one.
+      for (const [id, value] of stats) {
+        for (let level = PLATFORMS; level <= detail; level++) territoryStatsByKey.prime({ id, filter: NO_FILTER, detail: level as StatsDetail }, value);
+      }
+    },
     territoryHistory: figureLoader((ids, filter: HistoryFilter) => territoryHistories(ids, filter)),
     territoryGrowth: figureLoader((ids, filter: RangeFilter) => territoryGrowths(ids, filter)),
     organisationStats: figureLoader((ids, filter: OrganisationStatsFilter) => organisationStats(ids, filter, catalogue())),

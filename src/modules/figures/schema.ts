@@ -3,7 +3,16 @@ import type { Context } from '../../context.js';
 import { Platform, Sector } from '../catalogue/schema.js';
 import type { Interval as IntervalName } from './dates.js';
 import { statsDetail } from './detail.js';
-import { checkRange, type HistoryFilter, MAX_HISTORY_DAYS, type RangeFilter, resolveScopeFilter, type ScopeFilter, type StatsFilter } from './filter.js';
+import {
+  checkRange,
+  type HistoryFilter,
+  MAX_HISTORY_DAYS,
+  NO_FILTER,
+  type RangeFilter,
+  resolveScopeFilter,
+  type ScopeFilter,
+  type StatsFilter,
+} from './filter.js';
 import type { PlatformStats as PlatformStatsValue, SectorStats as SectorStatsValue, Stats as StatsValue } from './fold.js';
 import type { Growth as GrowthValue, HistoryPoint as HistoryPointValue } from './history.js';
 
@@ -130,6 +139,8 @@ async function scopeFilter(context: Context, args: ScopeArgs): Promise<ScopeFilt
 }
 
 async function statsFilter(context: Context, args: ScopeArgs & { at?: string | null }): Promise<StatsFilter> {
+  // The common case, and the key figures read along are primed under (src/modules/territory/readAhead.ts).
+  if (!args.platforms?.length && !args.sectors?.length && args.at == null) return NO_FILTER;
   const { platformIds, sectorIds } = await scopeFilter(context, args);
   return { platformIds, sectorIds, at: args.at ?? null };
 }

@@ -66,19 +66,47 @@ export function selectTerritoryStats(
   // $1 territory ids, $2 sector ids or null (every sector), $3 platform ids or null (every platform), $4 the day of `asOf`.
   const values: unknown[] = [territoryIds, filter.sectorIds, filter.platformIds];
   if (asOf) values.push(asOf.day);
-  const full = detail === FULL;
+  // The Stats rollup rows of many territories under one filter (kinds above).
+  return queryArrays<TerritoryStatsRow>(
+    territoryStatsText({
+      territories: 'territory_id = ANY($1::int[])',
+      sectors: '($2::int[] IS NULL OR sector_id = ANY($2::int[]))',
+      platforms: '($3::int[] IS NULL OR platform_id = ANY($3::int[]))',
+      asOf: asOf && { day: '$4::date', direction: asOf.direction },
+      detail,
+    }),
+    values,
+  );
+}
+
+/**
+ * The text of `selectTerritoryStats`' statement, its conditions given as SQL text (placeholders
+ * or subqueries of the statement it is part of, never values): which territories (`territories`,
+ * a condition on `territory_id`), which sectors and platforms (null: every one), and the day of
+ * `asOf` (a placeholder). Its rows are `TerritoryStatsRow`s. Exported so that another module's
+ * statement can take the figures of the territories it reads in the same round trip
+ * (src/modules/territory/sql.ts, docs/performance.md): the rows are still folded here (compute.ts).
+ */
+export function territoryStatsText(o: {
+  territories: string;
+  sectors: string | null;
+  platforms: string | null;
+  asOf: { day: string; direction: Direction } | null;
+  detail: StatsDetail;
+}): string {
+  const full = o.detail === FULL;
   const sector = full ? 'sector_id' : '0';
   const bySector = full ? ', sector_id' : '';
-  const narrowed = 'territory_id = ANY($1::int[]) AND ($2::int[] IS NULL OR sector_id = ANY($2::int[]))';
-  const onPlatforms = '($3::int[] IS NULL OR platform_id = ANY($3::int[]))';
+  const narrowed = o.sectors ? `${o.territories} AND ${o.sectors}` : o.territories;
+  const onPlatforms = o.platforms ? ` AND ${o.platforms}` : '';
   const pages = full
     ? `SELECT 0 AS kind, territory_id, sector_id, platform_id AS key, pages AS n, subscribers::text AS subscribers
-         FROM territory_page_rollup WHERE ${narrowed} AND ${onPlatforms}`
+         FROM territory_page_rollup WHERE ${narrowed}${onPlatforms}`
     : `SELECT 0 AS kind, territory_id, 0, platform_id, sum(pages)::int, sum(subscribers)::text
-         FROM territory_page_rollup WHERE ${narrowed} AND ${onPlatforms}
+         FROM territory_page_rollup WHERE ${narrowed}${onPlatforms}
         GROUP BY territory_id, platform_id`;
   const organisations =
-    detail === PLATFORMS
+    o.detail === PLATFORMS
       ? ''
       : full
         ? `UNION ALL
@@ -88,20 +116,16 @@ export function selectTerritoryStats(
        SELECT 1, territory_id, 0, platform_mask, sum(organisations)::int, NULL
          FROM territory_organisation_rollup WHERE ${narrowed}
         GROUP BY territory_id, platform_mask`;
-  const changes = asOf
+  const changes = o.asOf
     ? `UNION ALL
        SELECT 2, territory_id, ${sector}, platform_id, 0, sum(delta)::text
          FROM territory_subscriber_change
-        WHERE ${narrowed} AND ${onPlatforms} AND ${asOf.direction === 'backward' ? 'day > $4::date' : 'day <= $4::date'}
+        WHERE ${narrowed}${onPlatforms} AND ${o.asOf.direction === 'backward' ? `day > ${o.asOf.day}` : `day <= ${o.asOf.day}`}
         GROUP BY territory_id${bySector}, platform_id`
     : '';
-  // The Stats rollup rows of many territories under one filter (kinds above).
-  return queryArrays<TerritoryStatsRow>(
-    `${pages}
+  return `${pages}
 ${organisations}
-${changes}`,
-    values,
-  );
+${changes}`;
 }
 
 /** One row of `selectTerritoryChanges`. */

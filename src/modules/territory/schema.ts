@@ -7,8 +7,18 @@ import { isPlainRows, selectionOf } from '../common/selection.js';
 import { sliceArgs } from '../common/slice.js';
 import { searchSpec } from '../search/rank.js';
 import { searchText } from '../search/text.js';
+import { territoryOrder } from './args.js';
 import { territoryCode } from './code.js';
-import { TERRITORY_FIELDS, type TerritoryConditions, type TerritoryOrder as TerritoryOrderSpec, territoryByCode, territoryCount, territoryIds } from './sql.js';
+import { childStatsAhead, territoryAhead } from './readAhead.js';
+import {
+  TERRITORY_FIELDS,
+  type TerritoryConditions,
+  type TerritoryOrder as TerritoryOrderSpec,
+  territoryByCode,
+  territoryByCodeAlong,
+  territoryCount,
+  territoryIds,
+} from './sql.js';
 
 export const TerritoryLevel = builder.enumType('TerritoryLevel', {
   description: 'Level of a territory in the tree, top to bottom.',
@@ -83,12 +93,6 @@ export const TerritoryFilter = builder.inputType('TerritoryFilter', {
   }),
 });
 
-type TerritoryOrderInput = { field?: 'NAME' | 'CODE' | 'SUBSCRIBERS' | null; direction?: 'ASC' | 'DESC' | null } | null | undefined;
-
-function territoryOrder(input: TerritoryOrderInput): TerritoryOrderSpec {
-  return { field: input?.field ?? 'NAME', direction: input?.direction ?? 'ASC' };
-}
-
 type TerritoryFilterInput = { levels?: string[] | null; within?: string | null; parentCode?: string | null; search?: string | null } | null | undefined;
 
 /** A TerritoryFilter validated (BAD_USER_INPUT on a malformed code) into query conditions. */
@@ -147,9 +151,13 @@ builder.prismaObjectFields(Territory, (t) => ({
       args: { orderBy: t.arg({ type: TerritoryOrder, description: 'Order of the children (default: by name, ascending).' }) },
       resolve: async (territory, args, context, info) => {
         const slice = sliceArgs('children', args);
-        const partition = await context.loaders
-          .children(await selectionOf(context, info, 'Territory', true), territoryOrder(args.orderBy), slice)
-          .load(territory.id);
+        const order = territoryOrder(args.orderBy);
+        // The selection is needed even for rows read already: plugin-prisma learns from it what the rows hold.
+        const selection = await selectionOf(context, info, 'Territory', true);
+        // Read along with the parent already (readAhead.ts), when the items ask no relation; or read now.
+        const partition =
+          (isPlainRows(selection, TERRITORY_FIELDS) ? context.loaders.primedChildren(territory.id, order, slice) : undefined) ??
+          (await context.loaders.children(selection, order, slice, childStatsAhead(info)).load(territory.id));
         return sliceOfPartition('children', slice, partition.total, partition.nodes);
       },
     },
@@ -165,11 +173,30 @@ builder.queryFields((t) => ({
     description:
       'A territory by its code (`RU`, a federal district code such as `FD-CENTRAL` or `ЦФО`, an OKTMO code such as `17000000`; letter case does not matter); null when no territory has it.',
     args: { code: t.arg.string({ required: true, description: 'The territory code; a malformed one is an error (BAD_USER_INPUT).' }) },
-    resolve: (query, _root, args) => {
+    resolve: async (query, _root, args, context, info) => {
       const code = territoryCode(args.code, 'code');
-      // No relation asked: one plain statement rather than a Prisma query (docs/performance.md).
-      if (isPlainRows(query, TERRITORY_FIELDS)) return territoryByCode(code);
-      return prisma().territory.findUnique({ ...query, where: { code } });
+      if (!isPlainRows(query, TERRITORY_FIELDS)) return prisma().territory.findUnique({ ...query, where: { code } });
+      // No relation asked: one plain statement rather than a Prisma query, which also reads what the selection
+      // asks of its stats and its children, when it asks them (readAhead.ts, docs/performance.md).
+      const ahead = territoryAhead(info);
+      if (ahead.stats === null && ahead.children === null) return territoryByCode(code);
+      const read = await territoryByCodeAlong(code, ahead.stats, ahead.children);
+      const territory = read.territory;
+      if (!territory) return null;
+      if (ahead.stats !== null) await context.loaders.primeTerritoryStats([territory.id], read.stats, ahead.stats);
+      if (ahead.children) {
+        const { order, slice, stats } = ahead.children;
+        const partition = read.children.get(territory.id) ?? { total: 0, nodes: [] };
+        context.loaders.primeChildren(territory.id, order, slice, partition);
+        if (stats !== null) {
+          await context.loaders.primeTerritoryStats(
+            partition.nodes.map((node) => node.id),
+            read.childStats,
+            stats,
+          );
+        }
+      }
+      return territory;
     },
   }),
   territories: t.connection(

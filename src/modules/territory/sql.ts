@@ -1,9 +1,11 @@
 import { prisma } from '../../db/prisma.js';
-import { query } from '../../db/sql.js';
+import { query, queryArrays } from '../../db/sql.js';
 import type { Territory } from '../../generated/prisma/client.js';
 import { Prisma } from '../../generated/prisma/client.js';
 import type { SliceArgs } from '../common/slice.js';
 import { and, byAnchor, type Direction, inSlice, type PartitionSlice } from '../common/sliceSql.js';
+import type { StatsDetail } from '../figures/detail.js';
+import { type TerritoryStatsRow, territoryStatsText } from '../figures/sql.js';
 import { type SearchSpec, searchCloseness, searchedRows, searchTier } from '../search/rank.js';
 
 /**
@@ -120,9 +122,6 @@ const TERRITORY_COLUMNS = `t.id, t.code, t.name, t.search_name AS "searchName", 
 /** The fields of a Prisma territory row (what TERRITORY_COLUMNS returns). */
 export const TERRITORY_FIELDS = ['id', 'code', 'name', 'searchName', 'level', 'status', 'parentId', 'depth', 'path'] as const;
 
-/** TERRITORY_COLUMNS' place in a row that holds no territory. */
-const NO_TERRITORY = 'NULL::int, NULL::text, NULL::text, NULL::text, NULL::text, NULL::text, NULL::int, NULL::int, NULL::int[]';
-
 /** The territory with this code, as Prisma's `territory.findUnique` without a selection would return it (null when none). */
 export async function territoryByCode(code: string): Promise<Territory | null> {
   // One territory by its unique code, every column.
@@ -130,41 +129,175 @@ export async function territoryByCode(code: string): Promise<Territory | null> {
   return rows[0] ?? null;
 }
 
+/** One parent's slice of children, with every column of each child, and how many children it has. */
+export interface ChildPartition {
+  total: number;
+  nodes: Territory[];
+}
+
 /**
- * `childSlices` and the rows of every child in them, in ONE statement (rather than the slices,
- * then the rows by id through Prisma): for each parent, its slice's rows in order and its child count.
+ * What a read of territories takes along in the same statement, when the GraphQL selection
+ * below it asks for it (src/modules/territory/readAhead.ts): the unfiltered current Stats of the
+ * territories read, at a detail (src/modules/figures/detail.ts); null when not asked.
  */
-export async function childSlicesWithRows(
-  parentIds: readonly number[],
-  order: TerritoryOrder,
-  slice: SliceArgs,
-): Promise<Map<number, { total: number; nodes: Territory[] }>> {
-  const { joins, orderBy } = territoryOrdering(order, undefined);
-  // The current (not retired) children of every parent asked for, numbered per parent in the requested order, then: one row
-  // per child inside its parent's slice with every column (idx >= 0), and one row per parent with its child count (idx = -1).
-  const statement = sql`
-    WITH ranked AS (
+export type StatsAlong = StatsDetail | null;
+
+/** A slice of children to read along with their parent, and the detail of their Stats to read with them. */
+export interface ChildrenAlong {
+  order: TerritoryOrder;
+  slice: SliceArgs;
+  stats: StatsAlong;
+}
+
+/**
+ * The rows of the statements below, as arrays of 11 columns, the same columns holding different
+ * things in different parts (rows of one width: every NULL a row carries is parsed, and padding
+ * each stats row with a territory's nine columns made Q1's statement ~0.15 ms slower):
+ *
+ * | part | i1 | i2 | i3 | i4 | t1 | name … path |
+ * |---|---|---|---|---|---|---|
+ * | 0: the territory asked by code | id | parent id | depth | NULL | code | its columns |
+ * | 1: a child inside its parent's slice | id | parent id | depth | position | code | its columns |
+ * | 2: a parent's child count | parent id | NULL | NULL | count | NULL | NULL |
+ * | 30 + kind: a rollup row of the territory's own Stats | territory id | sector id | key | n | subscribers | NULL |
+ * | 40 + kind: a rollup row of a child's Stats | territory id | sector id | key | n | subscribers | NULL |
+ *
+ * (kind, territory id, sector id, key, n, subscribers) is a `TerritoryStatsRow` (figures/sql.ts).
+ */
+type AlongRow = [
+  part: number,
+  i1: number,
+  i2: number | null,
+  i3: number | null,
+  i4: number | null,
+  t1: string | null,
+  name: string | null,
+  searchName: string | null,
+  level: Territory['level'] | null,
+  status: Territory['status'] | null,
+  path: number[] | null,
+];
+
+/** A territory's columns in the layout above (parts 0 and 1; alias `t`). */
+const ALONG_TERRITORY = `t.id, t.parent_id, t.depth, %POSITION%, t.code, t.name, t.search_name, t.level::text, t.status::text, t.path`;
+const NO_TERRITORY_TAIL = 'NULL::text, NULL::text, NULL::text, NULL::text, NULL::int[]';
+
+function territoryOf(row: AlongRow): Territory {
+  return {
+    id: row[1],
+    code: row[5]!,
+    name: row[6]!,
+    searchName: row[7]!,
+    level: row[8]!,
+    status: row[9]!,
+    parentId: row[2],
+    depth: row[3]!,
+    path: row[10]!,
+  };
+}
+
+/** The UNION ALL branch of the rollup rows (part `part` + kind) of the unfiltered current Stats, at `detail`, of the territories whose id `territories` selects. */
+function statsAlong(part: 30 | 40, territories: string, detail: StatsDetail): string {
+  const stats = territoryStatsText({ territories: `territory_id IN (${territories})`, sectors: null, platforms: null, asOf: null, detail });
+  return `UNION ALL
+    SELECT ${part} + s.kind, s.territory_id, s.sector_id, s.key, s.n, s.subscribers, ${NO_TERRITORY_TAIL}
+      FROM (${stats}) s(kind, territory_id, sector_id, key, n, subscribers)`;
+}
+
+/**
+ * The CTEs `ranked` (the current children of the parents `parents` (a condition on `t.parent_id`)
+ * selects, numbered per parent in `order`, with each parent's child count) and `sliced` (those
+ * inside the slice), then the branches of their rows (parts 1 and 2) and, when asked, of their
+ * Stats (part 40).
+ */
+function childrenParts(parents: Prisma.Sql, along: ChildrenAlong): { ctes: Prisma.Sql; branches: Prisma.Sql } {
+  const { joins, orderBy } = territoryOrdering(along.order, undefined);
+  const ctes = sql`
+    ranked AS (
       SELECT t.parent_id AS anchor, t.id,
              (row_number() OVER (PARTITION BY t.parent_id ORDER BY ${orderBy}) - 1)::int AS idx,
              (count(*) OVER (PARTITION BY t.parent_id))::int AS total
         FROM territory t ${joins}
-       WHERE t.parent_id = ANY(${[...parentIds]}::int[]) AND t.status = 'ACTIVE')
-    SELECT r.anchor, r.total, r.idx, ${Prisma.raw(TERRITORY_COLUMNS)}
-      FROM ranked r JOIN territory t ON t.id = r.id
-     WHERE ${inSlice(slice)}
+       WHERE ${parents} AND t.status = 'ACTIVE'),
+    sliced AS (SELECT * FROM ranked WHERE ${inSlice(along.slice)})`;
+  const branches = sql`
+    SELECT 1, ${Prisma.raw(ALONG_TERRITORY.replace('%POSITION%', 'r.idx'))}
+      FROM sliced r JOIN territory t ON t.id = r.id
     UNION ALL
-    SELECT DISTINCT anchor, total, -1, ${Prisma.raw(NO_TERRITORY)}
+    SELECT DISTINCT 2, anchor, NULL::int, NULL::int, total, NULL::text, ${Prisma.raw(NO_TERRITORY_TAIL)}
       FROM ranked
-     ORDER BY 1, 3`;
-  const rows = await query<Territory & { anchor: number; total: number; idx: number }>(statement.text, statement.values);
-  const result = new Map<number, { total: number; nodes: Territory[] }>();
-  for (const { anchor, total, idx, ...territory } of rows) {
-    let partition = result.get(anchor);
-    if (!partition) {
-      partition = { total, nodes: [] };
-      result.set(anchor, partition);
+    ${Prisma.raw(along.stats === null ? '' : statsAlong(40, 'SELECT id FROM sliced', along.stats))}`;
+  return { ctes, branches };
+}
+
+/** What a statement of this kind returned, sorted out: the children per parent and the Stats rows. */
+interface AlongResult {
+  territory: Territory | null;
+  children: Map<number, ChildPartition>;
+  stats: TerritoryStatsRow[];
+  childStats: TerritoryStatsRow[];
+}
+
+async function readAlong(statement: Prisma.Sql): Promise<AlongResult> {
+  const rows = await queryArrays<AlongRow>(statement.text, statement.values);
+  const result: AlongResult = { territory: null, children: new Map(), stats: [], childStats: [] };
+  const partition = (anchor: number) => {
+    let found = result.children.get(anchor);
+    if (!found) {
+      found = { total: 0, nodes: [] };
+      result.children.set(anchor, found);
     }
-    if (idx >= 0) partition.nodes.push(territory);
+    return found;
+  };
+  const positions = new Map<Territory, number>();
+  for (const row of rows) {
+    const part = row[0];
+    if (part === 0) result.territory = territoryOf(row);
+    else if (part === 1) {
+      const child = territoryOf(row);
+      positions.set(child, row[4]!);
+      partition(child.parentId!).nodes.push(child);
+    } else if (part === 2) partition(row[1]).total = row[4]!;
+    else {
+      const stats = [(part % 10) as 0 | 1 | 2, row[1], row[2]!, row[3]!, row[4]!, row[5]] as TerritoryStatsRow;
+      (part < 40 ? result.stats : result.childStats).push(stats);
+    }
   }
+  // The union has no order: each slice is put back in the order of its positions.
+  for (const { nodes } of result.children.values()) nodes.sort((a, b) => (positions.get(a) ?? 0) - (positions.get(b) ?? 0));
   return result;
+}
+
+/**
+ * `childSlices` and the rows of every child in them, in ONE statement (rather than the slices,
+ * then the rows by id through Prisma): for each parent, its slice's rows in order and its child
+ * count; with `along.stats`, the rollup rows of the unfiltered Stats of those children too.
+ */
+export async function childSlicesWithRows(
+  parentIds: readonly number[],
+  along: ChildrenAlong,
+): Promise<{ children: Map<number, ChildPartition>; childStats: TerritoryStatsRow[] }> {
+  const { ctes, branches } = childrenParts(sql`t.parent_id = ANY(${[...parentIds]}::int[])`, along);
+  // The current (not retired) children of every parent asked for, numbered per parent in the requested order, then: one row
+  // per child inside its parent's slice with every column (part 1), one row per parent with its child count (part 2), and
+  // the rollup rows of the children's Stats when asked (part 40 + kind).
+  const { children, childStats } = await readAlong(sql`WITH ${ctes} ${branches}`);
+  return { children, childStats };
+}
+
+/**
+ * The territory with this code (null when none) and, in the same statement, what the selection
+ * below it asks for: its own Stats (`stats`), and one slice of its children (`children`) with
+ * their Stats. One round trip where there were up to three (docs/performance.md).
+ */
+export async function territoryByCodeAlong(code: string, stats: StatsAlong, children: ChildrenAlong | null): Promise<AlongResult> {
+  const parts = children ? childrenParts(sql`t.parent_id = (SELECT id FROM root)`, children) : null;
+  // The territory with this code, every column (part 0); the rollup rows of its unfiltered current Stats when asked (part 30 + kind);
+  // and when asked, its current children numbered in the requested order: those inside the slice with every column (part 1),
+  // its child count (part 2), and the rollup rows of their Stats (part 40 + kind).
+  return readAlong(sql`
+    WITH root AS (SELECT * FROM territory WHERE code = ${code})${parts ? sql`, ${parts.ctes}` : empty}
+    SELECT 0, ${Prisma.raw(ALONG_TERRITORY.replace('%POSITION%', 'NULL::int'))} FROM root t
+    ${Prisma.raw(stats === null ? '' : statsAlong(30, 'SELECT id FROM root', stats))}
+    ${parts ? sql`UNION ALL ${parts.branches}` : empty}`);
 }

@@ -54,6 +54,7 @@ describe('/metrics', () => {
     for (const name of [
       'graphql_yoga_http_duration',
       'graphql_envelop_phase_execute',
+      '# TYPE graphql_envelop_deprecated_field counter',
       'gospubliki_loads_total{outcome="applied"}',
       'gospubliki_load_rows_total',
       'gospubliki_last_committed_load_timestamp_seconds 1796040000',

@@ -86,6 +86,11 @@ describe('limits before execution', () => {
     const query = 'query Q($n: Int) { territories(first: $n) { nodes { code children(first: $n) { nodes { code parent { code } } } } } }';
     // 1 (connection) + n × (1 territory + 1 children connection + n × (1 child + 1 parent))
     expect(operationCost(schema, parse(query), { n: 5 }, undefined, {})).toBe(1 + 5 * (2 + 5 * 2));
+    // Costs are remembered per document object: the same object with other variables costs anew.
+    const document = parse(query);
+    for (const n of [5, 6, 5, 100, 6]) expect(operationCost(schema, document, { n }, undefined, {})).toBe(1 + n * (2 + n * 2));
+    // Variables JSON cannot write are costed, not remembered.
+    expect(operationCost(schema, document, { n: 5, x: 1n }, undefined, {})).toBe(1 + 5 * (2 + 5 * 2));
     expect((await post(query, { n: 5 })).errors).toBeUndefined();
     // The same document (validated once, cached by Yoga) with a larger variable is refused.
     const error = await refused(query, { n: 100 });
