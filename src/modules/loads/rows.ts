@@ -147,7 +147,8 @@ function observationRow(context: RowContext) {
 
 /** True for a real calendar date written `YYYY-MM-DD`. */
 export function isCalendarDate(value: string): boolean {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
+  // Year 0000 does not exist (PostgreSQL refuses it; 1 BC is written differently).
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || value.startsWith('0000')) return false;
   const date = new Date(`${value}T00:00:00Z`);
   return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === value;
 }
@@ -185,6 +186,14 @@ export function fastRowChecks(context: RowContext): Partial<Record<BulkKind, Fas
   };
   const digits = /^\d+$/;
   const kinds = new Set(['AUTHORITY', 'INSTITUTION', 'OTHER']);
+  // Hosts the URL parser keeps as they are written (a platform's hosts are data: one such as
+  // 01.2.3.4 or xn--zz.com is rewritten or refused by the parser zod uses, so its URLs go to zod).
+  const plainHosts = new Map(
+    [...context.platformHosts].map(([code, hosts]) => [
+      code,
+      hosts.filter((host) => URL.canParse(`http://${host}/`) && new URL(`http://${host}/`).hostname === host),
+    ]),
+  );
   // A plain http(s) URL: lowercase host, a path of unreserved characters, nothing else (zod
   // accepts more; anything else goes to zod).
   const plainUrl = /^https?:\/\/([a-z0-9-]+(?:\.[a-z0-9-]+)+)(?:\/[A-Za-z0-9_.~\-/]*)?$/;
@@ -247,7 +256,7 @@ export function fastRowChecks(context: RowContext): Partial<Record<BulkKind, Fas
       const link = url.trim();
       if (!hosts || id.length === 0 || id.length > 200 || owner.length === 0 || title.length === 0 || title.length > 1000) return undefined;
       const host = plainUrl.exec(link)?.[1];
-      if (host === undefined || !hosts.includes(host)) return undefined;
+      if (host === undefined || !plainHosts.get(code)!.includes(host)) return undefined;
       const flag = verified?.trim() ?? '';
       const state = status?.trim() ?? '';
       if ((flag !== '' && flag !== 'true' && flag !== 'false') || (state !== '' && state !== 'ACTIVE' && state !== 'ARCHIVED')) return undefined;

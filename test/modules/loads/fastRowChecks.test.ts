@@ -107,4 +107,15 @@ describe('the fast row checks', () => {
     }
     expect(accepted).toBeGreaterThan(50);
   });
+
+  it('leave to zod the URLs of a platform host the URL parser rewrites or refuses', () => {
+    const odd = { platformHosts: new Map([['X', ['01.2.3.4', 'xn--zz.com', 'vk.0x10']]]), latestDate: '2026-06-30' };
+    const check = fastRowChecks(odd).pages!;
+    const schema = rowSchemas(odd).pages;
+    for (const url of ['https://01.2.3.4/x', 'https://xn--zz.com/x', 'https://vk.0x10/x']) {
+      const row = { platform: 'X', external_id: 'a', organisation_external_id: 'o', url, name: 'n' };
+      expect(check(row), url).toBeUndefined();
+      expect(schema.safeParse(row).success, url).toBe(false);
+    }
+  });
 });

@@ -115,6 +115,7 @@ describe('bulk import', () => {
         ['VK', 'club1', '12', '2099-01-01'],
         ['VK', 'club1', '12', '2026-02-30'],
         ['VK', 'nope', '12', '2026-02-03'],
+        ['VK', 'club1', '12', '0000-01-01'],
       ]),
     });
     const before = await snapshot(pool);
@@ -131,6 +132,7 @@ describe('bulk import', () => {
         'pages.csv:4: verified',
         'observations.csv:2: observed_on',
         'observations.csv:3: observed_on',
+        'observations.csv:5: observed_on',
       ]),
     );
     expect(await snapshot(pool)).toEqual(before);

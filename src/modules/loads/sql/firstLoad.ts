@@ -46,26 +46,29 @@ export async function firstLoadKind(client: pg.PoolClient): Promise<{ first: boo
 export async function dropDeferredStructures(client: pg.PoolClient): Promise<string[]> {
   // The definitions of the filled tables' indexes that no constraint or uniqueness depends on.
   const indexes = await client.query<{ name: string; definition: string }>(
-    `SELECT c.relname AS name, pg_get_indexdef(i.indexrelid) AS definition
+    `SELECT i.indexrelid::regclass::text AS name, pg_get_indexdef(i.indexrelid) AS definition
        FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_class t ON t.oid = i.indrelid
        JOIN pg_namespace n ON n.oid = t.relnamespace
       WHERE n.nspname = current_schema() AND t.relname = ANY($1::text[]) AND NOT i.indisunique AND NOT i.indisprimary
+        AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid)
       ORDER BY c.relname`,
     [FILLED_TABLES],
   );
   // The foreign keys of the filled tables, with their full definitions.
   const keys = await client.query<{ name: string; owner: string; definition: string }>(
-    `SELECT k.conname AS name, t.relname AS owner, pg_get_constraintdef(k.oid) AS definition
+    `SELECT k.conname AS name, k.conrelid::regclass::text AS owner, pg_get_constraintdef(k.oid) AS definition
        FROM pg_constraint k JOIN pg_class t ON t.oid = k.conrelid JOIN pg_namespace n ON n.oid = t.relnamespace
       WHERE k.contype = 'f' AND n.nspname = current_schema() AND t.relname = ANY($1::text[])
       ORDER BY k.conname`,
     [FILLED_TABLES],
   );
-  for (const index of indexes.rows) await client.query(`DROP INDEX ${quoteIdentifier(index.name)}`);
-  for (const key of keys.rows) await client.query(`ALTER TABLE ${quoteIdentifier(key.owner)} DROP CONSTRAINT ${quoteIdentifier(key.name)}`);
+  // Names as regclass prints them: quoted where needed and schema-qualified where the search
+  // path would not find them first (a temporary table of the same name, say).
+  for (const index of indexes.rows) await client.query(`DROP INDEX ${index.name}`);
+  for (const key of keys.rows) await client.query(`ALTER TABLE ${key.owner} DROP CONSTRAINT ${quoteIdentifier(key.name)}`);
   return [
     ...indexes.rows.map((index) => index.definition),
-    ...keys.rows.map((key) => `ALTER TABLE ${quoteIdentifier(key.owner)} ADD CONSTRAINT ${quoteIdentifier(key.name)} ${key.definition}`),
+    ...keys.rows.map((key) => `ALTER TABLE ${key.owner} ADD CONSTRAINT ${quoteIdentifier(key.name)} ${key.definition}`),
   ];
 }
 
@@ -75,9 +78,11 @@ export async function dropDeferredStructures(client: pg.PoolClient): Promise<str
  * the rollup rebuild that follows.
  */
 export async function createDeferredStructures(client: pg.PoolClient, statements: readonly string[]): Promise<void> {
-  // Index builds sort in memory when they can.
-  await client.query("SET LOCAL maintenance_work_mem = '512MB'");
-  for (const statement of statements) await client.query(statement);
+  if (statements.length > 0) {
+    // Index builds sort in memory when they can.
+    await client.query("SET LOCAL maintenance_work_mem = '512MB'");
+    for (const statement of statements) await client.query(statement);
+  }
   await client.query(`ANALYZE ${FILLED_TABLES.join(', ')}`);
 }
 
