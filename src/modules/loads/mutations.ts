@@ -54,7 +54,8 @@ interface PushResult {
   inserted: number;
   updated: number;
   unchanged: number;
-  ids: number[];
+  /** Ids of the objects written, read only when the payload asks for them (once). */
+  ids: () => Promise<number[]>;
   userErrors: UserErrorValue[];
 }
 
@@ -91,7 +92,7 @@ async function push(
       inserted: 0,
       updated: 0,
       unchanged: 0,
-      ids: [],
+      ids: noIds,
       userErrors: [
         { field: ['input', kind], message: `at most ${MAX_ITEMS} items per call (got ${items.length}): split them into several calls`, code: 'TOO_MANY' },
       ],
@@ -115,8 +116,9 @@ async function push(
   const [file] = result.files;
   const counts: AuditCounts = { [kind]: { inserted: file.inserted, updated: file.updated, unchanged: file.unchanged, rejected: file.rejected } };
   await audit(context.pool, { keyId: viewer.keyId, action: ACTIONS[kind], outcome: result.ok ? 'applied' : 'rejected', counts });
-  if (!result.ok) return { inserted: 0, updated: 0, unchanged: 0, ids: [], userErrors: result.errors.map((error) => userError(error, kind)) };
-  return { inserted: file.inserted, updated: file.updated, unchanged: file.unchanged, ids: await written(result), userErrors: [] };
+  if (!result.ok) return { inserted: 0, updated: 0, unchanged: 0, ids: noIds, userErrors: result.errors.map((error) => userError(error, kind)) };
+  let ids: Promise<number[]> | undefined;
+  return { inserted: file.inserted, updated: file.updated, unchanged: file.unchanged, ids: () => (ids ??= written(result)), userErrors: [] };
 }
 
 /** The counts and problems every push payload has. */
@@ -129,6 +131,9 @@ const PushPayload = builder.interfaceRef<PushResult>('PushPayload').implement({
     userErrors: t.field({ type: [UserError], description: 'Problems with the input; when not empty, nothing was written.', resolve: (r) => r.userErrors }),
   }),
 });
+
+/** The ids of a refused push: none. */
+const noIds = async (): Promise<number[]> => [];
 
 /** Rows by id in the order of `ids`. */
 function inOrder<T extends { id: number }>(ids: readonly number[], rows: readonly T[]): T[] {
@@ -143,7 +148,10 @@ const UpsertOrganisationsPayload = builder.objectRef<PushResult>('UpsertOrganisa
     organisations: t.prismaField({
       type: ['Organisation'],
       description: 'The organisations as written, in input order (empty when refused).',
-      resolve: async (query, result) => inOrder(result.ids, await prisma().organisation.findMany({ ...query, where: { id: { in: result.ids } } })),
+      resolve: async (query, result) => {
+        const ids = await result.ids();
+        return inOrder(ids, await prisma().organisation.findMany({ ...query, where: { id: { in: ids } } }));
+      },
     }),
   }),
 });
@@ -155,7 +163,10 @@ const UpsertPagesPayload = builder.objectRef<PushResult>('UpsertPagesPayload').i
     pages: t.prismaField({
       type: ['Page'],
       description: 'The pages as written, in input order (empty when refused).',
-      resolve: async (query, result) => inOrder(result.ids, await prisma().page.findMany({ ...query, where: { id: { in: result.ids } } })),
+      resolve: async (query, result) => {
+        const ids = await result.ids();
+        return inOrder(ids, await prisma().page.findMany({ ...query, where: { id: { in: ids } } }));
+      },
     }),
   }),
 });
@@ -167,7 +178,10 @@ const RecordObservationsPayload = builder.objectRef<PushResult>('RecordObservati
     pages: t.prismaField({
       type: ['Page'],
       description: 'The pages observed, each once in input order, with their new latest count (empty when refused).',
-      resolve: async (query, result) => inOrder(result.ids, await prisma().page.findMany({ ...query, where: { id: { in: result.ids } } })),
+      resolve: async (query, result) => {
+        const ids = await result.ids();
+        return inOrder(ids, await prisma().page.findMany({ ...query, where: { id: { in: ids } } }));
+      },
     }),
   }),
 });
