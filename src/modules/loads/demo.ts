@@ -25,11 +25,15 @@ const DEMO_SCALES = ['national', 'demo'] as const;
 export async function loadDemoIfEmpty(pool: pg.Pool, scaleName = 'national'): Promise<boolean> {
   const scale = DEMO_SCALES.find((name) => name === (scaleName || 'national'));
   if (!scale) throw new Error(`DEMO_SCALE must be ${DEMO_SCALES.join(' or ')}, got "${scaleName}"`);
-  const { rows } = await pool.query<{ empty: boolean }>('SELECT NOT EXISTS (SELECT 1 FROM territory) AS empty');
-  if (!rows[0].empty) return false;
-  const started = Date.now();
+  // Processes starting together on one empty database load the demo once: the first to hold the
+  // lock loads it, the others wait and then find it there.
+  const lock = await pool.connect();
   const folder = await fs.mkdtemp(path.join(os.tmpdir(), 'gospubliki-demo-'));
   try {
+    await lock.query('SELECT pg_advisory_lock($1)', [DEMO_LOCK]);
+    const { rows } = await lock.query<{ empty: boolean }>('SELECT NOT EXISTS (SELECT 1 FROM territory) AS empty');
+    if (!rows[0].empty) return false;
+    const started = Date.now();
     logger.info({ scale }, 'empty database: generating the demo data');
     await generateLoad({
       scale,
@@ -51,5 +55,10 @@ export async function loadDemoIfEmpty(pool: pg.Pool, scaleName = 'national'): Pr
     return true;
   } finally {
     await fs.rm(folder, { recursive: true, force: true });
+    await lock.query('SELECT pg_advisory_unlock($1)', [DEMO_LOCK]).catch(() => undefined);
+    lock.release();
   }
 }
+
+/** A 64-bit key of the advisory lock held while the demo is loaded. */
+const DEMO_LOCK = 72_707_003;
