@@ -11,6 +11,9 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     pool: 'forks',
     testTimeout: 60_000,
+    // expect.poll (the browser tests) waits for a page to settle: on a busy 2-core machine (the
+    // national demo loading in a parallel file) that can take over the default 1 s.
+    expect: { poll: { timeout: 10_000 } },
     hookTimeout: 120_000,
     env: { LOG_LEVEL: 'warn', NODE_ENV: 'test' },
   },
