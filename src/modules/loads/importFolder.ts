@@ -18,7 +18,7 @@ import {
   resolveTerritoryDefaults,
   type UpsertCounts,
 } from './sql/apply.js';
-import { firstLoadKind } from './sql/firstLoad.js';
+import { FILLED_TABLES, firstLoadKind } from './sql/firstLoad.js';
 import { analyzeLoadedTables, lockApply, readPlatformHosts } from './sql/load.js';
 import { applyRollupChanges, captureBefore, captureObservationKeys, rebuildRollups, type Watermarks } from './sql/rollup.js';
 import { findScopeErrorsAfter, findScopeErrorsBefore } from './sql/scope.js';
@@ -129,9 +129,9 @@ export async function runLoad(pool: pg.Pool, source: LoadSource, options: Import
     if (staged.has('pages')) await resolvePageDefaults(client);
 
     // Nothing stored yet to update or conflict with: the first load's cheaper path (same result).
-    const kind = options.firstLoadPath === false ? { first: false, brandNew: false } : await firstLoadKind(client);
-    const first = kind.first;
-    let rebuild = first;
+    const firstLoad = options.firstLoadPath === false ? { first: false, brandNew: false } : await firstLoadKind(client);
+    // A territory moved: the incremental path rebuilds the rollups too.
+    let rebuild = false;
     const record = (kind: BulkKind, counts: UpsertCounts & { unchanged?: number }) => {
       const summary = summaries.get(kind)!;
       summary.inserted = counts.inserted;
@@ -153,8 +153,8 @@ export async function runLoad(pool: pg.Pool, source: LoadSource, options: Import
       await client.query(`NOTIFY ${CATALOGUE_CHANNEL}`);
     }
     let marks: Watermarks | undefined;
-    if (first) {
-      await applyFirstLoad(client, staged, record, { brandNew: kind.brandNew });
+    if (firstLoad.first) {
+      await applyFirstLoad(client, staged, record, { brandNew: firstLoad.brandNew });
     } else {
       marks = await captureBefore(client, staged);
       if (staged.has('organisations')) record('organisations', await applyOrganisations(client));
@@ -174,7 +174,7 @@ export async function runLoad(pool: pg.Pool, source: LoadSource, options: Import
       errors.push(...outOfScope, ...after.filter((e) => !seen.has(`${e.file}:${e.line}`)));
       if (errors.length) throw new RejectedLoad();
     }
-    phase(rebuild ? 'rebuilding rollups' : 'updating rollups');
+    phase(firstLoad.first || rebuild ? 'rebuilding rollups' : 'updating rollups');
     if (marks) await applyRollupChanges(client, marks, rebuild);
     else await rebuildRollups(client);
     if (options.dryRun) throw new RejectedLoad();
@@ -183,7 +183,8 @@ export async function runLoad(pool: pg.Pool, source: LoadSource, options: Import
       // A large load changes the tables' shape: refresh the planner's statistics now rather than
       // leave the first queries to run on plans made for the old sizes.
       phase('updating statistics');
-      await analyzeLoadedTables(client);
+      // A first load analysed the tables it filled before rebuilding the rollups.
+      await analyzeLoadedTables(client, firstLoad.first ? FILLED_TABLES : []);
     }
     // The version of the data, in this transaction: every database that has this load says so.
     dataVersion = await bumpDataVersion(client);

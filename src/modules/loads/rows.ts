@@ -249,14 +249,14 @@ export function fastRowChecks(context: RowContext): Partial<Record<BulkKind, Fas
       if (typeof url !== 'string' || typeof name !== 'string') return undefined;
       if ((verified !== undefined && typeof verified !== 'string') || (status !== undefined && typeof status !== 'string')) return undefined;
       const code = platform.trim();
-      const hosts = context.platformHosts.get(code);
+      const hosts = plainHosts.get(code);
       const id = external_id.trim();
       const owner = organisation_external_id.trim();
       const title = name.trim();
       const link = url.trim();
       if (!hosts || id.length === 0 || id.length > 200 || owner.length === 0 || title.length === 0 || title.length > 1000) return undefined;
       const host = plainUrl.exec(link)?.[1];
-      if (host === undefined || !plainHosts.get(code)!.includes(host)) return undefined;
+      if (host === undefined || !hosts.includes(host)) return undefined;
       const flag = verified?.trim() ?? '';
       const state = status?.trim() ?? '';
       if ((flag !== '' && flag !== 'true' && flag !== 'false') || (state !== '' && state !== 'ACTIVE' && state !== 'ARCHIVED')) return undefined;

@@ -13,7 +13,7 @@ import type { UpsertCounts } from './apply.js';
  */
 
 /** The tables a first load fills. */
-const FILLED_TABLES = ['organisation', 'page', 'observation'] as const;
+export const FILLED_TABLES = ['organisation', 'page', 'observation'] as const;
 
 /**
  * Whether the load can take the first-load path (no organisation, page or observation stored) and

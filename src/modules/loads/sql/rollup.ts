@@ -274,53 +274,65 @@ export async function rebuildRollups(client: pg.PoolClient): Promise<void> {
 }
 
 /**
+ * Organisation counts per (territory, sector, platform set), `leaf` giving them with columns
+ * territory_id, sector_id, platform_mask, n: summed into the cell of every ancestor of the territory.
+ */
+function organisationsOverAncestors(leaf: string): string {
+  return `
+    SELECT a.id AS territory_id, l.sector_id, l.platform_mask, sum(l.n)::int AS organisations
+      FROM (${leaf}) l
+      JOIN territory t ON t.id = l.territory_id CROSS JOIN LATERAL unnest(t.path) AS a(id)
+     GROUP BY 1, 2, 3`;
+}
+
+/**
+ * Active pages and their subscribers per (territory, sector, platform), `leaf` giving them with
+ * columns territory_id, sector_id, platform_id, pages, subscribers: summed into every ancestor.
+ */
+function pagesOverAncestors(leaf: string): string {
+  return `
+    SELECT a.id AS territory_id, l.sector_id, l.platform_id, sum(l.pages)::int AS pages, sum(l.subscribers)::bigint AS subscribers
+      FROM (${leaf}) l
+      JOIN territory t ON t.id = l.territory_id CROSS JOIN LATERAL unnest(t.path) AS a(id)
+     GROUP BY 1, 2, 3`;
+}
+
+/**
  * The organisation and page rollups counted from the stored per-row figures
  * (`organisation.platform_mask`, `page.subscribers`), cheaper than from the raw rows; `npm run
  * verify` checks those figures against the raw rows (`RECOUNT.pageFigures`, `RECOUNT.organisationFigures`).
  */
 const REBUILD = {
   // Organisations per (ancestor territory, sector, platform set).
-  organisations: `
-    SELECT a.id AS territory_id, l.sector_id, l.platform_mask, sum(l.n)::int AS organisations
-      FROM (SELECT territory_id, sector_id, platform_mask, count(*) AS n FROM organisation GROUP BY 1, 2, 3) l
-      JOIN territory t ON t.id = l.territory_id CROSS JOIN LATERAL unnest(t.path) AS a(id)
-     GROUP BY 1, 2, 3`,
+  organisations: organisationsOverAncestors('SELECT territory_id, sector_id, platform_mask, count(*) AS n FROM organisation GROUP BY 1, 2, 3'),
   // Active pages and the sum of their current counts per (ancestor, sector, platform).
-  pages: `
-    SELECT a.id AS territory_id, l.sector_id, l.platform_id, sum(l.pages)::int AS pages, sum(l.subscribers)::bigint AS subscribers
-      FROM (SELECT o.territory_id, o.sector_id, p.platform_id, count(*) AS pages, coalesce(sum(p.subscribers), 0) AS subscribers
-              FROM page p JOIN organisation o ON o.id = p.organisation_id
-             WHERE p.status = 'ACTIVE'
-             GROUP BY 1, 2, 3) l
-      JOIN territory t ON t.id = l.territory_id CROSS JOIN LATERAL unnest(t.path) AS a(id)
-     GROUP BY 1, 2, 3`,
+  pages: pagesOverAncestors(`
+    SELECT o.territory_id, o.sector_id, p.platform_id, count(*) AS pages, coalesce(sum(p.subscribers), 0) AS subscribers
+      FROM page p JOIN organisation o ON o.id = p.organisation_id
+     WHERE p.status = 'ACTIVE'
+     GROUP BY 1, 2, 3`),
 } as const;
 
 /**
- * The rollups recounted from the raw rows, each as a SELECT with the rollup table's columns.
- * Used to rebuild, and by `npm run verify` to compare.
+ * The rollups, and the per-row figures they are rebuilt from, recounted from the raw rows, each as
+ * a SELECT with its table's columns: what `npm run verify` compares with (the per-day changes also
+ * serve the rebuild).
  */
 export const RECOUNT = {
   // Organisations per (ancestor territory, sector, set of platforms with an active page).
-  organisations: `
-    SELECT a.id AS territory_id, l.sector_id, l.platform_mask, sum(l.n)::int AS organisations
-      FROM (SELECT o.territory_id, o.sector_id, coalesce(m.mask, 0) AS platform_mask, count(*) AS n
-              FROM organisation o
-              LEFT JOIN (SELECT organisation_id, bit_or(1 << (platform_id - 1)) AS mask FROM page
-                          WHERE status = 'ACTIVE' GROUP BY organisation_id) m ON m.organisation_id = o.id
-             GROUP BY 1, 2, 3) l
-      JOIN territory t ON t.id = l.territory_id CROSS JOIN LATERAL unnest(t.path) AS a(id)
-     GROUP BY 1, 2, 3`,
+  organisations: organisationsOverAncestors(`
+    SELECT o.territory_id, o.sector_id, coalesce(m.mask, 0) AS platform_mask, count(*) AS n
+      FROM organisation o
+      LEFT JOIN (SELECT organisation_id, bit_or(1 << (platform_id - 1)) AS mask FROM page
+                  WHERE status = 'ACTIVE' GROUP BY organisation_id) m ON m.organisation_id = o.id
+     GROUP BY 1, 2, 3`),
   // Active pages and the sum of their latest observations per (ancestor, sector, platform).
-  pages: `
-    SELECT a.id AS territory_id, l.sector_id, l.platform_id, sum(l.pages)::int AS pages, sum(l.subscribers)::bigint AS subscribers
-      FROM (SELECT o.territory_id, o.sector_id, p.platform_id, count(*) AS pages, coalesce(sum(last.subscribers), 0) AS subscribers
-              FROM page p JOIN organisation o ON o.id = p.organisation_id
-              LEFT JOIN LATERAL (SELECT subscribers FROM observation WHERE page_id = p.id ORDER BY observed_on DESC LIMIT 1) last ON true
-             WHERE p.status = 'ACTIVE'
-             GROUP BY 1, 2, 3) l
-      JOIN territory t ON t.id = l.territory_id CROSS JOIN LATERAL unnest(t.path) AS a(id)
-     GROUP BY 1, 2, 3`,
+  pages: pagesOverAncestors(`
+    SELECT o.territory_id, o.sector_id, p.platform_id, count(*) AS pages, coalesce(sum(last.subscribers), 0) AS subscribers
+      FROM page p JOIN organisation o ON o.id = p.organisation_id
+      LEFT JOIN LATERAL (SELECT subscribers FROM observation WHERE page_id = p.id ORDER BY observed_on DESC LIMIT 1) last ON true
+     WHERE p.status = 'ACTIVE'
+     GROUP BY 1, 2, 3`),
   // Per-day subscriber changes of active pages per (ancestor, day, sector, platform).
   changes: `
     SELECT a.id AS territory_id, l.day, l.sector_id, l.platform_id, sum(l.delta)::bigint AS delta
