@@ -126,8 +126,9 @@ if (!fs.existsSync(CHROMIUM)) {
   });
 
   /** A new page that records CSP violations and uncaught errors, and every request to /graphql. */
-  async function open(url: string, colorScheme: 'light' | 'dark' = 'light') {
+  async function open(url: string, colorScheme: 'light' | 'dark' = 'light', prepare?: (page: Page) => Promise<void>) {
     const page = await browser.newPage({ colorScheme, viewport: { width: 900, height: 800 } });
+    await prepare?.(page);
     const problems: string[] = [];
     const graphql: string[] = [];
     page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
@@ -264,6 +265,12 @@ if (!fs.existsSync(CHROMIUM)) {
       };
       await expect.poll(heights).toBe(0);
       expect(await content.locator('.number').textContent()).toBe(await regionSubscribers());
+      // A portal script that started after the iframe had loaded (and missed its messages) asks again.
+      await page.evaluate(() => {
+        document.body.dataset.resized = '0';
+        (document.getElementById('frame') as HTMLIFrameElement).contentWindow?.postMessage({ type: 'gospubliki:measure' }, '*');
+      });
+      await expect.poll(() => page.evaluate(() => Number(document.body.dataset.resized ?? 0))).toBeGreaterThan(150);
       expect(problems).toEqual([]);
       await page.close();
 
@@ -276,7 +283,16 @@ if (!fs.existsSync(CHROMIUM)) {
 
   describe('the landing page', () => {
     it('shows live previews, finds a territory and switches the previews and snippets, and passes axe', async () => {
-      const { page, problems } = await open(`${API}/`);
+      // The landing script arrives only after the preview iframe has loaded and posted its height
+      // (as on a slow network): it must still size the iframe.
+      const { page, problems } = await open(`${API}/`, 'light', async (page) => {
+        const frameLoaded = new Promise<void>((resolve) => page.on('requestfinished', (request) => request.url().endsWith('/embed/v1/frame.js') && resolve()));
+        await page.route('**/landing.js', async (route) => {
+          await frameLoaded;
+          await new Promise((resolve) => setTimeout(resolve, 500));
+          await route.continue();
+        });
+      });
       await page.locator('gospubliki-figures .number').waitFor();
       const federation = formatNumber(Number((await data('{ territory(code: "RU") { stats { subscribers } } }')).territory.stats.subscribers));
       await expect.poll(() => page.locator('#federation-subscribers').textContent()).toBe(federation);

@@ -99,6 +99,12 @@ function start(): void {
       frame.height = String(Math.min(Math.max(Math.round(data.height), 40), 2000));
     }
   });
+  // The iframe may have loaded and posted its height before this module ran: ask it again now,
+  // and whenever it loads a territory.
+  const frame = byId<HTMLIFrameElement>('frame-element');
+  const ask = () => frame?.contentWindow?.postMessage({ type: 'gospubliki:measure' }, location.origin);
+  frame?.addEventListener('load', ask);
+  ask();
 }
 
 start();
