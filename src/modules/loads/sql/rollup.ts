@@ -93,14 +93,20 @@ export async function captureObservationKeys(client: pg.PoolClient, marks: Water
   // real sizes (a small load's tiny tables plan well on the default guess).
   const large = (observed.rowCount ?? 0) >= LARGE_SNAPSHOT;
   if (large) await client.query('ANALYZE observed_page, page_before');
-  // Days whose change can differ after the load: each new or corrected day, and the next day
-  // already observed after it.
+  // Days up to the page's latest stored day whose change can differ after the load: each new or
+  // corrected day, and the next day already observed after it. (Days after the latest, a daily
+  // push's, are counted from the load's own rows: TAIL_SERIES.)
   await client.query(`CREATE TEMP TABLE series_key ON COMMIT DROP AS
-    SELECT c.page_id, c.observed_on AS day FROM observation_change c JOIN observed_page m ON m.page_id = c.page_id
+    WITH stored AS (
+      SELECT c.page_id, c.observed_on, c.observed_on < b.observed_on AS before_latest
+        FROM observation_change c JOIN observed_page m ON m.page_id = c.page_id
+        JOIN page_before b ON b.page_id = c.page_id AND c.observed_on <= b.observed_on)
+    SELECT page_id, observed_on AS day FROM stored
     UNION
-    SELECT c.page_id, nxt.observed_on FROM observation_change c JOIN observed_page m ON m.page_id = c.page_id
-      CROSS JOIN LATERAL (SELECT o.observed_on FROM observation o WHERE o.page_id = c.page_id AND o.observed_on > c.observed_on
-                           ORDER BY o.observed_on LIMIT 1) nxt`);
+    SELECT s.page_id, nxt.observed_on FROM stored s
+      CROSS JOIN LATERAL (SELECT o.observed_on FROM observation o WHERE o.page_id = s.page_id AND o.observed_on > s.observed_on
+                           ORDER BY o.observed_on LIMIT 1) nxt
+     WHERE s.before_latest`);
   if (large) await client.query('ANALYZE series_key');
   await client.query(`INSERT INTO series_before ${keyedSeries()}`);
 }
@@ -110,13 +116,14 @@ export async function captureObservationKeys(client: pg.PoolClient, marks: Water
  * rollups, or rebuild them from the raw rows when `rebuild` (a territory moved, or a first load).
  */
 export async function applyRollupChanges(client: pg.PoolClient, marks: Watermarks, rebuild: boolean): Promise<void> {
-  // A page's current count is its latest observation.
+  // A page's current count is its latest observation: the latest this load adds or corrects when
+  // it is on or after the latest stored before the load (which the page holds until here), else
+  // the page's as it is. No load deletes an observation, so nothing older needs to be read.
   await client.query(
     `UPDATE page p SET subscribers = l.subscribers, observed_on = l.observed_on
-       FROM (SELECT DISTINCT ON (o.page_id) o.page_id, o.subscribers, o.observed_on
-               FROM observation o WHERE o.page_id IN (SELECT DISTINCT page_id FROM observation_change)
-              ORDER BY o.page_id, o.observed_on DESC) l
-      WHERE p.id = l.page_id AND (p.subscribers, p.observed_on) IS DISTINCT FROM (l.subscribers, l.observed_on)`,
+       FROM (SELECT DISTINCT ON (page_id) page_id, subscribers, observed_on FROM observation_change ORDER BY page_id, observed_on DESC) l
+      WHERE p.id = l.page_id AND (p.observed_on IS NULL OR l.observed_on >= p.observed_on)
+        AND (p.subscribers, p.observed_on) IS DISTINCT FROM (l.subscribers, l.observed_on)`,
   );
   // Organisations whose platform set or current subscribers may have changed.
   await client.query(
@@ -154,6 +161,7 @@ export async function applyRollupChanges(client: pg.PoolClient, marks: Watermark
   await client.query(`CREATE TEMP TABLE series_after ON COMMIT DROP AS
     ${fullSeries(`SELECT page_id FROM moved_page UNION ALL SELECT id FROM page WHERE id > ${Number(marks.page)}`)}`);
   await client.query(`INSERT INTO series_after ${keyedSeries()}`);
+  await client.query(`INSERT INTO series_after ${TAIL_SERIES}`);
   // Planned on their real sizes when large (see captureObservationKeys).
   if ((before.rowCount ?? 0) + (added.rowCount ?? 0) >= LARGE_SNAPSHOT) await client.query('ANALYZE page_after, series_before, series_after');
 
@@ -235,10 +243,10 @@ async function addAndDropEmpty(client: pg.PoolClient, table: string, key: readon
   );
 }
 
-/** SELECT of the cell and current count of pages (joined or filtered by `restrict`). */
+/** SELECT of the cell, current count and latest observed day of pages (joined or filtered by `restrict`). */
 function pageCells(restrict: string): string {
   return `SELECT p.id AS page_id, o.territory_id, o.sector_id, p.platform_id, p.status = 'ACTIVE' AS active,
-                 coalesce(p.subscribers, 0)::bigint AS subscribers
+                 coalesce(p.subscribers, 0)::bigint AS subscribers, p.observed_on
             FROM page p ${restrict.startsWith('JOIN') ? restrict : ''} JOIN organisation o ON o.id = p.organisation_id
             ${restrict.startsWith('WHERE') ? restrict : ''}`;
 }
@@ -258,6 +266,24 @@ function keyedSeries(): string {
             LEFT JOIN LATERAL (SELECT p.subscribers FROM observation p WHERE p.page_id = k.page_id AND p.observed_on < k.day
                                 ORDER BY p.observed_on DESC LIMIT 1) prev ON true`;
 }
+
+/**
+ * SELECT of the change on each day this load adds after an observed page's latest stored day (a
+ * daily push's days), from this load's observations alone: the count minus the one before it,
+ * which is this load's previous day when that is on or after the stored latest day, else the
+ * stored latest count (page_before; no observation lies between). Before the load these days had
+ * no observation, so no change: series_before has nothing for them.
+ */
+const TAIL_SERIES = `
+  SELECT c.page_id, c.observed_on AS day,
+         (c.subscribers - CASE WHEN b.observed_on IS NULL OR c.prev_day >= b.observed_on THEN coalesce(c.prev_subscribers, 0)
+                               ELSE b.subscribers END)::bigint AS delta
+    FROM (SELECT page_id, observed_on, subscribers,
+                 lag(observed_on) OVER w AS prev_day, lag(subscribers) OVER w AS prev_subscribers
+            FROM observation_change WINDOW w AS (PARTITION BY page_id ORDER BY observed_on)) c
+    JOIN observed_page m ON m.page_id = c.page_id
+    JOIN page_before b ON b.page_id = c.page_id
+   WHERE b.observed_on IS NULL OR c.observed_on > b.observed_on`;
 
 /**
  * Recomputes all three rollups (after a territory moved, or on a first load) from the written
