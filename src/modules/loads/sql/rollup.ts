@@ -125,12 +125,17 @@ export async function applyRollupChanges(client: pg.PoolClient, marks: Watermark
       WHERE p.id = l.page_id AND (p.observed_on IS NULL OR l.observed_on >= p.observed_on)
         AND (p.subscribers, p.observed_on) IS DISTINCT FROM (l.subscribers, l.observed_on)`,
   );
-  // Organisations whose platform set or current subscribers may have changed.
+  // Pages that only got observations (their cell is as before), with their count before and now.
+  await client.query(`CREATE TEMP TABLE observed_now ON COMMIT DROP AS
+    SELECT b.page_id, p.organisation_id, b.territory_id, b.sector_id, b.platform_id, b.active, b.subscribers AS subscribers_before,
+           coalesce(p.subscribers, 0)::bigint AS subscribers, p.observed_on
+      FROM page_before b JOIN observed_page m ON m.page_id = b.page_id JOIN page p ON p.id = b.page_id`);
+  // Organisations whose platform set may have changed (moved, or at either end of a changed or
+  // new page) and new ones: counted again from their active pages.
   await client.query(
     `CREATE TEMP TABLE touched_org ON COMMIT DROP AS
        SELECT org_id FROM affected_org
        UNION SELECT old_org_id FROM changed_page
-       UNION SELECT p.organisation_id FROM page p JOIN (SELECT DISTINCT page_id FROM observation_change) c ON c.page_id = p.id
        UNION SELECT organisation_id FROM page WHERE id > ${Number(marks.page)}
        UNION SELECT id FROM organisation WHERE id > ${Number(marks.organisation)}`,
   );
@@ -144,6 +149,15 @@ export async function applyRollupChanges(client: pg.PoolClient, marks: Watermark
               GROUP BY t.org_id) a
       WHERE o.id = a.org_id AND (o.platform_mask, o.subscribers) IS DISTINCT FROM (a.mask, a.subscribers)`,
   );
+  // The other organisations with observed pages keep their platform set; their subscribers change
+  // by their active pages' new counts minus the old (a daily push: every organisation with a page).
+  await client.query(
+    `UPDATE organisation o SET subscribers = o.subscribers + d.change
+       FROM (SELECT n.organisation_id, sum(n.subscribers - n.subscribers_before) AS change
+               FROM observed_now n WHERE n.active AND NOT EXISTS (SELECT 1 FROM touched_org t WHERE t.org_id = n.organisation_id)
+              GROUP BY 1 HAVING sum(n.subscribers - n.subscribers_before) <> 0) d
+      WHERE o.id = d.organisation_id`,
+  );
   if (rebuild) {
     await rebuildRollups(client);
     return;
@@ -154,9 +168,12 @@ export async function applyRollupChanges(client: pg.PoolClient, marks: Watermark
     SELECT o.id AS org_id, o.territory_id, o.sector_id, o.platform_mask FROM organisation o JOIN (SELECT DISTINCT org_id FROM affected_org) a ON a.org_id = o.id
     UNION ALL
     SELECT o.id, o.territory_id, o.sector_id, o.platform_mask FROM organisation o WHERE o.id > ${Number(marks.organisation)}`);
-  // The same for pages: those snapshotted before (existing) and the new ones.
+  // The same for pages: those snapshotted before (moved ones, and observed ones as they are now)
+  // and the new ones.
   const before = await client.query(`CREATE TEMP TABLE page_after ON COMMIT DROP AS
-    ${pageCells('JOIN (SELECT DISTINCT page_id FROM page_before) m ON m.page_id = p.id')}`);
+    ${pageCells('JOIN moved_page m ON m.page_id = p.id')}
+    UNION ALL
+    SELECT page_id, territory_id, sector_id, platform_id, active, subscribers, observed_on FROM observed_now`);
   const added = await client.query(`INSERT INTO page_after ${pageCells(`WHERE p.id > ${Number(marks.page)}`)}`);
   await client.query(`CREATE TEMP TABLE series_after ON COMMIT DROP AS
     ${fullSeries(`SELECT page_id FROM moved_page UNION ALL SELECT id FROM page WHERE id > ${Number(marks.page)}`)}`);
