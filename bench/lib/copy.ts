@@ -18,27 +18,17 @@ export interface BareCopy {
  * layer loading the same files does before it can answer anything.
  */
 export async function bareCopy(pool: pg.Pool, folder: string): Promise<BareCopy> {
-  const client = await pool.connect();
-  const files: BareCopy['files'] = [];
-  const started = performance.now();
-  try {
-    await client.query('DROP SCHEMA IF EXISTS bench_copy CASCADE');
-    await client.query('CREATE SCHEMA bench_copy');
-    for (const file of fs.readdirSync(folder).filter((name) => name.endsWith('.csv'))) {
-      const header = firstLine(path.join(folder, file)).split(',');
-      const table = `bench_copy.${client.escapeIdentifier(file.replace(/\.csv$/, ''))}`;
-      const at = performance.now();
-      await client.query(`CREATE TABLE ${table} (${header.map((column) => `${client.escapeIdentifier(column)} text`).join(', ')})`);
-      const copy = client.query(copyFrom(`COPY ${table} FROM STDIN WITH (FORMAT csv, HEADER true)`));
-      await pipeline(fs.createReadStream(path.join(folder, file)), copy);
-      files.push({ file, rows: Number(copy.rowCount), seconds: round((performance.now() - at) / 1000) });
-    }
-    const seconds = round((performance.now() - started) / 1000);
-    await client.query('DROP SCHEMA bench_copy CASCADE');
-    return { seconds, files };
-  } finally {
-    client.release();
-  }
+  const plan = fs
+    .readdirSync(folder)
+    .filter((name) => name.endsWith('.csv'))
+    .map((file) => ({
+      file,
+      // A table of text columns named after the header.
+      ddl: (client: pg.PoolClient, table: string, header: string[]) => [
+        `CREATE TABLE ${table} (${header.map((column) => `${client.escapeIdentifier(column)} text`).join(', ')})`,
+      ],
+    }));
+  return copyFiles(pool, folder, 'bench_copy', plan);
 }
 
 /**
@@ -90,28 +80,40 @@ const TYPED_TABLES: [file: string, ddl: string[]][] = [
  * one (`bareCopy`) is the lower bound of any load.
  */
 export async function typedCopy(pool: pg.Pool, folder: string): Promise<BareCopy> {
+  const plan = TYPED_TABLES.filter(([file]) => fs.existsSync(path.join(folder, file))).map(([file, ddl]) => ({ file, ddl: () => ddl }));
+  return copyFiles(pool, folder, 'bench_typed', plan);
+}
+
+/**
+ * Creates `schema`, then for each file of `plan` in order runs its DDL (which creates the table
+ * `schema.<file name without .csv>`) and `COPY`s the file into it by its header's columns, timing
+ * each; drops the schema after. One connection, one file after another.
+ */
+async function copyFiles(
+  pool: pg.Pool,
+  folder: string,
+  schema: string,
+  plan: { file: string; ddl: (client: pg.PoolClient, table: string, header: string[]) => string[] }[],
+): Promise<BareCopy> {
   const client = await pool.connect();
   const files: BareCopy['files'] = [];
   const started = performance.now();
   try {
-    await client.query('DROP SCHEMA IF EXISTS bench_typed CASCADE');
-    await client.query('CREATE SCHEMA bench_typed');
-    for (const [file, ddl] of TYPED_TABLES) {
+    await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+    await client.query(`CREATE SCHEMA ${schema}`);
+    for (const { file, ddl } of plan) {
       const source = path.join(folder, file);
-      if (!fs.existsSync(source)) continue;
-      const table = `bench_typed.${file.replace(/\.csv$/, '')}`;
+      const header = firstLine(source).split(',');
+      const table = `${schema}.${client.escapeIdentifier(file.replace(/\.csv$/, ''))}`;
       const at = performance.now();
-      for (const statement of ddl) await client.query(statement);
-      const columns = firstLine(source)
-        .split(',')
-        .map((column) => client.escapeIdentifier(column))
-        .join(', ');
+      for (const statement of ddl(client, table, header)) await client.query(statement);
+      const columns = header.map((column) => client.escapeIdentifier(column)).join(', ');
       const copy = client.query(copyFrom(`COPY ${table} (${columns}) FROM STDIN WITH (FORMAT csv, HEADER true)`));
       await pipeline(fs.createReadStream(source), copy);
       files.push({ file, rows: Number(copy.rowCount), seconds: round((performance.now() - at) / 1000) });
     }
     const seconds = round((performance.now() - started) / 1000);
-    await client.query('DROP SCHEMA bench_typed CASCADE');
+    await client.query(`DROP SCHEMA ${schema} CASCADE`);
     return { seconds, files };
   } finally {
     client.release();
