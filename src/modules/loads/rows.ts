@@ -12,7 +12,7 @@ export interface RowContext {
   latestDate: string;
 }
 
-const MAX_SUBSCRIBERS = 2_147_483_647;
+export const MAX_SUBSCRIBERS = 2_147_483_647;
 const required = (what: string) =>
   z
     .string({ error: `${what} is required` })

@@ -18,6 +18,8 @@ export interface LoadSource {
    * wrong column count) go to `reject`; an unreadable row is yielded with `rejected` so it counts.
    */
   rows(spec: BulkFile, reject: (error: RowError) => void, progress: (progress: ReadProgress) => void): AsyncIterable<SourceRow>;
+  /** The file of `spec` on disk, when the rows come from one (a folder). */
+  path?(spec: BulkFile): string;
 }
 
 export interface SourceRow {
@@ -42,7 +44,11 @@ export async function folderSource(folder: string): Promise<LoadSource> {
   const names = new Set(await fs.readdir(folder));
   const files = BULK_FILES.filter((spec) => names.has(spec.file));
   if (files.length === 0) throw new Error(`${folder} holds none of ${BULK_FILES.map((file) => file.file).join(', ')}`);
-  return { files, rows: (spec, reject, progress) => csvRows(path.join(folder, spec.file), spec, reject, progress) };
+  return {
+    files,
+    rows: (spec, reject, progress) => csvRows(path.join(folder, spec.file), spec, reject, progress),
+    path: (spec) => path.join(folder, spec.file),
+  };
 }
 
 /** Items of a mutation as rows of one bulk file (line = position + 1; empty or absent cells are null). */

@@ -4,6 +4,7 @@ import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { z } from 'zod';
 import type { BulkFile, RowError } from './files.js';
+import { stagePlainObservations } from './plainObservations.js';
 import type { FastRowCheck } from './rows.js';
 import type { LoadSource, ReadProgress } from './source.js';
 import { STAGING_TABLES } from './sql/staging.js';
@@ -29,6 +30,11 @@ export async function stageFile(
 ): Promise<StageResult> {
   const staging = STAGING_TABLES[spec.kind];
   await client.query(staging.ddl);
+  // A file of plain observation lines is staged by PostgreSQL alone (same rows, same lines).
+  if (spec.kind === 'observations' && fast && source.path) {
+    const rows = await stagePlainObservations(client, source.path(spec), fast, onProgress);
+    if (rows !== undefined) return { rows, rejected: 0 };
+  }
   const result: StageResult = { rows: 0, rejected: 0 };
   const rejectedLines = new Set<number>();
   const reject = (error: RowError) => {
