@@ -30,7 +30,10 @@ export async function writeDailyPush(pool: pg.Pool, folder: string, day: string)
   );
   const out = fs.createWriteStream(file);
   out.write('platform,external_id,subscribers,observed_on\n');
-  for (const row of rows) out.write(`${row.platform},"${row.external_id.replaceAll('"', '""')}",${(row.subscribers ?? 0) + 3},${day}\n`);
+  // Quoted only where needed, as most CSV writers do (a file quoting every field is read in Node:
+  // about 2–3 s more at this size; docs/performance.md).
+  const cell = (value: string) => (/[",\r\n]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value);
+  for (const row of rows) out.write(`${row.platform},${cell(row.external_id)},${(row.subscribers ?? 0) + 3},${day}\n`);
   await new Promise<void>((resolve, reject) => out.end((error?: Error | null) => (error ? reject(error) : resolve())));
   return { file, rows: rows.length };
 }
