@@ -33,6 +33,7 @@ export async function stagePlainObservations(
   const totalBytes = (await fs.stat(file)).size;
   if (!(await startsWith(file, PLAIN_HEADER))) return undefined;
   await client.query('SAVEPOINT plain_observations');
+  let staged: number | undefined;
   try {
     await client.query(PLAIN_OBSERVATIONS.ddl);
     let newlines = 0;
@@ -48,23 +49,26 @@ export async function stagePlainObservations(
     await pipeline(createReadStream(file), count, copy);
     // Every line after the header arrived as one row (PostgreSQL's CSV reader stops at a `\.` line).
     const dataLines = newlines - 1 + (last === 10 ? 0 : 1);
-    const { rows } = await client.query<{ bad: number; lines: number }>(PLAIN_OBSERVATIONS.check, [String(MAX_SUBSCRIBERS)]);
-    const plain = rows[0].bad === 0 && rows[0].lines === dataLines && Number(copy.rowCount) === dataLines && (await valuesAccepted(client, fast));
-    if (!plain) {
-      await client.query('ROLLBACK TO SAVEPOINT plain_observations');
-      return undefined;
+    const { rows } = await client.query<{ bad: number }>(PLAIN_OBSERVATIONS.check, [String(MAX_SUBSCRIBERS)]);
+    if (Number(copy.rowCount) === dataLines && rows[0].bad === 0 && (await valuesAccepted(client, fast))) {
+      await client.query(PLAIN_OBSERVATIONS.stage);
+      await client.query('DROP TABLE plain_observation');
+      staged = dataLines;
     }
-    await client.query(PLAIN_OBSERVATIONS.stage);
-    await client.query('DROP TABLE plain_observation');
-    await client.query('RELEASE SAVEPOINT plain_observations');
-    onProgress({ file: 'observations.csv', rows: dataLines, bytes: totalBytes, totalBytes });
-    return dataLines;
   } catch (error) {
     // PostgreSQL refused the bytes (a NUL, invalid UTF-8, a carriage return): not plain.
+    if ((error as { code?: string }).code === undefined) {
+      await client.query('ROLLBACK TO SAVEPOINT plain_observations');
+      throw error;
+    }
+  }
+  if (staged === undefined) {
     await client.query('ROLLBACK TO SAVEPOINT plain_observations');
-    if ((error as { code?: string }).code === undefined) throw error;
     return undefined;
   }
+  await client.query('RELEASE SAVEPOINT plain_observations');
+  onProgress({ file: 'observations.csv', rows: staged, bytes: totalBytes, totalBytes });
+  return staged;
 }
 
 /** Whether the fast row check accepts every distinct platform code and every distinct day of the lines. */

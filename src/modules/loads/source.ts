@@ -44,11 +44,8 @@ export async function folderSource(folder: string): Promise<LoadSource> {
   const names = new Set(await fs.readdir(folder));
   const files = BULK_FILES.filter((spec) => names.has(spec.file));
   if (files.length === 0) throw new Error(`${folder} holds none of ${BULK_FILES.map((file) => file.file).join(', ')}`);
-  return {
-    files,
-    rows: (spec, reject, progress) => csvRows(path.join(folder, spec.file), spec, reject, progress),
-    path: (spec) => path.join(folder, spec.file),
-  };
+  const fileOf = (spec: BulkFile) => path.join(folder, spec.file);
+  return { files, rows: (spec, reject, progress) => csvRows(fileOf(spec), spec, reject, progress), path: fileOf };
 }
 
 /** Items of a mutation as rows of one bulk file (line = position + 1; empty or absent cells are null). */

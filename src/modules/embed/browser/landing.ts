@@ -92,8 +92,8 @@ function start(): void {
       );
     });
   }
+  const frame = byId<HTMLIFrameElement>('frame-element');
   window.addEventListener('message', (event) => {
-    const frame = byId<HTMLIFrameElement>('frame-element');
     const data = event.data as { type?: string; height?: unknown } | null;
     if (frame && event.source === frame.contentWindow && data?.type === 'gospubliki:resize' && typeof data.height === 'number') {
       frame.height = String(Math.min(Math.max(Math.round(data.height), 40), 2000));
@@ -101,7 +101,6 @@ function start(): void {
   });
   // The iframe may have loaded and posted its height before this module ran: ask it again now,
   // and whenever it loads a territory.
-  const frame = byId<HTMLIFrameElement>('frame-element');
   const ask = () => frame?.contentWindow?.postMessage({ type: 'gospubliki:measure' }, location.origin);
   frame?.addEventListener('load', ask);
   ask();

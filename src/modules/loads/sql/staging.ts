@@ -59,12 +59,11 @@ export const PLAIN_OBSERVATIONS = {
   /**
    * Rows that are not plain — an external id other than ASCII letters, digits, `_`, `.` and `-`
    * (no space, quote or other character csv-parse or zod could read differently) or longer than
-   * 1,000 characters, a count other than 1 to 10 digits or above $1 — and the number of rows.
+   * 1,000 characters, a count other than 1 to 10 digits or above $1.
    */
   check: `SELECT count(*) FILTER (WHERE NOT (external_id ~ '^[-A-Za-z0-9_.]+$' AND length(external_id) <= 1000
                                          AND subscribers ~ '^[0-9]+$' AND length(subscribers) <= 10
-                                         AND (length(subscribers) < 10 OR subscribers <= $1)))::int AS bad,
-                 count(*)::int AS lines
+                                         AND (length(subscribers) < 10 OR subscribers <= $1)))::int AS bad
             FROM plain_observation`,
   /** The distinct platform codes (checked in Node with the row check's rules). */
   platforms: 'SELECT DISTINCT platform AS value FROM plain_observation',
