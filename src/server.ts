@@ -8,7 +8,6 @@ import { listen } from './db/notifications.js';
 import { logger } from './logger.js';
 import { CATALOGUE_CHANNEL, forgetCatalogue } from './modules/catalogue/loaders.js';
 import { forgetCachedKeys, KEYS_CHANNEL } from './modules/keys/keys.js';
-import { loadDemoIfEmpty } from './modules/loads/demo.js';
 import { LoadQueue } from './modules/loads/queue.js';
 import { type Api, createApi } from './yoga.js';
 
@@ -63,7 +62,11 @@ async function main(): Promise<void> {
 
   try {
     db = await openDatabase(config, { statementTimeoutMs: config.statementTimeoutMs, replicas: true });
-    if (!stopping && process.env.DEMO !== '0') await loadDemoIfEmpty(db.pool, process.env.DEMO_SCALE);
+    if (!stopping && process.env.DEMO !== '0') {
+      // Imported only when it may load: a production server with DEMO=0 never loads the generator.
+      const { loadDemoIfEmpty } = await import('./modules/demo/demo.js');
+      await loadDemoIfEmpty(db.pool, process.env.DEMO_SCALE);
+    }
     if (stopping) return stop(0);
     const database = db;
     // A revoke in any process (or `npm run keys -- revoke`) reaches this one at once; so does a

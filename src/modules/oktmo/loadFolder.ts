@@ -2,9 +2,9 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { CsvWriter } from '../generate/csv-writer.js';
-import { FEDERAL_DISTRICTS, FEDERATION } from '../oktmo/federalDistricts.js';
-import { parseRosstatOktmo } from '../oktmo/rosstat.js';
-import type { RowError } from './files.js';
+import type { RowError } from '../loads/files.js';
+import { FEDERAL_DISTRICTS, FEDERATION } from './federalDistricts.js';
+import { parseRosstatOktmo } from './rosstat.js';
 
 /**
  * Turns an official Rosstat OKTMO file into a bulk load folder holding `territories.csv`

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { MIGRATIONS_DIR } from '../../../src/db/migrate.js';
-import { DEMO_REFERENCE, loadDemoIfEmpty } from '../../../src/modules/loads/demo.js';
+import { DEMO_REFERENCE, loadDemoIfEmpty } from '../../../src/modules/demo/demo.js';
 import { findRollupMismatches } from '../../../src/modules/loads/sql/verify.js';
 import { useTestDatabase } from '../../helpers/database.js';
 

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import type pg from 'pg';
 import { logger } from '../../logger.js';
 import { generateLoad } from '../generate/index.js';
-import { importFolder } from './importFolder.js';
+import { importFolder } from '../loads/importFolder.js';
 
 /** The shipped reference folder (territories.csv, sectors.csv) the demo is generated from. */
 export const DEMO_REFERENCE = fileURLToPath(new URL('../../../reference/', import.meta.url));
@@ -20,7 +20,7 @@ const DEMO_SCALES = ['national', 'demo'] as const;
  * On first start with an empty database: the real territory tree (reference/territories.csv)
  * plus generated organisations, pages and observations (scale `national` unless `scaleName` says
  * `demo`; fixed seed, 90 days ending today), loaded through the ordinary import path (a first
- * load: see loads/firstLoad.ts).
+ * load: see src/modules/loads).
  */
 export async function loadDemoIfEmpty(pool: pg.Pool, scaleName = 'national'): Promise<boolean> {
   const scale = DEMO_SCALES.find((name) => name === (scaleName || 'national'));
