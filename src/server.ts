@@ -8,7 +8,7 @@ import { listen } from './db/notifications.js';
 import { logger } from './logger.js';
 import { CATALOGUE_CHANNEL, forgetCatalogue } from './modules/catalogue/loaders.js';
 import { forgetCachedKeys, KEYS_CHANNEL } from './modules/keys/keys.js';
-import { LoadQueue } from './modules/loads/queue.js';
+import { LoadQueue } from './modules/loads/queue/queue.js';
 import { type Api, createApi } from './yoga.js';
 
 /**

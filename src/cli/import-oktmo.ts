@@ -1,5 +1,5 @@
 import fs from 'node:fs/promises';
-import { formatRowError } from '../modules/loads/files.js';
+import { formatRowError } from '../modules/loads/rows/files.js';
 import { rosstatToLoadFolder } from '../modules/oktmo/loadFolder.js';
 import { parseImportArgs, runImport } from './runImport.js';
 

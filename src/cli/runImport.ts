@@ -2,10 +2,10 @@ import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
 import { readConfig } from '../config.js';
 import { openDatabase } from '../db/database.js';
-import { formatRowError } from '../modules/loads/files.js';
-import type { ImportResult } from '../modules/loads/importFolder.js';
-import { importFolder } from '../modules/loads/importFolder.js';
-import type { ReadProgress } from '../modules/loads/source.js';
+import type { ImportResult } from '../modules/loads/pipeline/runLoad.js';
+import { importFolder } from '../modules/loads/pipeline/runLoad.js';
+import { formatRowError } from '../modules/loads/rows/files.js';
+import type { ReadProgress } from '../modules/loads/rows/source.js';
 
 const MAX_LISTED = 100;
 

@@ -1,6 +1,6 @@
 import { readConfig } from '../config.js';
 import { openDatabase } from '../db/database.js';
-import { findRollupMismatches } from '../modules/loads/sql/verify.js';
+import { findRollupMismatches } from '../modules/loads/pipeline/sql/verify.js';
 
 /**
  * `npm run verify`: recounts every rollup row (organisations, pages, current subscribers and the

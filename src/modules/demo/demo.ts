@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import type pg from 'pg';
 import { logger } from '../../logger.js';
 import { generateLoad } from '../generate/index.js';
-import { importFolder } from '../loads/importFolder.js';
+import { importFolder } from '../loads/pipeline/runLoad.js';
 
 /** The shipped reference folder (territories.csv, sectors.csv) the demo is generated from. */
 export const DEMO_REFERENCE = fileURLToPath(new URL('../../../reference/', import.meta.url));

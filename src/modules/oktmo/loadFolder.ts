@@ -2,7 +2,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { CsvWriter } from '../generate/csv-writer.js';
-import type { RowError } from '../loads/files.js';
+import type { RowError } from '../loads/rows/files.js';
 import { FEDERAL_DISTRICTS, FEDERATION } from './federalDistricts.js';
 import { parseRosstatOktmo } from './rosstat.js';
 
@@ -22,7 +22,7 @@ export async function rosstatToLoadFolder(file: string): Promise<{ folder: strin
   let rows = 0;
   for await (const row of parseRosstatOktmo(file)) {
     if (row.type === 'error') {
-      errors.push({ file: name, line: row.line, column: '*', reason: row.message });
+      errors.push({ file: name, line: row.line, column: '*', reason: row.message, code: 'INVALID' });
       continue;
     }
     rows++;

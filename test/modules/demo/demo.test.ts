@@ -3,7 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { MIGRATIONS_DIR } from '../../../src/db/migrate.js';
 import { DEMO_REFERENCE, loadDemoIfEmpty } from '../../../src/modules/demo/demo.js';
-import { findRollupMismatches } from '../../../src/modules/loads/sql/verify.js';
+import { findRollupMismatches } from '../../../src/modules/loads/pipeline/sql/verify.js';
 import { useTestDatabase } from '../../helpers/database.js';
 
 const { pool } = await useTestDatabase();

@@ -2,12 +2,12 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type pg from 'pg';
-import { logger } from '../../logger.js';
-import { audit } from '../audit/audit.js';
-import { keyStillValid, resolveTerritoryCodes, selectKeyById } from '../keys/sql.js';
-import type { FileSummary } from './files.js';
-import { importFolder } from './importFolder.js';
-import { claimLoad, deadOwners, failInterrupted, finishLoad, firstUnfinished, holdOwnerLock, type LoadRow, purgeLoads, saveProgress } from './sql/queue.js';
+import { logger } from '../../../logger.js';
+import { audit } from '../../audit/audit.js';
+import { keyStillValid, resolveTerritoryCodes, selectKeyById } from '../../keys/sql.js';
+import { importFolder } from '../pipeline/runLoad.js';
+import type { FileSummary } from '../rows/files.js';
+import { claimLoad, deadOwners, failInterrupted, finishLoad, firstUnfinished, holdOwnerLock, type LoadRow, purgeLoads, saveProgress } from './sql.js';
 
 export interface LoadQueueOptions {
   pool: pg.Pool;

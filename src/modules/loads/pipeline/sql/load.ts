@@ -11,6 +11,12 @@ export async function lockApply(client: pg.PoolClient): Promise<void> {
   await client.query('SELECT pg_advisory_xact_lock($1)', [LOAD_LOCK]);
 }
 
+/** Announces a change on a notification channel, delivered to its listeners when (and if) the load commits. */
+export async function notify(client: pg.PoolClient, channel: string): Promise<void> {
+  // The notice, sent at commit.
+  await client.query('SELECT pg_notify($1, $2)', [channel, '']);
+}
+
 /** Each platform code with the URL hosts its pages may live on (row validation checks URLs with it). */
 export async function readPlatformHosts(client: pg.PoolClient): Promise<Map<string, string[]>> {
   // Every platform, by id.

@@ -4,9 +4,9 @@ import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import { type FastRowCheck, MAX_SUBSCRIBERS } from './rows.js';
-import type { ReadProgress } from './source.js';
-import { PLAIN_OBSERVATIONS } from './sql/staging.js';
+import { type FastRowCheck, MAX_SUBSCRIBERS } from '../rows/rules.js';
+import type { ReadProgress } from '../rows/source.js';
+import { PLAIN_OBSERVATIONS } from './sql/plainObservations.js';
 
 /** The header a plain observations.csv starts with, exactly (no BOM, no CR, no spaces). */
 const PLAIN_HEADER = 'platform,external_id,subscribers,observed_on\n';
@@ -52,7 +52,7 @@ export async function stagePlainObservations(
     const { rows } = await client.query<{ bad: number }>(PLAIN_OBSERVATIONS.check, [String(MAX_SUBSCRIBERS)]);
     if (Number(copy.rowCount) === dataLines && rows[0].bad === 0 && (await valuesAccepted(client, fast))) {
       await client.query(PLAIN_OBSERVATIONS.stage);
-      await client.query('DROP TABLE plain_observation');
+      await client.query(PLAIN_OBSERVATIONS.drop);
       staged = dataLines;
     }
   } catch (error) {

@@ -47,14 +47,20 @@ export interface FileSummary {
   rejected: number;
 }
 
-/** One bad row: where it is and what is wrong with it. */
+/**
+ * Why a row was refused, set where the problem is found: `INVALID` (a value is malformed or out
+ * of range, or the file is), `NOT_FOUND` (it names a row that exists nowhere), `DUPLICATE` (its
+ * key was given on an earlier line), `FORBIDDEN` (the key may not write it).
+ */
+export type RowErrorCode = 'INVALID' | 'NOT_FOUND' | 'DUPLICATE' | 'FORBIDDEN';
+
+/** One bad row: where it is, what is wrong with it, and the kind of problem. */
 export interface RowError {
   file: string;
   line: number;
   column: string;
   reason: string;
-  /** Set when the row is refused because the key may not write it (not because it is malformed). */
-  code?: 'FORBIDDEN';
+  code: RowErrorCode;
 }
 
 export function formatRowError(error: RowError): string {

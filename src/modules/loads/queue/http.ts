@@ -2,10 +2,10 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs/promises';
 import type { Plugin } from 'graphql-yoga';
 import type pg from 'pg';
-import { isUnrestricted, type Viewer } from '../keys/keys.js';
-import { viewerOf } from '../keys/plugin.js';
+import { isUnrestricted, type Viewer } from '../../keys/keys.js';
+import { viewerOf } from '../../keys/plugin.js';
 import type { LoadQueue } from './queue.js';
-import { insertOrReplayLoad, type LoadRow, selectLoad } from './sql/queue.js';
+import { insertOrReplayLoad, type LoadRow, selectLoad } from './sql.js';
 import { receiveUpload, UploadError } from './upload.js';
 
 /** A load as `POST /v1/loads` and `GET /v1/loads/{id}` answer it (the same fields as GraphQL's `Load`). */

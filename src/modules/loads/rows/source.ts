@@ -78,7 +78,7 @@ async function* csvRows(
   // Empty lines come through as [''] records and are skipped below, so that line numbers can be
   // counted here: csv-parse's own counter reports a record's last line, not its first.
   const parser = input.pipe(parse({ bom: true, relax_column_count: true, skip_empty_lines: false, max_record_size: 1_000_000 }));
-  const fail = (line: number, column: string, reason: string) => reject({ file: spec.file, line, column, reason });
+  const fail = (line: number, column: string, reason: string) => reject({ file: spec.file, line, column, reason, code: 'INVALID' });
   let header: string[] | undefined;
   let rows = 0;
   let lastReport = 0;

@@ -5,8 +5,8 @@ import path from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import busboy from 'busboy';
-import { BULK_FILES } from './files.js';
-import { headerProblems } from './source.js';
+import { BULK_FILES } from '../rows/files.js';
+import { headerProblems } from '../rows/source.js';
 
 /** A request the loads route refuses, with its HTTP status and a code clients can act on. */
 export class UploadError extends Error {

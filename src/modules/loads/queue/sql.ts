@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import type { FileSummary, RowError } from '../files.js';
+import type { FileSummary, RowError } from '../rows/files.js';
 
 /** A load row as the queue and the routes read it. */
 export interface LoadRow {

@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { OBSERVATION_CHANGE, STAGED } from '../tables.js';
 
 /** Counts of one file's upsert. */
 export interface UpsertCounts {
@@ -19,9 +20,9 @@ async function upsert(client: pg.PoolClient, sql: string): Promise<UpsertCounts>
  */
 export async function resolveTerritoryDefaults(client: pg.PoolClient): Promise<void> {
   // Empty cells of territories that exist take the stored status.
-  await client.query(`UPDATE stage_territory s SET status = t.status FROM territory t WHERE t.code = s.code AND s.status IS NULL`);
+  await client.query(`UPDATE ${STAGED.territories} s SET status = t.status FROM territory t WHERE t.code = s.code AND s.status IS NULL`);
   // The rest are new territories: ACTIVE.
-  await client.query(`UPDATE stage_territory SET status = 'ACTIVE' WHERE status IS NULL`);
+  await client.query(`UPDATE ${STAGED.territories} SET status = 'ACTIVE' WHERE status IS NULL`);
 }
 
 /**
@@ -35,13 +36,13 @@ export async function applyTerritories(client: pg.PoolClient): Promise<UpsertCou
     SELECT s.code, t.id IS NULL AS is_new,
            t.id IS NOT NULL AND (t.name, t.level, t.status, p.code) IS DISTINCT FROM (s.name, s.level, s.status, s.parent_code) AS is_changed,
            t.id IS NOT NULL AND p.code IS DISTINCT FROM s.parent_code AS is_moved
-      FROM stage_territory s LEFT JOIN territory t ON t.code = s.code LEFT JOIN territory p ON p.id = t.parent_id`);
+      FROM ${STAGED.territories} s LEFT JOIN territory t ON t.code = s.code LEFT JOIN territory p ON p.id = t.parent_id`);
   // New territories and new names or levels; the tree position follows below.
   const counts = await upsert(
     client,
     `INSERT INTO territory (code, name, search_name, level, status, depth, path)
      SELECT s.code, s.name, s.search_name, s.level, s.status, 0, '{}'
-       FROM stage_territory s JOIN territory_change c ON c.code = s.code
+       FROM ${STAGED.territories} s JOIN territory_change c ON c.code = s.code
       WHERE c.is_new OR c.is_changed
       ORDER BY s.code
      ON CONFLICT (code) DO UPDATE SET name = excluded.name, search_name = excluded.search_name, level = excluded.level, status = excluded.status
@@ -50,7 +51,7 @@ export async function applyTerritories(client: pg.PoolClient): Promise<UpsertCou
   // Each staged territory's parent, by code (the parent may be new in this load).
   await client.query(
     `UPDATE territory t SET parent_id = p.id
-       FROM stage_territory s LEFT JOIN territory p ON p.code = s.parent_code
+       FROM ${STAGED.territories} s LEFT JOIN territory p ON p.code = s.parent_code
       WHERE t.code = s.code AND t.parent_id IS DISTINCT FROM p.id`,
   );
   const { rows } = await client.query<{ moved: number }>('SELECT count(*)::int AS moved FROM territory_change WHERE is_moved');
@@ -75,7 +76,7 @@ export async function recomputeTreePaths(client: pg.PoolClient): Promise<void> {
 export async function applySectors(client: pg.PoolClient): Promise<UpsertCounts> {
   return upsert(
     client,
-    `INSERT INTO sector (code, name) SELECT code, name FROM stage_sector ORDER BY code
+    `INSERT INTO sector (code, name) SELECT code, name FROM ${STAGED.sectors} ORDER BY code
      ON CONFLICT (code) DO UPDATE SET name = excluded.name WHERE sector.name IS DISTINCT FROM excluded.name
      RETURNING (xmax = 0) AS inserted`,
   );
@@ -87,7 +88,7 @@ export async function applyOrganisations(client: pg.PoolClient): Promise<UpsertC
     client,
     `INSERT INTO organisation (external_id, name, search_name, kind, territory_id, sector_id, inn, ogrn)
      SELECT s.external_id, s.name, s.search_name, s.kind, t.id, c.id, s.inn, s.ogrn
-       FROM stage_organisation s JOIN territory t ON t.code = s.territory_code JOIN sector c ON c.code = s.sector_code
+       FROM ${STAGED.organisations} s JOIN territory t ON t.code = s.territory_code JOIN sector c ON c.code = s.sector_code
       ORDER BY s.external_id
      ON CONFLICT (external_id) DO UPDATE
         SET name = excluded.name, search_name = excluded.search_name, kind = excluded.kind,
@@ -106,13 +107,13 @@ export async function applyOrganisations(client: pg.PoolClient): Promise<UpsertC
 export async function resolvePageDefaults(client: pg.PoolClient): Promise<void> {
   // Empty cells of pages that exist take the stored values.
   await client.query(
-    `UPDATE stage_page s SET verified = coalesce(s.verified, p.verified), status = coalesce(s.status, p.status)
+    `UPDATE ${STAGED.pages} s SET verified = coalesce(s.verified, p.verified), status = coalesce(s.status, p.status)
        FROM page p JOIN platform f ON f.id = p.platform_id
       WHERE f.code = s.platform AND p.external_id = s.external_id AND (s.verified IS NULL OR s.status IS NULL)`,
   );
   // The rest are new pages: the defaults.
   await client.query(
-    `UPDATE stage_page SET verified = coalesce(verified, false), status = coalesce(status, 'ACTIVE')
+    `UPDATE ${STAGED.pages} SET verified = coalesce(verified, false), status = coalesce(status, 'ACTIVE')
       WHERE verified IS NULL OR status IS NULL`,
   );
 }
@@ -123,7 +124,7 @@ export async function applyPages(client: pg.PoolClient): Promise<UpsertCounts> {
     client,
     `INSERT INTO page (platform_id, external_id, organisation_id, url, name, verified, status)
      SELECT f.id, s.external_id, o.id, s.url, s.name, s.verified, s.status
-       FROM stage_page s JOIN platform f ON f.code = s.platform JOIN organisation o ON o.external_id = s.organisation_external_id
+       FROM ${STAGED.pages} s JOIN platform f ON f.code = s.platform JOIN organisation o ON o.external_id = s.organisation_external_id
       ORDER BY f.id, s.external_id
      ON CONFLICT (platform_id, external_id) DO UPDATE
         SET organisation_id = excluded.organisation_id, url = excluded.url, name = excluded.name,
@@ -135,34 +136,22 @@ export async function applyPages(client: pg.PoolClient): Promise<UpsertCounts> {
 }
 
 /**
- * `observation_change`: the observations a load adds or corrects (page, day, count, whether the
- * day is new), read by the rollup maintenance. Created by every load, empty when it has no
- * observations.
- */
-export async function createObservationChange(client: pg.PoolClient): Promise<void> {
-  await client.query(
-    'CREATE TEMP TABLE observation_change (page_id int NOT NULL, observed_on date NOT NULL, subscribers int NOT NULL, is_new boolean NOT NULL) ON COMMIT DROP',
-  );
-}
-
-/**
  * Observations: the staged rows resolved to page ids, split into new, corrected and unchanged
- * (`observation_change` keeps the new and corrected ones for the rollups), then upserted.
+ * (the observation change table, created empty by the session, keeps the new and corrected ones for the rollups), then upserted.
  */
 export async function resolveObservations(client: pg.PoolClient): Promise<{ unchanged: number }> {
-  await createObservationChange(client);
   // Staged observations that add a date or correct a count; unchanged ones are dropped here.
-  await client.query(`INSERT INTO observation_change (page_id, observed_on, subscribers, is_new)
+  await client.query(`INSERT INTO ${OBSERVATION_CHANGE} (page_id, observed_on, subscribers, is_new)
     SELECT p.id, s.observed_on, s.subscribers, o.page_id IS NULL
-      FROM stage_observation s
+      FROM ${STAGED.observations} s
       JOIN platform f ON f.code = s.platform
       JOIN page p ON p.platform_id = f.id AND p.external_id = s.external_id
       LEFT JOIN observation o ON o.page_id = p.id AND o.observed_on = s.observed_on
      WHERE o.page_id IS NULL OR o.subscribers <> s.subscribers`);
-  await client.query('CREATE INDEX ON observation_change (page_id, observed_on)');
-  await client.query('ANALYZE observation_change');
+  await client.query(`CREATE INDEX ON ${OBSERVATION_CHANGE} (page_id, observed_on)`);
+  await client.query(`ANALYZE ${OBSERVATION_CHANGE}`);
   const { rows } = await client.query<{ unchanged: number }>(
-    'SELECT ((SELECT count(*) FROM stage_observation) - (SELECT count(*) FROM observation_change))::int AS unchanged',
+    `SELECT ((SELECT count(*) FROM ${STAGED.observations}) - (SELECT count(*) FROM ${OBSERVATION_CHANGE}))::int AS unchanged`,
   );
   return rows[0];
 }
@@ -171,11 +160,11 @@ export async function resolveObservations(client: pg.PoolClient): Promise<{ unch
 export async function applyObservations(client: pg.PoolClient): Promise<UpsertCounts> {
   await client.query(
     `INSERT INTO observation (page_id, observed_on, subscribers)
-     SELECT page_id, observed_on, subscribers FROM observation_change ORDER BY page_id, observed_on
+     SELECT page_id, observed_on, subscribers FROM ${OBSERVATION_CHANGE} ORDER BY page_id, observed_on
      ON CONFLICT (page_id, observed_on) DO UPDATE SET subscribers = excluded.subscribers`,
   );
   const { rows } = await client.query<{ inserted: number; updated: number }>(
-    'SELECT count(*) FILTER (WHERE is_new)::int AS inserted, count(*) FILTER (WHERE NOT is_new)::int AS updated FROM observation_change',
+    `SELECT count(*) FILTER (WHERE is_new)::int AS inserted, count(*) FILTER (WHERE NOT is_new)::int AS updated FROM ${OBSERVATION_CHANGE}`,
   );
   return rows[0];
 }

@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { STAGED } from '../tables.js';
 import type { UpsertCounts } from './apply.js';
 
 /**
@@ -99,7 +100,7 @@ export async function stageLatestCounts(client: pg.PoolClient, hasObservations: 
         `CREATE TEMP TABLE page_latest ON COMMIT DROP AS
          SELECT platform, external_id, (latest & 4294967295)::int AS subscribers, DATE '2000-01-01' + (latest >> 32)::int AS observed_on
            FROM (SELECT platform, external_id, max(((observed_on - DATE '2000-01-01')::bigint << 32) | subscribers) AS latest
-                   FROM stage_observation GROUP BY platform, external_id) l`
+                   FROM ${STAGED.observations} GROUP BY platform, external_id) l`
       : 'CREATE TEMP TABLE page_latest (platform text, external_id text, subscribers int, observed_on date) ON COMMIT DROP',
   );
   await client.query('ANALYZE page_latest');
@@ -115,7 +116,7 @@ export async function insertOrganisations(client: pg.PoolClient, hasPages: boole
       `SELECT s.organisation_external_id AS external_id,
               bit_or(1 << (f.id - 1)) FILTER (WHERE s.status = 'ACTIVE') AS mask,
               sum(l.subscribers) FILTER (WHERE s.status = 'ACTIVE') AS subscribers
-         FROM stage_page s JOIN platform f ON f.code = s.platform
+         FROM ${STAGED.pages} s JOIN platform f ON f.code = s.platform
          LEFT JOIN page_latest l ON l.platform = s.platform AND l.external_id = s.external_id
         GROUP BY 1`
     : 'SELECT NULL::text AS external_id, NULL::int AS mask, NULL::bigint AS subscribers WHERE false';
@@ -123,7 +124,7 @@ export async function insertOrganisations(client: pg.PoolClient, hasPages: boole
   const result = await client.query(
     `INSERT INTO organisation (external_id, name, search_name, kind, territory_id, sector_id, inn, ogrn, platform_mask, subscribers)
      SELECT s.external_id, s.name, s.search_name, s.kind, t.id, c.id, s.inn, s.ogrn, coalesce(a.mask, 0), coalesce(a.subscribers, 0)
-       FROM stage_organisation s JOIN territory t ON t.code = s.territory_code JOIN sector c ON c.code = s.sector_code
+       FROM ${STAGED.organisations} s JOIN territory t ON t.code = s.territory_code JOIN sector c ON c.code = s.sector_code
        LEFT JOIN (${summary}) a ON a.external_id = s.external_id
       ORDER BY s.external_id`,
   );
@@ -136,7 +137,7 @@ export async function insertPages(client: pg.PoolClient): Promise<UpsertCounts> 
   const result = await client.query(
     `INSERT INTO page (platform_id, external_id, organisation_id, url, name, verified, status, subscribers, observed_on)
      SELECT f.id, s.external_id, o.id, s.url, s.name, s.verified, s.status, l.subscribers, l.observed_on
-       FROM stage_page s JOIN platform f ON f.code = s.platform JOIN organisation o ON o.external_id = s.organisation_external_id
+       FROM ${STAGED.pages} s JOIN platform f ON f.code = s.platform JOIN organisation o ON o.external_id = s.organisation_external_id
        LEFT JOIN page_latest l ON l.platform = s.platform AND l.external_id = s.external_id
       ORDER BY f.id, s.external_id`,
   );
@@ -149,7 +150,7 @@ export async function insertObservations(client: pg.PoolClient): Promise<UpsertC
   const result = await client.query(
     `INSERT INTO observation (page_id, observed_on, subscribers)
      SELECT p.id, s.observed_on, s.subscribers
-       FROM stage_observation s JOIN platform f ON f.code = s.platform JOIN page p ON p.platform_id = f.id AND p.external_id = s.external_id
+       FROM ${STAGED.observations} s JOIN platform f ON f.code = s.platform JOIN page p ON p.platform_id = f.id AND p.external_id = s.external_id
       ORDER BY p.id, s.observed_on`,
   );
   return { inserted: result.rowCount ?? 0, updated: 0 };

@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { isValidInn, isValidOgrn } from '../organisation/identifiers.js';
-import { searchKey } from '../search/searchKey.js';
-import { codeProblemForLevel } from '../territory/code.js';
-import { isTerritoryLevel } from '../territory/levels.js';
+import { isValidInn, isValidOgrn } from '../../organisation/identifiers.js';
+import { searchKey } from '../../search/searchKey.js';
+import { codeProblemForLevel } from '../../territory/code.js';
+import { isTerritoryLevel } from '../../territory/levels.js';
 import type { BulkKind } from './files.js';
 
 /** What row validation needs to know of the database: the platforms and their URL hosts. */

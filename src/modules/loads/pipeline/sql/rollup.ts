@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { OBSERVATION_CHANGE, STAGED } from '../tables.js';
 
 /**
  * Rollup maintenance: the only writer of territory_page_rollup, territory_organisation_rollup and
@@ -7,11 +8,13 @@ import type pg from 'pg';
  * A load changes the rollups by the difference between what the rows it touches contributed
  * before and what they contribute after. A contribution is attached to a "cell" (territory,
  * sector, platform or platform set) and added to the cell of every ancestor of the territory
- * (its `path`). The steps, all inside the load's transaction:
+ * (its `path`). The steps, all inside the load's transaction (driven by ../rollups.ts and
+ * ../incremental.ts):
  *
  *   1. `captureBefore`            before organisations and pages are written
  *   2. `captureObservationKeys`   after pages are written, before observations are
- *   3. `applyRollupChanges`       after everything is written
+ *   3. `refreshFigures`           after everything is written: pages' and organisations' own figures
+ *   4. `collectAfter`, `addRollupChanges`  (after - before) added to the rollups; or `rebuildRollups`
  *
  * Subscriber history is kept as per-day changes: a page contributes on each observation day the
  * difference from its previous observation; the figure as of D is the sum of changes up to D.
@@ -37,7 +40,7 @@ export async function captureBefore(client: pg.PoolClient, staged: ReadonlySet<s
   await client.query(`CREATE TEMP TABLE moved_org ON COMMIT DROP AS
     ${
       staged.has('organisations')
-        ? `SELECT o.id AS org_id FROM stage_organisation s
+        ? `SELECT o.id AS org_id FROM ${STAGED.organisations} s
            JOIN organisation o ON o.external_id = s.external_id
            JOIN territory t ON t.code = s.territory_code JOIN sector c ON c.code = s.sector_code
           WHERE (o.territory_id, o.sector_id) <> (t.id, c.id)`
@@ -47,7 +50,7 @@ export async function captureBefore(client: pg.PoolClient, staged: ReadonlySet<s
   await client.query(`CREATE TEMP TABLE changed_page ON COMMIT DROP AS
     ${
       staged.has('pages')
-        ? `SELECT p.id AS page_id, p.organisation_id AS old_org_id, o.id AS new_org_id FROM stage_page s
+        ? `SELECT p.id AS page_id, p.organisation_id AS old_org_id, o.id AS new_org_id FROM ${STAGED.pages} s
            JOIN platform f ON f.code = s.platform
            JOIN page p ON p.platform_id = f.id AND p.external_id = s.external_id
            LEFT JOIN organisation o ON o.external_id = s.organisation_external_id
@@ -62,7 +65,7 @@ export async function captureBefore(client: pg.PoolClient, staged: ReadonlySet<s
     UNION SELECT new_org_id FROM changed_page WHERE new_org_id IS NOT NULL
     ${
       staged.has('pages')
-        ? `UNION SELECT o.id FROM stage_page s JOIN organisation o ON o.external_id = s.organisation_external_id
+        ? `UNION SELECT o.id FROM ${STAGED.pages} s JOIN organisation o ON o.external_id = s.organisation_external_id
           WHERE NOT EXISTS (SELECT 1 FROM page p JOIN platform f ON f.id = p.platform_id
                              WHERE f.code = s.platform AND p.external_id = s.external_id)`
         : ''
@@ -80,13 +83,13 @@ export async function captureBefore(client: pg.PoolClient, staged: ReadonlySet<s
 }
 
 /**
- * Step 2 (observation_change is resolved, nothing observed is written yet): for pages that only
+ * Step 2 (the observation change is resolved, nothing observed is written yet): for pages that only
  * get observations, snapshot their cell and their change on every day the new observations can
  * alter: the observation's day and the next observed day after it.
  */
 export async function captureObservationKeys(client: pg.PoolClient, marks: Watermarks): Promise<void> {
   const observed = await client.query(`CREATE TEMP TABLE observed_page ON COMMIT DROP AS
-    SELECT DISTINCT page_id FROM observation_change WHERE page_id <= ${Number(marks.page)}
+    SELECT DISTINCT page_id FROM ${OBSERVATION_CHANGE} WHERE page_id <= ${Number(marks.page)}
     EXCEPT SELECT page_id FROM moved_page`);
   await client.query(`INSERT INTO page_before ${pageCells('JOIN observed_page m ON m.page_id = p.id')}`);
   // The snapshots can hold every page (a daily push): the joins below are then planned on their
@@ -99,7 +102,7 @@ export async function captureObservationKeys(client: pg.PoolClient, marks: Water
   await client.query(`CREATE TEMP TABLE series_key ON COMMIT DROP AS
     WITH stored AS (
       SELECT c.page_id, c.observed_on, c.observed_on < b.observed_on AS before_latest
-        FROM observation_change c JOIN observed_page m ON m.page_id = c.page_id
+        FROM ${OBSERVATION_CHANGE} c JOIN observed_page m ON m.page_id = c.page_id
         JOIN page_before b ON b.page_id = c.page_id AND c.observed_on <= b.observed_on)
     SELECT page_id, observed_on AS day FROM stored
     UNION
@@ -112,16 +115,16 @@ export async function captureObservationKeys(client: pg.PoolClient, marks: Water
 }
 
 /**
- * Step 3: refresh the per-page and per-organisation figures, then add (after - before) to the
- * rollups, or rebuild them from the raw rows when `rebuild` (a territory moved, or a first load).
+ * Step 3: refresh the per-page and per-organisation figures (a page's current count, an
+ * organisation's platform set and subscribers) from what the load wrote.
  */
-export async function applyRollupChanges(client: pg.PoolClient, marks: Watermarks, rebuild: boolean): Promise<void> {
+export async function refreshFigures(client: pg.PoolClient, marks: Watermarks): Promise<void> {
   // A page's current count is its latest observation: the latest this load adds or corrects when
   // it is on or after the latest stored before the load (which the page holds until here), else
   // the page's as it is. No load deletes an observation, so nothing older needs to be read.
   await client.query(
     `UPDATE page p SET subscribers = l.subscribers, observed_on = l.observed_on
-       FROM (SELECT DISTINCT ON (page_id) page_id, subscribers, observed_on FROM observation_change ORDER BY page_id, observed_on DESC) l
+       FROM (SELECT DISTINCT ON (page_id) page_id, subscribers, observed_on FROM ${OBSERVATION_CHANGE} ORDER BY page_id, observed_on DESC) l
       WHERE p.id = l.page_id AND (p.observed_on IS NULL OR l.observed_on >= p.observed_on)
         AND (p.subscribers, p.observed_on) IS DISTINCT FROM (l.subscribers, l.observed_on)`,
   );
@@ -158,10 +161,10 @@ export async function applyRollupChanges(client: pg.PoolClient, marks: Watermark
               GROUP BY 1 HAVING sum(n.subscribers - n.subscribers_before) <> 0) d
       WHERE o.id = d.organisation_id`,
   );
-  if (rebuild) {
-    await rebuildRollups(client);
-    return;
-  }
+}
+
+/** Step 4a: what the organisations and pages the load touched contribute now (its new ones included). */
+export async function collectAfter(client: pg.PoolClient, marks: Watermarks): Promise<void> {
   // The affected organisations (all existing: ids up to the watermark) and the new ones, read
   // as two index lookups (one OR over both would scan the whole table).
   await client.query(`CREATE TEMP TABLE org_after ON COMMIT DROP AS
@@ -181,7 +184,16 @@ export async function applyRollupChanges(client: pg.PoolClient, marks: Watermark
   await client.query(`INSERT INTO series_after ${TAIL_SERIES}`);
   // Planned on their real sizes when large (see captureObservationKeys).
   if ((before.rowCount ?? 0) + (added.rowCount ?? 0) >= LARGE_SNAPSHOT) await client.query('ANALYZE page_after, series_before, series_after');
+}
 
+/** Step 4b: adds (after - before) to the three rollups, deleting the rows brought to nothing. */
+export async function addRollupChanges(client: pg.PoolClient): Promise<void> {
+  await addOrganisationChanges(client);
+  await addPageChanges(client);
+  await addSubscriberChanges(client);
+}
+
+async function addOrganisationChanges(client: pg.PoolClient): Promise<void> {
   // Organisations per (ancestor, sector, platform set): -1 for each old state, +1 for each new one.
   await addAndDropEmpty(
     client,
@@ -199,6 +211,9 @@ export async function applyRollupChanges(client: pg.PoolClient, marks: Watermark
      ON CONFLICT (territory_id, sector_id, platform_mask) DO UPDATE SET organisations = r.organisations + excluded.organisations
      RETURNING r.*`,
   );
+}
+
+async function addPageChanges(client: pg.PoolClient): Promise<void> {
   // Active pages and current subscribers per (ancestor, sector, platform).
   await addAndDropEmpty(
     client,
@@ -217,6 +232,9 @@ export async function applyRollupChanges(client: pg.PoolClient, marks: Watermark
         SET pages = r.pages + excluded.pages, subscribers = r.subscribers + excluded.subscribers
      RETURNING r.*`,
   );
+}
+
+async function addSubscriberChanges(client: pg.PoolClient): Promise<void> {
   // Subscriber changes per (ancestor, day, sector, platform): the old series of a page leaves its
   // old cell, the new series enters its new cell (archived pages contribute nothing).
   await addAndDropEmpty(
@@ -297,7 +315,7 @@ const TAIL_SERIES = `
                                ELSE b.subscribers END)::bigint AS delta
     FROM (SELECT page_id, observed_on, subscribers,
                  lag(observed_on) OVER w AS prev_day, lag(subscribers) OVER w AS prev_subscribers
-            FROM observation_change WINDOW w AS (PARTITION BY page_id ORDER BY observed_on)) c
+            FROM ${OBSERVATION_CHANGE} WINDOW w AS (PARTITION BY page_id ORDER BY observed_on)) c
     JOIN observed_page m ON m.page_id = c.page_id
     JOIN page_before b ON b.page_id = c.page_id
    WHERE b.observed_on IS NULL OR c.observed_on > b.observed_on`;

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { logger } from '../../logger.js';
+import { logger } from '../../../logger.js';
 
 /** SQLSTATEs after which the whole transaction may simply be tried again. */
 const RETRYABLE = new Set(['40001', '40P01']); // serialization_failure, deadlock_detected

@@ -1,5 +1,6 @@
 import type pg from 'pg';
-import type { RowError } from '../files.js';
+import type { RowError } from '../../rows/files.js';
+import { STAGED } from '../tables.js';
 
 /**
  * Checks that a load stays inside the subtrees its key may write (`within`: territory ids, `$1`).
@@ -17,7 +18,7 @@ interface ScopeCheck {
 }
 
 /** Staged territories not strictly below one of the subtree roots (as the territory table stands). */
-const TERRITORIES_NOT_STRICTLY_WITHIN = `SELECT s.line FROM stage_territory s JOIN territory t ON t.code = s.code
+const TERRITORIES_NOT_STRICTLY_WITHIN = `SELECT s.line FROM ${STAGED.territories} s JOIN territory t ON t.code = s.code
   WHERE NOT EXISTS (SELECT 1 FROM unnest($1::int[]) w(id) WHERE w.id = ANY(t.path) AND w.id <> t.id)
   ORDER BY s.line`;
 
@@ -30,16 +31,16 @@ const BEFORE: ScopeCheck[] = [
   // Existing territories the load changes that are not strictly below a subtree root now.
   { kind: 'territories', column: 'code', sql: TERRITORIES_NOT_STRICTLY_WITHIN },
   // Sectors are shared by every territory: only a key without `within` may write them.
-  { kind: 'sectors', column: 'code', sql: 'SELECT line FROM stage_sector ORDER BY line' },
+  { kind: 'sectors', column: 'code', sql: `SELECT line FROM ${STAGED.sectors} ORDER BY line` },
   // Existing organisations the load changes that are located outside the subtrees now.
   {
     kind: 'organisations',
     column: 'external_id',
-    sql: `SELECT s.line FROM stage_organisation s JOIN organisation o ON o.external_id = s.external_id JOIN territory t ON t.id = o.territory_id
+    sql: `SELECT s.line FROM ${STAGED.organisations} s JOIN organisation o ON o.external_id = s.external_id JOIN territory t ON t.id = o.territory_id
            WHERE NOT (t.path && $1::int[]) ORDER BY s.line`,
   },
   // Existing pages the load changes whose organisation is outside the subtrees now.
-  { kind: 'pages', column: 'external_id', sql: `SELECT s.line ${STORED_PAGE_OF('stage_page')} WHERE NOT (t.path && $1::int[]) ORDER BY s.line` },
+  { kind: 'pages', column: 'external_id', sql: `SELECT s.line ${STORED_PAGE_OF(STAGED.pages)} WHERE NOT (t.path && $1::int[]) ORDER BY s.line` },
 ];
 
 const AFTER: ScopeCheck[] = [
@@ -49,17 +50,17 @@ const AFTER: ScopeCheck[] = [
   {
     kind: 'organisations',
     column: 'territory_code',
-    sql: `SELECT s.line FROM stage_organisation s JOIN territory t ON t.code = s.territory_code WHERE NOT (t.path && $1::int[]) ORDER BY s.line`,
+    sql: `SELECT s.line FROM ${STAGED.organisations} s JOIN territory t ON t.code = s.territory_code WHERE NOT (t.path && $1::int[]) ORDER BY s.line`,
   },
   // Pages of the load whose organisation is outside the subtrees.
   {
     kind: 'pages',
     column: 'organisation_external_id',
-    sql: `SELECT s.line FROM stage_page s JOIN organisation o ON o.external_id = s.organisation_external_id JOIN territory t ON t.id = o.territory_id
+    sql: `SELECT s.line FROM ${STAGED.pages} s JOIN organisation o ON o.external_id = s.organisation_external_id JOIN territory t ON t.id = o.territory_id
            WHERE NOT (t.path && $1::int[]) ORDER BY s.line`,
   },
   // Observations of pages whose organisation is outside the subtrees.
-  { kind: 'observations', column: 'external_id', sql: `SELECT s.line ${STORED_PAGE_OF('stage_observation')} WHERE NOT (t.path && $1::int[]) ORDER BY s.line` },
+  { kind: 'observations', column: 'external_id', sql: `SELECT s.line ${STORED_PAGE_OF(STAGED.observations)} WHERE NOT (t.path && $1::int[]) ORDER BY s.line` },
 ];
 
 async function run(checks: readonly ScopeCheck[], client: pg.PoolClient, staged: ReadonlySet<string>, withinIds: readonly number[], within: readonly string[]) {

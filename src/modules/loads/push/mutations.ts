@@ -1,15 +1,15 @@
 import { GraphQLError } from 'graphql';
-import { builder } from '../../builder.js';
-import type { Context } from '../../context.js';
-import { prisma } from '../../db/prisma.js';
-import { type AuditCounts, audit } from '../audit/audit.js';
-import { keyStillValid } from '../keys/sql.js';
-import { OrganisationKind } from '../organisation/schema.js';
-import { PageStatus } from '../page/schema.js';
-import { BULK_FILES, type BulkKind, type RowError } from './files.js';
-import { type ImportResult, runLoad } from './importFolder.js';
-import { itemSource } from './source.js';
-import { organisationIdsByExternalId, pageIdsByKey } from './sql/written.js';
+import { builder } from '../../../builder.js';
+import type { Context } from '../../../context.js';
+import { prisma } from '../../../db/prisma.js';
+import { type AuditCounts, audit } from '../../audit/audit.js';
+import { keyStillValid } from '../../keys/sql.js';
+import { OrganisationKind } from '../../organisation/schema.js';
+import { PageStatus } from '../../page/schema.js';
+import { type ImportResult, runLoad } from '../pipeline/runLoad.js';
+import { BULK_FILES, type BulkKind, type RowError } from '../rows/files.js';
+import { itemSource } from '../rows/source.js';
+import { organisationIdsByExternalId, pageIdsByKey } from './sql.js';
 
 /**
  * Mutations for small pushes (one action each, one `input`, at most 1,000 items, all or nothing
@@ -66,15 +66,7 @@ function inputField(column: string): string {
 
 function userError(error: RowError, list: string): UserErrorValue {
   const field = ['input', list, String(error.line - 1), ...(error.column === '*' ? [] : [inputField(error.column)])];
-  const code =
-    error.code === 'FORBIDDEN'
-      ? 'FORBIDDEN'
-      : error.reason.startsWith('unknown ')
-        ? 'NOT_FOUND'
-        : error.reason.startsWith('duplicate key')
-          ? 'DUPLICATE'
-          : 'INVALID';
-  return { field, message: error.reason, code };
+  return { field, message: error.reason, code: error.code };
 }
 
 const ACTIONS = { organisations: 'upsertOrganisations', pages: 'upsertPages', observations: 'recordObservations' } as const;

@@ -1,12 +1,12 @@
 import { decodeGlobalID } from '@pothos/plugin-relay';
-import { builder } from '../../builder.js';
-import { prisma } from '../../db/prisma.js';
-import type { Load as LoadRow } from '../../generated/prisma/client.js';
-import { connectionType, sliceByPosition } from '../common/connection.js';
-import { guardNodes } from '../common/node.js';
-import { sliceArgs } from '../common/slice.js';
-import { isUnrestricted } from '../keys/keys.js';
-import type { FileSummary, RowError } from './files.js';
+import { builder } from '../../../builder.js';
+import { prisma } from '../../../db/prisma.js';
+import type { Load as LoadRow } from '../../../generated/prisma/client.js';
+import { connectionType, sliceByPosition } from '../../common/connection.js';
+import { guardNodes } from '../../common/node.js';
+import { sliceArgs } from '../../common/slice.js';
+import { isUnrestricted } from '../../keys/keys.js';
+import type { FileSummary, RowError } from '../rows/files.js';
 import { maySee } from './http.js';
 
 const LoadStatus = builder.enumType('LoadStatus', {
