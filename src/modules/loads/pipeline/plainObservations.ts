@@ -4,12 +4,9 @@ import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import { type FastRowCheck, MAX_SUBSCRIBERS } from '../rows/rules.js';
+import type { FastRowCheck } from '../rows/rules.js';
 import type { ReadProgress } from '../rows/source.js';
-import { PLAIN_OBSERVATIONS } from './sql/plainObservations.js';
-
-/** The header a plain observations.csv starts with, exactly (no BOM, no CR, no spaces). */
-const PLAIN_HEADER = 'platform,external_id,subscribers,observed_on\n';
+import { PLAIN_HEADER, PLAIN_MAX_COUNT, PLAIN_OBSERVATIONS } from './sql/plainObservations.js';
 
 /**
  * Stages observations.csv without parsing it in Node, when every line is plain: PostgreSQL reads
@@ -49,7 +46,7 @@ export async function stagePlainObservations(
     await pipeline(createReadStream(file), count, copy);
     // Every line after the header arrived as one row (PostgreSQL's CSV reader stops at a `\.` line).
     const dataLines = newlines - 1 + (last === 10 ? 0 : 1);
-    const { rows } = await client.query<{ bad: number }>(PLAIN_OBSERVATIONS.check, [String(MAX_SUBSCRIBERS)]);
+    const { rows } = await client.query<{ bad: number }>(PLAIN_OBSERVATIONS.check, [PLAIN_MAX_COUNT]);
     if (Number(copy.rowCount) === dataLines && rows[0].bad === 0 && (await valuesAccepted(client, fast))) {
       await client.query(PLAIN_OBSERVATIONS.stage);
       await client.query(PLAIN_OBSERVATIONS.drop);

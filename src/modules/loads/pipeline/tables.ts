@@ -1,4 +1,4 @@
-import type { BulkKind } from '../rows/files.js';
+import { BULK_FILES, type BulkFile, type BulkKind, isOptional } from '../rows/files.js';
 
 /**
  * The temporary tables more than one step of a load reads: each name and definition given once,
@@ -22,28 +22,24 @@ export const OBSERVATION_CHANGE = 'observation_change';
 
 export type TempTable = (typeof STAGED)[BulkKind] | typeof OBSERVATION_CHANGE;
 
-/** Columns of each staging table, in COPY order. */
-export const STAGED_COLUMNS: Readonly<Record<BulkKind, readonly string[]>> = {
-  territories: ['line', 'code', 'parent_code', 'level', 'name', 'search_name', 'status'],
-  sectors: ['line', 'code', 'name'],
-  organisations: ['line', 'external_id', 'name', 'kind', 'territory_code', 'sector_code', 'inn', 'ogrn', 'search_name'],
-  pages: ['line', 'platform', 'external_id', 'organisation_external_id', 'url', 'name', 'verified', 'status'],
-  observations: ['line', 'platform', 'external_id', 'subscribers', 'observed_on'],
-};
+/** Columns of each staging table, in COPY order: the row's line, its columns, then those computed from it. */
+export const STAGED_COLUMNS = Object.fromEntries(
+  BULK_FILES.map((spec) => [spec.kind, ['line', ...spec.columns.map((column) => column.name), ...spec.derived]]),
+) as unknown as Readonly<Record<BulkKind, readonly string[]>>;
+
+/** A staging table's definition, from its file's declaration (an optional column may be null). */
+function stagingTable(spec: BulkFile): string {
+  const columns = [
+    'line int NOT NULL',
+    ...spec.columns.map((column) => `${column.name} ${column.sql}${isOptional(column) ? '' : ' NOT NULL'}`),
+    ...spec.derived.map((name) => `${name} text NOT NULL`),
+  ];
+  return `CREATE TEMP TABLE ${STAGED[spec.kind]} (${columns.join(', ')}) ON COMMIT DROP`;
+}
 
 /** The definition of each temporary table. */
 export const TEMP_TABLES: Readonly<Record<TempTable, string>> = {
-  [STAGED.territories]: `CREATE TEMP TABLE ${STAGED.territories} (line int NOT NULL, code text NOT NULL, parent_code text, level "TerritoryLevel" NOT NULL,
-      name text NOT NULL, search_name text NOT NULL, status "TerritoryStatus") ON COMMIT DROP`,
-  [STAGED.sectors]: `CREATE TEMP TABLE ${STAGED.sectors} (line int NOT NULL, code text NOT NULL, name text NOT NULL) ON COMMIT DROP`,
-  [STAGED.organisations]: `CREATE TEMP TABLE ${STAGED.organisations} (line int NOT NULL, external_id text NOT NULL, name text NOT NULL,
-      kind "OrganisationKind" NOT NULL, territory_code text NOT NULL, sector_code text NOT NULL, inn text, ogrn text,
-      search_name text NOT NULL) ON COMMIT DROP`,
-  [STAGED.pages]: `CREATE TEMP TABLE ${STAGED.pages} (line int NOT NULL, platform text NOT NULL, external_id text NOT NULL,
-      organisation_external_id text NOT NULL, url text NOT NULL, name text NOT NULL, verified boolean,
-      status "PageStatus") ON COMMIT DROP`,
-  [STAGED.observations]: `CREATE TEMP TABLE ${STAGED.observations} (line int NOT NULL, platform text NOT NULL, external_id text NOT NULL,
-      subscribers int NOT NULL, observed_on date NOT NULL) ON COMMIT DROP`,
+  ...(Object.fromEntries(BULK_FILES.map((spec) => [STAGED[spec.kind], stagingTable(spec)])) as Record<(typeof STAGED)[BulkKind], string>),
   [OBSERVATION_CHANGE]: `CREATE TEMP TABLE ${OBSERVATION_CHANGE} (page_id int NOT NULL, observed_on date NOT NULL, subscribers int NOT NULL,
       is_new boolean NOT NULL) ON COMMIT DROP`,
 };

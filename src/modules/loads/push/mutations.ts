@@ -7,7 +7,7 @@ import { keyStillValid } from '../../keys/sql.js';
 import { OrganisationKind } from '../../organisation/schema.js';
 import { PageStatus } from '../../page/schema.js';
 import { type ImportResult, runLoad } from '../pipeline/runLoad.js';
-import { BULK_FILES, type BulkKind, type RowError } from '../rows/files.js';
+import { type BulkKind, bulkFile, type RowError } from '../rows/files.js';
 import { itemSource } from '../rows/source.js';
 import { organisationIdsByExternalId, pageIdsByKey } from './sql.js';
 
@@ -90,7 +90,7 @@ async function push(
       ],
     };
   }
-  const spec = BULK_FILES.find((file) => file.kind === kind)!;
+  const spec = bulkFile(kind);
   let revoked = false;
   const result = await runLoad(context.pool, itemSource(spec, items), {
     scope: viewer.within.length ? { within: viewer.within, withinIds: viewer.withinIds } : undefined,

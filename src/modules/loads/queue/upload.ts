@@ -6,7 +6,7 @@ import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import busboy from 'busboy';
 import { BULK_FILES } from '../rows/files.js';
-import { headerProblems } from '../rows/source.js';
+import { headerProblems, readHeaderLine } from '../rows/source.js';
 
 /** A request the loads route refuses, with its HTTP status and a code clients can act on. */
 export class UploadError extends Error {
@@ -108,12 +108,8 @@ export async function receiveUpload(request: Request, folder: string, maxBytes: 
           return;
         }
         const spec = BULK_FILES.find((file) => file.file === name)!;
-        const header = head
-          .replace(/^\uFEFF/, '')
-          .split(/\r?\n/)[0]
-          .split(',')
-          .map((column) => column.trim().replace(/^"|"$/g, ''));
-        const problems = headerProblems(header, spec);
+        const header = readHeaderLine(head);
+        const problems = header ? headerProblems(header, spec) : [{ column: '*', reason: 'the first line is not a CSV header row' }];
         if (problems.length) {
           done(new UploadError(400, 'BAD_REQUEST', `${name} is not a ${name} file: ${problems.map((p) => `${p.column}: ${p.reason}`).join('; ')}`));
           return;

@@ -1,148 +1,22 @@
 import { z } from 'zod';
-import { isValidInn, isValidOgrn } from '../../organisation/identifiers.js';
 import { searchKey } from '../../search/searchKey.js';
 import { codeProblemForLevel } from '../../territory/code.js';
 import { isTerritoryLevel } from '../../territory/levels.js';
-import type { BulkKind } from './files.js';
+import { BULK_FILES, type BulkKind, type Column, type ColumnRule } from './files.js';
+
+export { MAX_SUBSCRIBERS } from './files.js';
+
+/**
+ * The row rules of files.ts as code: a zod schema per file (which writes the messages) and, for
+ * the files with the most rows, a fast check without zod that returns the same result for the
+ * rows it accepts (`FastRowCheck`). Both are built from the same column declarations.
+ */
 
 /** What row validation needs to know of the database: the platforms and their URL hosts. */
 export interface RowContext {
   platformHosts: ReadonlyMap<string, readonly string[]>;
   /** Latest allowed observation date, `YYYY-MM-DD`. */
   latestDate: string;
-}
-
-export const MAX_SUBSCRIBERS = 2_147_483_647;
-const required = (what: string) =>
-  z
-    .string({ error: `${what} is required` })
-    .trim()
-    .min(1, `${what} is required`);
-const optional = z
-  .string()
-  .trim()
-  .optional()
-  .transform((value) => (value ? value : null));
-const text = (what: string, max = 1000) => required(what).max(max, `${what} is longer than ${max} characters`);
-
-const territoryCode = z
-  .string()
-  .trim()
-  .min(1, 'code is required')
-  .max(40, 'is longer than 40 characters (an OKTMO code has 8 or 11 digits; a federal district code at most 40 characters)');
-
-const level = z.string().trim().refine(isTerritoryLevel, 'unknown level (FEDERATION, FEDERAL_DISTRICT, REGION, MUNICIPAL_DISTRICT, …)');
-
-const territoryRow = z
-  .object({
-    code: territoryCode,
-    parent_code: optional,
-    level,
-    name: text('name'),
-    status: z
-      .string()
-      .trim()
-      .optional()
-      .refine((value) => !value || value === 'ACTIVE' || value === 'RETIRED', 'must be ACTIVE or RETIRED')
-      // Empty: an existing territory keeps its status, a new one is ACTIVE (see resolveTerritoryDefaults).
-      .transform((value) => value || null),
-  })
-  .superRefine((row, ctx) => {
-    // The code's shape is checked against the level (see territory/code.ts): RU for the federation,
-    // a stable code such as FD1 or ЦФО for a federal district, an OKTMO code below.
-    const problem = isTerritoryLevel(row.level) ? codeProblemForLevel(row.code, row.level) : undefined;
-    if (problem) ctx.addIssue({ code: 'custom', path: ['code'], message: problem });
-    if (row.level === 'FEDERATION' && row.parent_code) {
-      ctx.addIssue({ code: 'custom', path: ['parent_code'], message: 'the federation has no parent' });
-    }
-    if (row.level !== 'FEDERATION' && !row.parent_code) {
-      ctx.addIssue({ code: 'custom', path: ['parent_code'], message: 'is required (only the federation has no parent)' });
-    }
-    if (row.parent_code === row.code) ctx.addIssue({ code: 'custom', path: ['parent_code'], message: 'a territory cannot be its own parent' });
-  })
-  .transform((row) => ({ ...row, search_name: searchKey(row.name) }));
-
-const sectorRow = z.object({
-  code: z
-    .string()
-    .trim()
-    .regex(/^[a-z][a-z0-9_]{0,39}$/, 'must be a lowercase code (a-z, 0-9, _)'),
-  name: text('name'),
-});
-
-const organisationRow = z
-  .object({
-    external_id: text('external_id', 200),
-    name: text('name'),
-    kind: z.enum(['AUTHORITY', 'INSTITUTION', 'OTHER'], { error: 'must be AUTHORITY, INSTITUTION or OTHER' }),
-    territory_code: required('territory_code'),
-    sector_code: required('sector_code'),
-    inn: optional.refine((value) => value === null || isValidInn(value), 'not a valid INN (10 or 12 digits with correct check digits)'),
-    ogrn: optional.refine((value) => value === null || isValidOgrn(value), 'not a valid OGRN (13 or 15 digits with a correct check digit)'),
-  })
-  .transform((row) => ({ ...row, search_name: searchKey(row.name) }));
-
-function pageRow(context: RowContext) {
-  return z
-    .object({
-      platform: z
-        .string()
-        .trim()
-        .refine((code) => context.platformHosts.has(code), {
-          error: `unknown platform (known: ${[...context.platformHosts.keys()].join(', ')})`,
-        }),
-      external_id: text('external_id', 200),
-      organisation_external_id: required('organisation_external_id'),
-      url: z.string().trim().url('not a valid URL'),
-      name: text('name'),
-      verified: z
-        .string()
-        .trim()
-        .optional()
-        .refine((value) => !value || value === 'true' || value === 'false', 'must be true or false')
-        // Empty: keep an existing page's value; a new page is not verified (see resolvePageDefaults).
-        .transform((value) => (value ? value === 'true' : null)),
-      status: z
-        .string()
-        .trim()
-        .optional()
-        .refine((value) => !value || value === 'ACTIVE' || value === 'ARCHIVED', 'must be ACTIVE or ARCHIVED')
-        // Empty: keep an existing page's status; a new page is ACTIVE (see resolvePageDefaults).
-        .transform((value) => value || null),
-    })
-    .superRefine((row, ctx) => {
-      const hosts = context.platformHosts.get(row.platform);
-      if (!hosts || !URL.canParse(row.url)) return; // an unknown platform or a bad URL is reported already
-      const url = new URL(row.url);
-      if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-        ctx.addIssue({ code: 'custom', path: ['url'], message: 'must be an http(s) URL' });
-      } else if (!hosts.includes(url.hostname.toLowerCase())) {
-        ctx.addIssue({ code: 'custom', path: ['url'], message: `host ${url.hostname} is not a ${row.platform} host (${hosts.join(', ')})` });
-      }
-    });
-}
-
-function observationRow(context: RowContext) {
-  return z.object({
-    platform: z
-      .string()
-      .trim()
-      .refine((code) => context.platformHosts.has(code), {
-        error: `unknown platform (known: ${[...context.platformHosts.keys()].join(', ')})`,
-      }),
-    external_id: required('external_id'),
-    subscribers: z
-      .string()
-      .trim()
-      .regex(/^\d+$/, 'must be a non-negative integer')
-      .transform(Number)
-      .refine((value) => value <= MAX_SUBSCRIBERS, `must be at most ${MAX_SUBSCRIBERS}`),
-    observed_on: z
-      .string()
-      .trim()
-      .refine(isCalendarDate, 'must be a real date YYYY-MM-DD')
-      .refine((value) => value <= context.latestDate, `is in the future (latest allowed ${context.latestDate})`),
-  });
 }
 
 /** True for a real calendar date written `YYYY-MM-DD`. */
@@ -153,15 +27,107 @@ export function isCalendarDate(value: string): boolean {
   return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === value;
 }
 
+const emptyToNull = (value: string | undefined) => (value ? value : null);
+
+/** The zod schema of one cell, from its rule. */
+function zodCell(name: string, rule: ColumnRule, context: RowContext): z.ZodType {
+  const trimmed = z.string().trim();
+  switch (rule.type) {
+    case 'text': {
+      const present = z
+        .string({ error: `${name} is required` })
+        .trim()
+        .min(1, `${name} is required`);
+      return rule.max === undefined ? present : present.max(rule.max, rule.tooLong ?? `${name} is longer than ${rule.max} characters`);
+    }
+    case 'optionalText':
+      return trimmed.optional().transform(emptyToNull);
+    case 'choice':
+      if (rule.optional)
+        return trimmed
+          .optional()
+          .refine((value) => !value || rule.values.includes(value), rule.message)
+          .transform(emptyToNull);
+      return rule.trim === false
+        ? z.enum(rule.values as [string, ...string[]], { error: rule.message })
+        : trimmed.refine((value) => rule.values.includes(value), rule.message);
+    case 'flag':
+      return trimmed
+        .optional()
+        .refine((value) => !value || value === 'true' || value === 'false', rule.message)
+        .transform((value) => (value ? value === 'true' : null));
+    case 'pattern':
+      return trimmed.regex(rule.pattern, rule.message);
+    case 'identifier':
+      return trimmed
+        .optional()
+        .transform(emptyToNull)
+        .refine((value) => value === null || rule.valid(value), rule.message);
+    case 'platform':
+      return trimmed.refine((code) => context.platformHosts.has(code), { error: `unknown platform (known: ${[...context.platformHosts.keys()].join(', ')})` });
+    case 'url':
+      return trimmed.url('not a valid URL');
+    case 'count':
+      return trimmed
+        .regex(/^\d+$/, 'must be a non-negative integer')
+        .transform(Number)
+        .refine((value) => value <= rule.max, `must be at most ${rule.max}`);
+    case 'date':
+      return trimmed
+        .refine(isCalendarDate, 'must be a real date YYYY-MM-DD')
+        .refine((value) => value <= context.latestDate, `is in the future (latest allowed ${context.latestDate})`);
+  }
+}
+
+function zodObject(columns: readonly Column[], context: RowContext) {
+  return z.object(Object.fromEntries(columns.map((column) => [column.name, zodCell(column.name, column.rule, context)])));
+}
+
+type Row = Record<string, unknown>;
+
+/** Rules across the cells of a territory row. */
+function territoryRules(row: Row, ctx: z.RefinementCtx): void {
+  const code = row.code as string;
+  const level = row.level as string;
+  const parent = row.parent_code as string | null;
+  // The code's shape is checked against the level (see territory/code.ts): RU for the federation,
+  // a stable code such as FD1 or ЦФО for a federal district, an OKTMO code below.
+  const problem = isTerritoryLevel(level) ? codeProblemForLevel(code, level) : undefined;
+  if (problem) ctx.addIssue({ code: 'custom', path: ['code'], message: problem });
+  if (level === 'FEDERATION' && parent) ctx.addIssue({ code: 'custom', path: ['parent_code'], message: 'the federation has no parent' });
+  if (level !== 'FEDERATION' && !parent) ctx.addIssue({ code: 'custom', path: ['parent_code'], message: 'is required (only the federation has no parent)' });
+  if (parent === code) ctx.addIssue({ code: 'custom', path: ['parent_code'], message: 'a territory cannot be its own parent' });
+}
+
+/** A page's URL must be http(s) on one of its platform's hosts. */
+function pageRules(context: RowContext) {
+  return (row: Row, ctx: z.RefinementCtx): void => {
+    const url = row.url as string;
+    const hosts = context.platformHosts.get(row.platform as string);
+    if (!hosts || !URL.canParse(url)) return; // an unknown platform or a bad URL is reported already
+    const { protocol, hostname } = new URL(url);
+    if (protocol !== 'https:' && protocol !== 'http:') {
+      ctx.addIssue({ code: 'custom', path: ['url'], message: 'must be an http(s) URL' });
+    } else if (!hosts.includes(hostname.toLowerCase())) {
+      ctx.addIssue({ code: 'custom', path: ['url'], message: `host ${hostname} is not a ${row.platform} host (${hosts.join(', ')})` });
+    }
+  };
+}
+
+const withSearchName = (row: Row) => ({ ...row, search_name: searchKey(row.name as string) });
+
+export type RowSchema = z.ZodType<Record<string, unknown>, Record<string, string>>;
+
 /** The zod schema validating and normalising one row of each bulk file. */
-export function rowSchemas(context: RowContext): Record<BulkKind, z.ZodType<Record<string, unknown>, Record<string, string>>> {
+export function rowSchemas(context: RowContext): Record<BulkKind, RowSchema> {
+  const object = (kind: BulkKind) => zodObject(BULK_FILES.find((spec) => spec.kind === kind)!.columns, context);
   return {
-    territories: territoryRow,
-    sectors: sectorRow,
-    organisations: organisationRow,
-    pages: pageRow(context),
-    observations: observationRow(context),
-  } as unknown as Record<BulkKind, z.ZodType<Record<string, unknown>, Record<string, string>>>;
+    territories: object('territories').superRefine(territoryRules).transform(withSearchName),
+    sectors: object('sectors'),
+    organisations: object('organisations').transform(withSearchName),
+    pages: object('pages').superRefine(pageRules(context)),
+    observations: object('observations'),
+  } as unknown as Record<BulkKind, RowSchema>;
 }
 
 /**
@@ -172,6 +138,72 @@ export function rowSchemas(context: RowContext): Record<BulkKind, z.ZodType<Reco
  * a national first load (docs/performance.md).
  */
 export type FastRowCheck = (values: Record<string, string>) => Record<string, unknown> | undefined;
+
+/** A cell the fast check leaves to zod. */
+const UNSURE = Symbol('unsure');
+type FastCell = (value: string | undefined, row: Record<string, string>) => unknown;
+
+/**
+ * The fast check of one cell, from its rule: the value zod gives, or UNSURE (zod decides).
+ * Stricter than zod where zod's parser is subtle (URLs: a plain http(s) URL on one of the
+ * platform's hosts as the URL parser keeps them; anything else goes to zod).
+ */
+function fastCell(rule: ColumnRule, context: RowContext, plainHosts: ReadonlyMap<string, readonly string[]>, dateOk: (day: string) => boolean): FastCell {
+  const values = rule.type === 'choice' ? new Set(rule.values) : undefined;
+  const optional =
+    (valid: (trimmed: string) => unknown): FastCell =>
+    (value) => {
+      if (value === undefined) return null;
+      if (typeof value !== 'string') return UNSURE;
+      const trimmed = value.trim();
+      return trimmed === '' ? null : valid(trimmed);
+    };
+  const present =
+    (valid: (trimmed: string) => unknown): FastCell =>
+    (value) =>
+      typeof value === 'string' ? valid(value.trim()) : UNSURE;
+  switch (rule.type) {
+    case 'text':
+      return present((trimmed) => (trimmed.length > 0 && trimmed.length <= (rule.max ?? Number.POSITIVE_INFINITY) ? trimmed : UNSURE));
+    case 'optionalText':
+      return optional((trimmed) => trimmed);
+    case 'choice':
+      if (rule.optional) return optional((trimmed) => (values!.has(trimmed) ? trimmed : UNSURE));
+      if (rule.trim === false) return (value) => (value !== undefined && values!.has(value) ? value : UNSURE);
+      return present((trimmed) => (values!.has(trimmed) ? trimmed : UNSURE));
+    case 'flag':
+      return optional((trimmed) => (trimmed === 'true' ? true : trimmed === 'false' ? false : UNSURE));
+    case 'pattern':
+      return present((trimmed) => (rule.pattern.test(trimmed) ? trimmed : UNSURE));
+    case 'identifier':
+      return optional((trimmed) => (rule.valid(trimmed) ? trimmed : UNSURE));
+    case 'platform':
+      return present((trimmed) => (context.platformHosts.has(trimmed) ? trimmed : UNSURE));
+    case 'url':
+      return (value, row) => {
+        if (typeof value !== 'string') return UNSURE;
+        const link = value.trim();
+        const host = PLAIN_URL.exec(link)?.[1];
+        const hosts = plainHosts.get(row.platform?.trim() ?? '');
+        return host !== undefined && hosts?.includes(host) ? link : UNSURE;
+      };
+    case 'count':
+      return present((trimmed) => (DIGITS.test(trimmed) && Number(trimmed) <= rule.max ? Number(trimmed) : UNSURE));
+    case 'date':
+      return present((trimmed) => (dateOk(trimmed) ? trimmed : UNSURE));
+  }
+}
+
+const DIGITS = /^\d+$/;
+/** A plain http(s) URL: lowercase host, a path of unreserved characters, nothing else (zod accepts more; anything else goes to zod). */
+const PLAIN_URL = /^https?:\/\/([a-z0-9-]+(?:\.[a-z0-9-]+)+)(?:\/[A-Za-z0-9_.~\-/]*)?$/;
+
+/** The files with a fast check (the most rows), and what each adds to the row. */
+const FAST_FILES: Partial<Record<BulkKind, (row: Row) => Row>> = {
+  observations: (row) => row,
+  organisations: withSearchName,
+  pages: (row) => row,
+};
 
 /** The fast checks of the files that have one (observations, organisations and pages: the most rows). */
 export function fastRowChecks(context: RowContext): Partial<Record<BulkKind, FastRowCheck>> {
@@ -184,8 +216,6 @@ export function fastRowChecks(context: RowContext): Partial<Record<BulkKind, Fas
     }
     return ok;
   };
-  const digits = /^\d+$/;
-  const kinds = new Set(['AUTHORITY', 'INSTITUTION', 'OTHER']);
   // Hosts the URL parser keeps as they are written (a platform's hosts are data: one such as
   // 01.2.3.4 or xn--zz.com is rewritten or refused by the parser zod uses, so its URLs go to zod).
   const plainHosts = new Map(
@@ -194,81 +224,20 @@ export function fastRowChecks(context: RowContext): Partial<Record<BulkKind, Fas
       hosts.filter((host) => URL.canParse(`http://${host}/`) && new URL(`http://${host}/`).hostname === host),
     ]),
   );
-  // A plain http(s) URL: lowercase host, a path of unreserved characters, nothing else (zod
-  // accepts more; anything else goes to zod).
-  const plainUrl = /^https?:\/\/([a-z0-9-]+(?:\.[a-z0-9-]+)+)(?:\/[A-Za-z0-9_.~\-/]*)?$/;
-  /** An identifier cell as zod gives it: null when empty, the trimmed value when `valid`, else undefined (zod decides). */
-  const identifier = (value: string | undefined, valid: (value: string) => boolean): string | null | undefined => {
-    if (value === undefined) return null;
-    const trimmed = value.trim();
-    if (trimmed === '') return null;
-    return valid(trimmed) ? trimmed : undefined;
-  };
-  return {
-    observations: (values) => {
-      const { platform, external_id, subscribers, observed_on } = values;
-      if (typeof platform !== 'string' || typeof external_id !== 'string' || typeof subscribers !== 'string' || typeof observed_on !== 'string')
-        return undefined;
-      const code = platform.trim();
-      const id = external_id.trim();
-      const count = subscribers.trim();
-      const day = observed_on.trim();
-      if (!context.platformHosts.has(code) || id.length === 0 || !digits.test(count) || !dateOk(day)) return undefined;
-      const number = Number(count);
-      if (number > MAX_SUBSCRIBERS) return undefined;
-      return { platform: code, external_id: id, subscribers: number, observed_on: day };
-    },
-    organisations: (values) => {
-      const { external_id, name, kind, territory_code, sector_code, inn, ogrn } = values;
-      if (typeof external_id !== 'string' || typeof name !== 'string' || typeof territory_code !== 'string' || typeof sector_code !== 'string')
-        return undefined;
-      if (!kinds.has(kind!)) return undefined;
-      if ((inn !== undefined && typeof inn !== 'string') || (ogrn !== undefined && typeof ogrn !== 'string')) return undefined;
-      const validInn = identifier(inn, isValidInn);
-      const validOgrn = identifier(ogrn, isValidOgrn);
-      if (validInn === undefined || validOgrn === undefined) return undefined;
-      const id = external_id.trim();
-      const title = name.trim();
-      const territory = territory_code.trim();
-      const sector = sector_code.trim();
-      if (id.length === 0 || id.length > 200 || title.length === 0 || title.length > 1000 || territory.length === 0 || sector.length === 0) return undefined;
-      return {
-        external_id: id,
-        name: title,
-        kind,
-        territory_code: territory,
-        sector_code: sector,
-        inn: validInn,
-        ogrn: validOgrn,
-        search_name: searchKey(title),
-      };
-    },
-    pages: (values) => {
-      const { platform, external_id, organisation_external_id, url, name, verified, status } = values;
-      if (typeof platform !== 'string' || typeof external_id !== 'string' || typeof organisation_external_id !== 'string') return undefined;
-      if (typeof url !== 'string' || typeof name !== 'string') return undefined;
-      if ((verified !== undefined && typeof verified !== 'string') || (status !== undefined && typeof status !== 'string')) return undefined;
-      const code = platform.trim();
-      const hosts = plainHosts.get(code);
-      const id = external_id.trim();
-      const owner = organisation_external_id.trim();
-      const title = name.trim();
-      const link = url.trim();
-      if (!hosts || id.length === 0 || id.length > 200 || owner.length === 0 || title.length === 0 || title.length > 1000) return undefined;
-      const host = plainUrl.exec(link)?.[1];
-      if (host === undefined || !hosts.includes(host)) return undefined;
-      const flag = verified?.trim() ?? '';
-      const state = status?.trim() ?? '';
-      if ((flag !== '' && flag !== 'true' && flag !== 'false') || (state !== '' && state !== 'ACTIVE' && state !== 'ARCHIVED')) return undefined;
-      return {
-        platform: code,
-        external_id: id,
-        organisation_external_id: owner,
-        url: link,
-        name: title,
-        verified: flag ? flag === 'true' : null,
-        status: state || null,
-      };
-    },
-  };
+  const checks: Partial<Record<BulkKind, FastRowCheck>> = {};
+  for (const spec of BULK_FILES) {
+    const finish = FAST_FILES[spec.kind];
+    if (!finish) continue;
+    const cells = spec.columns.map((column) => [column.name, fastCell(column.rule, context, plainHosts, dateOk)] as const);
+    checks[spec.kind] = (values) => {
+      const row: Row = {};
+      for (const [name, cell] of cells) {
+        const value = cell(values[name], values);
+        if (value === UNSURE) return undefined;
+        row[name] = value;
+      }
+      return finish(row);
+    };
+  }
+  return checks;
 }

@@ -2,7 +2,8 @@ import { createReadStream } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { CsvError, parse } from 'csv-parse';
-import { BULK_FILES, type BulkFile, OPTIONAL_COLUMNS, type RowError } from './files.js';
+import { parse as parseSync } from 'csv-parse/sync';
+import { BULK_FILES, type BulkFile, columnNames, isOptional, type RowError } from './files.js';
 
 /**
  * Where a load's rows come from: the CSV files of a folder (`npm run import`, `POST /v1/loads`)
@@ -130,20 +131,36 @@ async function* csvRows(
   progress({ file: spec.file, rows, bytes: totalBytes, totalBytes });
 }
 
-/** Unknown, missing or repeated columns in a header row. */
-export function headerProblems(header: readonly string[], spec: BulkFile): { column: string; reason: string }[] {
+/** Unknown, missing or repeated columns in a header row (its cells as read, trimmed here). */
+export function headerProblems(cells: readonly string[], spec: BulkFile): { column: string; reason: string }[] {
+  const header = cells.map((cell) => cell.trim());
   const problems: { column: string; reason: string }[] = [];
-  const known = new Set<string>(spec.columns);
+  const names = columnNames(spec);
+  const known = new Set(names);
   const seen = new Set<string>();
   for (const column of header) {
-    if (!known.has(column)) problems.push({ column, reason: `unknown column (expected ${spec.columns.join(',')})` });
+    if (!known.has(column)) problems.push({ column, reason: `unknown column (expected ${names.join(',')})` });
     else if (seen.has(column)) problems.push({ column, reason: 'column appears twice' });
     seen.add(column);
   }
   for (const column of spec.columns) {
-    if (!seen.has(column) && !OPTIONAL_COLUMNS[spec.kind].includes(column)) problems.push({ column, reason: 'missing column' });
+    if (!seen.has(column.name) && !isOptional(column)) problems.push({ column: column.name, reason: 'missing column' });
   }
   return problems;
+}
+
+/**
+ * The cells of a file's header row, read from the file's first characters (`head`, which holds at
+ * least its first line) as the CSV reader reads them (a byte-order mark dropped, quotes removed);
+ * undefined when the line is not CSV.
+ */
+export function readHeaderLine(head: string): string[] | undefined {
+  try {
+    const [record] = parseSync(head.replace(/^\uFEFF/, '').split(/\r?\n/)[0], { relax_column_count: true }) as string[][];
+    return record ?? [''];
+  } catch {
+    return undefined;
+  }
 }
 
 /** Line breaks inside a record's fields (a quoted value may span lines); CRLF counts once. */
