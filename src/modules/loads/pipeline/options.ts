@@ -1,15 +1,11 @@
 import type pg from 'pg';
+import type { KeyScope } from '../../keys/guard.js';
 import type { DataVersion } from '../../replicas/dataVersion.js';
 import type { FileSummary, RowError } from '../rows/files.js';
 import type { ReadProgress } from '../rows/source.js';
 
-/** The subtrees a load may write (its key's `within`); absent: anywhere. */
-export interface LoadScope {
-  /** Territory codes of the subtree roots, for messages. */
-  within: string[];
-  /** Their ids. */
-  withinIds: number[];
-}
+/** The subtrees a load may write (its key's scope: `within` codes, for messages, and their ids); absent: anywhere. */
+export type LoadScope = KeyScope;
 
 export interface ImportOptions {
   /** Validate and compute the summary, then roll everything back. */

@@ -3,7 +3,7 @@ import { builder } from '../../../builder.js';
 import type { Context } from '../../../context.js';
 import { prisma } from '../../../db/prisma.js';
 import { type AuditCounts, audit } from '../../audit/audit.js';
-import { keyStillValid } from '../../keys/sql.js';
+import { ensureKeyStillValid, KeyNoLongerValid, viewerScope } from '../../keys/guard.js';
 import { OrganisationKind } from '../../organisation/schema.js';
 import { PageStatus } from '../../page/schema.js';
 import { type ImportResult, runLoad } from '../pipeline/runLoad.js';
@@ -91,18 +91,13 @@ async function push(
     };
   }
   const spec = bulkFile(kind);
-  let revoked = false;
   const result = await runLoad(context.pool, itemSource(spec, items), {
-    scope: viewer.within.length ? { within: viewer.within, withinIds: viewer.withinIds } : undefined,
-    beforeCommit: async (client) => {
-      // A revoke that landed since the request began stops the write here.
-      if (!(await keyStillValid(client, viewer.keyId))) {
-        revoked = true;
-        throw new Error('the key was revoked or expired during the request');
-      }
-    },
+    scope: viewerScope(viewer),
+    // A revoke that landed since the request began stops the write here.
+    beforeCommit: (client) => ensureKeyStillValid(client, viewer.keyId),
   }).catch((error: unknown) => {
-    if (revoked) throw new GraphQLError('This API key was revoked or has expired: nothing was written.', { extensions: { code: 'UNAUTHENTICATED' } });
+    if (error instanceof KeyNoLongerValid)
+      throw new GraphQLError('This API key was revoked or has expired: nothing was written.', { extensions: { code: 'UNAUTHENTICATED' } });
     throw error;
   });
   const [file] = result.files;

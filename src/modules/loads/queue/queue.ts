@@ -4,7 +4,7 @@ import path from 'node:path';
 import type pg from 'pg';
 import { logger } from '../../../logger.js';
 import { audit } from '../../audit/audit.js';
-import { keyStillValid, resolveTerritoryCodes, selectKeyById } from '../../keys/sql.js';
+import { ensureKeyStillValid, KeyNoLongerValid, keyScope } from '../../keys/guard.js';
 import { importFolder } from '../pipeline/runLoad.js';
 import type { FileSummary } from '../rows/files.js';
 import { claimLoad, deadOwners, failInterrupted, finishLoad, firstUnfinished, holdOwnerLock, type LoadRow, purgeLoads, saveProgress } from './sql.js';
@@ -166,14 +166,11 @@ export class LoadQueue {
       lastSaved = Date.now();
       void saveProgress(pool, load.id, progress).catch(() => undefined);
     };
-    let revoked = false;
     try {
-      const key = await selectKeyById(pool, load.key_id);
-      const withinIds = key?.within.length ? (await resolveTerritoryCodes(pool, key.within)).ids : [];
       log.info({ dryRun: load.dry_run }, 'applying a load');
       const result = await importFolder(pool, load.folder, {
         dryRun: load.dry_run,
-        scope: key?.within.length ? { within: key.within, withinIds } : undefined,
+        scope: await keyScope(pool, load.key_id),
         onPhase: (phase) => {
           progress = { ...progress, phase };
           save(true);
@@ -182,13 +179,8 @@ export class LoadQueue {
           progress = { ...progress, file: p.file, rows: p.rows, bytes: p.bytes, totalBytes: p.totalBytes };
           save();
         },
-        beforeCommit: async (client) => {
-          // A key revoked (or expired) while its load waited or ran applies nothing.
-          if (!(await keyStillValid(client, load.key_id))) {
-            revoked = true;
-            throw new Error('key revoked');
-          }
-        },
+        // A key revoked (or expired) while its load waited or ran applies nothing.
+        beforeCommit: (client) => ensureKeyStillValid(client, load.key_id),
       });
       const files: FileSummary[] = result.files;
       // Its files go before the load is reported ended, so a client that sees it ended sees them gone.
@@ -213,6 +205,7 @@ export class LoadQueue {
       log.info({ ok: result.ok, ms: result.elapsedMs }, 'load ended');
       if (result.ok && !load.dry_run) this.options.onCommitted?.();
     } catch (error) {
+      const revoked = error instanceof KeyNoLongerValid;
       const reason = revoked
         ? 'the API key was revoked or expired: nothing was applied'
         : 'internal error: nothing was applied (the operator has the details in the log)';
