@@ -1,7 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { readConfig } from './config.js';
+import { config as readConfigOnce } from './config.js';
 import { type Database, openDatabase } from './db/database.js';
 import { migrationsApplied } from './db/migrate.js';
 import { listen } from './db/notifications.js';
@@ -18,7 +18,13 @@ import { type Api, createApi } from './yoga.js';
  */
 async function main(): Promise<void> {
   const started = Date.now();
-  const config = readConfig();
+  let config: ReturnType<typeof readConfigOnce>;
+  try {
+    config = readConfigOnce();
+  } catch (error) {
+    logger.fatal((error as Error).message);
+    process.exit(1);
+  }
   let db: Database | undefined;
   let server: http.Server | undefined;
   let queue: LoadQueue | undefined;
@@ -62,10 +68,10 @@ async function main(): Promise<void> {
 
   try {
     db = await openDatabase(config, { statementTimeoutMs: config.statementTimeoutMs, replicas: true });
-    if (!stopping && process.env.DEMO !== '0') {
+    if (!stopping && config.demo) {
       // Imported only when it may load: a production server with DEMO=0 never loads the generator.
       const { loadDemoIfEmpty } = await import('./modules/demo/demo.js');
-      await loadDemoIfEmpty(db.pool, process.env.DEMO_SCALE);
+      await loadDemoIfEmpty(db.pool, config.demoScale);
     }
     if (stopping) return stop(0);
     const database = db;
@@ -81,7 +87,7 @@ async function main(): Promise<void> {
       replicas: database.replicas,
       loads: { queue, maxBytes: config.loadMaxBytes },
       embed: { maxAge: config.embedMaxAge },
-      edge: { databaseUrl: database.url },
+      edge: { databaseUrl: database.url, config: config.edge },
     });
     await api.edge.ready; // Redis connected (or given up on for now), the change listener in place
     server = http.createServer(api);

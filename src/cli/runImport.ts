@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
-import { readConfig } from '../config.js';
+import { config } from '../config.js';
 import { openDatabase } from '../db/database.js';
 import type { ImportResult } from '../modules/loads/pipeline/runLoad.js';
 import { importFolder } from '../modules/loads/pipeline/runLoad.js';
@@ -75,7 +75,7 @@ export function printResult(result: ImportResult, out: NodeJS.WritableStream = p
  * returns the exit code (0 applied or valid, 1 bad rows).
  */
 export async function runImport(folder: string, dryRun: boolean): Promise<number> {
-  const db = await openDatabase(readConfig());
+  const db = await openDatabase(config());
   const reporter = progressReporter();
   try {
     const result = await importFolder(db.pool, folder, { dryRun, onProgress: reporter.progress, onPhase: reporter.phase });

@@ -37,7 +37,7 @@ export interface Edge {
 }
 
 export function createEdge(options: EdgeOptions = {}): Edge {
-  const config = { ...readEdgeConfig(), ...options.config };
+  const config = { ...readEdgeConfig({}), ...options.config };
   const redis = config.redisUrl ? connectRedis(config.redisUrl) : undefined;
   const generation = redis ? redisGeneration(redis, config.redisPrefix) : memoryGeneration();
   const purge = () => generation.bump();

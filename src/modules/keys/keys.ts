@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { config } from '../../config.js';
 import { isWellFormed, newSecret, secretHash, secretHint } from './secret.js';
 import { insertKey, type KeyRow, resolveTerritoryCodes, revokeKeyRow, selectKeyByHash, selectKeys, touchKey } from './sql.js';
 
@@ -110,7 +111,7 @@ export const KEYS_CHANNEL = 'gospubliki_keys';
 export type Presented = { kind: 'anonymous' } | { kind: 'viewer'; viewer: Viewer } | { kind: 'refused'; reason: string };
 
 /** How long a checked key is remembered (a revoke is also announced, so this only bounds a missed notice). */
-const CACHE_MS = Number(process.env.KEY_CACHE_SECONDS ?? 30) * 1000;
+const CACHE_MS = config().keyCacheSeconds * 1000;
 /** Last-used times are written at most this often per key and process. */
 const TOUCH_MS = 60_000;
 
