@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { CHANNELS } from '../../db/notifications.js';
 import { onPrimary, prismaPool } from '../../db/prisma.js';
 import { type Catalogue, loadCatalogue } from './catalogue.js';
 
@@ -21,7 +22,7 @@ let shared = new WeakMap<pg.Pool, Promise<Catalogue>>();
 let generation = 0;
 
 /** The notification channel a load that changed the catalogue notifies. */
-export const CATALOGUE_CHANNEL = 'catalogue_changed';
+export const CATALOGUE_CHANNEL = CHANNELS.catalogue;
 
 /** Forgets the process's copy of the catalogue: the next request reads it again. */
 export function forgetCatalogue(): void {

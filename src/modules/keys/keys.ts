@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import { config } from '../../config.js';
+import { CHANNELS } from '../../db/notifications.js';
 import { isWellFormed, newSecret, secretHash, secretHint } from './secret.js';
 import { insertKey, type KeyRow, resolveTerritoryCodes, revokeKeyRow, selectKeyByHash, selectKeys, touchKey } from './sql.js';
 
@@ -105,7 +106,7 @@ export async function revokeKey(db: pg.Pool, id: number): Promise<KeySummary | u
 }
 
 /** The notification channel on which a revoke tells every API process to forget cached keys. */
-export const KEYS_CHANNEL = 'gospubliki_keys';
+export const KEYS_CHANNEL = CHANNELS.keys;
 
 /** What a request's `Authorization` header amounts to. */
 export type Presented = { kind: 'anonymous' } | { kind: 'viewer'; viewer: Viewer } | { kind: 'refused'; reason: string };
