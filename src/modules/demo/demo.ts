@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type pg from 'pg';
+import { ADVISORY_LOCKS } from '../../db/locks.js';
 import { logger } from '../../logger.js';
 import { generateLoad } from '../generate/index.js';
 import { importFolder } from '../loads/pipeline/runLoad.js';
@@ -30,7 +31,7 @@ export async function loadDemoIfEmpty(pool: pg.Pool, scaleName = 'national'): Pr
   const lock = await pool.connect();
   const folder = await fs.mkdtemp(path.join(os.tmpdir(), 'gospubliki-demo-'));
   try {
-    await lock.query('SELECT pg_advisory_lock($1)', [DEMO_LOCK]);
+    await lock.query('SELECT pg_advisory_lock($1)', [ADVISORY_LOCKS.demo]);
     const { rows } = await lock.query<{ empty: boolean }>('SELECT NOT EXISTS (SELECT 1 FROM territory) AS empty');
     if (!rows[0].empty) return false;
     const started = Date.now();
@@ -55,10 +56,7 @@ export async function loadDemoIfEmpty(pool: pg.Pool, scaleName = 'national'): Pr
     return true;
   } finally {
     await fs.rm(folder, { recursive: true, force: true });
-    await lock.query('SELECT pg_advisory_unlock($1)', [DEMO_LOCK]).catch(() => undefined);
+    await lock.query('SELECT pg_advisory_unlock($1)', [ADVISORY_LOCKS.demo]).catch(() => undefined);
     lock.release();
   }
 }
-
-/** A 64-bit key of the advisory lock held while the demo is loaded. */
-const DEMO_LOCK = 72_707_003;

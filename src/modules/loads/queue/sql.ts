@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { ADVISORY_LOCKS } from '../../../db/locks.js';
 import type { FileSummary, RowError } from '../rows/files.js';
 
 /** A load row as the queue and the routes read it. */
@@ -23,15 +24,10 @@ export interface LoadRow {
   reason: string | null;
 }
 
-/** Namespace (first half) of the advisory lock each API process holds while it lives: its loads' owner lock. */
-const OWNER_LOCK_NAMESPACE = 72_707_010;
-/** Advisory lock taken while deciding whether an idempotency key was seen. */
-const IDEMPOTENCY_LOCK_NAMESPACE = 72_707_011;
-
 /** Holds this process's owner lock on a session of its own (released when the session ends, a crash included). */
 export async function holdOwnerLock(client: pg.ClientBase, owner: string): Promise<void> {
   // The lock that says "the process owning these loads is alive".
-  await client.query('SELECT pg_advisory_lock($1, hashtext($2))', [OWNER_LOCK_NAMESPACE, owner]);
+  await client.query('SELECT pg_advisory_lock($1, hashtext($2))', [ADVISORY_LOCKS.loadOwner, owner]);
 }
 
 /** Owners of unfinished loads whose process is gone (their owner lock is free). */
@@ -41,9 +37,9 @@ export async function deadOwners(client: pg.ClientBase, me: string): Promise<str
   const dead: string[] = [];
   for (const { owner } of rows) {
     // Free lock: nobody holds it, so the owner is gone; taken and given back at once.
-    const { rows: probe } = await client.query<{ free: boolean }>('SELECT pg_try_advisory_lock($1, hashtext($2)) AS free', [OWNER_LOCK_NAMESPACE, owner]);
+    const { rows: probe } = await client.query<{ free: boolean }>('SELECT pg_try_advisory_lock($1, hashtext($2)) AS free', [ADVISORY_LOCKS.loadOwner, owner]);
     if (probe[0].free) {
-      await client.query('SELECT pg_advisory_unlock($1, hashtext($2))', [OWNER_LOCK_NAMESPACE, owner]);
+      await client.query('SELECT pg_advisory_unlock($1, hashtext($2))', [ADVISORY_LOCKS.loadOwner, owner]);
       dead.push(owner);
     }
   }
@@ -127,7 +123,7 @@ export async function insertOrReplayLoad(
     await client.query('BEGIN');
     if (load.idempotencyKey !== null) {
       // One request at a time per (key, idempotency key), until this transaction ends.
-      await client.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [IDEMPOTENCY_LOCK_NAMESPACE, `${load.keyId}:${load.idempotencyKey}`]);
+      await client.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [ADVISORY_LOCKS.idempotency, `${load.keyId}:${load.idempotencyKey}`]);
       // The load this idempotency key named in the last 24 hours, if any.
       const { rows } = await client.query<LoadRow>(
         "SELECT * FROM load WHERE key_id = $1 AND idempotency_key = $2 AND received_at > now() - interval '24 hours' ORDER BY seq LIMIT 1",

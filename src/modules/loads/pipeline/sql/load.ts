@@ -1,14 +1,12 @@
 import type pg from 'pg';
+import { ADVISORY_LOCKS } from '../../../../db/locks.js';
 
 /** The statements of a load that belong to no one file: its lock, what it reads first, its statistics. */
-
-/** A 64-bit key of the advisory lock held by the load applying its rows. */
-const LOAD_LOCK = 72_707_002;
 
 /** Waits until no other load is applying rows (staging runs concurrently; applying does not). */
 export async function lockApply(client: pg.PoolClient): Promise<void> {
   // Held until the load's transaction ends.
-  await client.query('SELECT pg_advisory_xact_lock($1)', [LOAD_LOCK]);
+  await client.query('SELECT pg_advisory_xact_lock($1)', [ADVISORY_LOCKS.loadWrite]);
 }
 
 /** Announces a change on a notification channel, delivered to its listeners when (and if) the load commits. */
