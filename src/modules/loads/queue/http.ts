@@ -2,11 +2,12 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs/promises';
 import type { Plugin } from 'graphql-yoga';
 import type pg from 'pg';
+import { type FetchApi, jsonResponse, RestError, restErrorResponse } from '../../common/rest.js';
 import { isUnrestricted, type Viewer } from '../../keys/keys.js';
 import { viewerOf } from '../../keys/plugin.js';
 import type { LoadQueue } from './queue.js';
 import { insertOrReplayLoad, type LoadRow, selectLoad } from './sql.js';
-import { receiveUpload, UploadError } from './upload.js';
+import { receiveUpload } from './upload.js';
 
 /** A load as `POST /v1/loads` and `GET /v1/loads/{id}` answer it (the same fields as GraphQL's `Load`). */
 export function loadJson(row: LoadRow) {
@@ -45,66 +46,74 @@ export interface LoadsRouteOptions {
 
 /**
  * `POST /v1/loads` (multipart, one part per bulk file; `?dryRun=true`; `Idempotency-Key`) and
- * `GET /v1/loads/{id}`. Every answer is JSON; errors are `{ "error": { "code", "message" } }`.
+ * `GET /v1/loads/{id}`. Every answer is JSON; every refusal is the REST error envelope
+ * `{ "error": { "code", "message" } }` (common/rest.ts).
  */
 export function loadsRoutePlugin(options: LoadsRouteOptions): Plugin {
   return {
     async onRequest({ request, url, endResponse, fetchAPI }) {
       if (!url.pathname.startsWith('/v1/')) return;
-      const json = (status: number, body: unknown, headers: Record<string, string> = {}) =>
-        endResponse(new fetchAPI.Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json; charset=utf-8', ...headers } }));
-      const error = (status: number, code: string, message: string) => json(status, { error: { code, message } });
-      const viewer = viewerOf(request);
-      const item = /^\/v1\/loads\/([^/]+)$/.exec(url.pathname);
-      if (url.pathname !== '/v1/loads' && !item) return error(404, 'NOT_FOUND', `no such route: ${url.pathname.slice(0, 80)} (see /v1/loads)`);
-      if (!viewer) return error(401, 'UNAUTHENTICATED', 'loads need an API key: send `Authorization: Bearer <key>`');
-
-      if (item) {
-        if (request.method !== 'GET') return error(405, 'METHOD_NOT_ALLOWED', 'use GET to read a load');
-        const row = UUID.test(item[1]) ? await selectLoad(options.pool, item[1].toLowerCase()) : undefined;
-        // Another key's load does not exist, as far as this key can tell.
-        if (!row || !maySee(viewer, row)) return error(404, 'NOT_FOUND', `no load ${item[1].slice(0, 60)} for this key`);
-        return json(200, loadJson(row));
-      }
-
-      if (request.method !== 'POST') return error(405, 'METHOD_NOT_ALLOWED', 'use POST to send a load (GET /v1/loads/{id} reads one)');
-      if (viewer.readOnly) return error(403, 'FORBIDDEN', 'this API key is read-only: it may not send loads');
-      const dryRunParam = url.searchParams.get('dryRun');
-      if (dryRunParam !== null && dryRunParam !== 'true' && dryRunParam !== 'false') return error(400, 'BAD_REQUEST', 'dryRun is true or false');
-      const idempotencyKey = request.headers.get('idempotency-key');
-      if (idempotencyKey !== null && (idempotencyKey.length === 0 || idempotencyKey.length > 200)) {
-        return error(400, 'BAD_REQUEST', 'an Idempotency-Key is 1 to 200 characters');
-      }
-      const id = randomUUID();
-      const folder = options.queue.folderFor(id);
       try {
-        const upload = await receiveUpload(request, folder, options.maxBytes);
-        const { row, replayed } = await insertOrReplayLoad(options.pool, {
-          id,
-          keyId: viewer.keyId,
-          dryRun: dryRunParam === 'true',
-          idempotencyKey,
-          contentHash: upload.contentHash,
-          owner: options.queue.owner,
-          folder,
-          bytes: upload.bytes,
-        });
-        if (replayed) {
-          await fs.rm(folder, { recursive: true, force: true });
-          if (row.content_hash !== upload.contentHash) {
-            return error(422, 'IDEMPOTENCY_KEY_REUSED', 'this Idempotency-Key was used in the last 24 hours for other content: use a new key for new content');
-          }
-          return json(200, loadJson(row), { location: `/v1/loads/${row.id}`, 'idempotent-replayed': 'true' });
-        }
-        options.queue.kick();
-        return json(202, loadJson(row), { location: `/v1/loads/${row.id}` });
+        endResponse(await route(options, request, url, fetchAPI));
       } catch (failure) {
-        await fs.rm(folder, { recursive: true, force: true });
-        if (failure instanceof UploadError) {
-          return json(failure.status, { error: { code: failure.code, message: failure.message } }, failure.status === 413 ? { connection: 'close' } : {});
-        }
-        throw failure;
+        if (!(failure instanceof RestError)) throw failure;
+        endResponse(restErrorResponse(fetchAPI, failure));
       }
     },
   };
+}
+
+/** The answer of a `/v1/` request; a refusal is thrown as a RestError. */
+async function route(options: LoadsRouteOptions, request: Request, url: URL, fetchAPI: FetchApi): Promise<Response> {
+  const viewer = viewerOf(request);
+  const item = /^\/v1\/loads\/([^/]+)$/.exec(url.pathname);
+  if (url.pathname !== '/v1/loads' && !item) throw new RestError(404, 'NOT_FOUND', `no such route: ${url.pathname.slice(0, 80)} (see /v1/loads)`);
+  if (!viewer) throw new RestError(401, 'UNAUTHENTICATED', 'loads need an API key: send `Authorization: Bearer <key>`');
+  if (item) {
+    if (request.method !== 'GET') throw new RestError(405, 'METHOD_NOT_ALLOWED', 'use GET to read a load');
+    const row = UUID.test(item[1]) ? await selectLoad(options.pool, item[1].toLowerCase()) : undefined;
+    // Another key's load does not exist, as far as this key can tell.
+    if (!row || !maySee(viewer, row)) throw new RestError(404, 'NOT_FOUND', `no load ${item[1].slice(0, 60)} for this key`);
+    return jsonResponse(fetchAPI, 200, loadJson(row));
+  }
+  if (request.method !== 'POST') throw new RestError(405, 'METHOD_NOT_ALLOWED', 'use POST to send a load (GET /v1/loads/{id} reads one)');
+  if (viewer.readOnly) throw new RestError(403, 'FORBIDDEN', 'this API key is read-only: it may not send loads');
+  return sendLoad(options, request, url, viewer, fetchAPI);
+}
+
+/** `POST /v1/loads`: the files received into a folder of their own, the load queued (or the earlier one replayed). */
+async function sendLoad(options: LoadsRouteOptions, request: Request, url: URL, viewer: Viewer, fetchAPI: FetchApi): Promise<Response> {
+  const dryRunParam = url.searchParams.get('dryRun');
+  if (dryRunParam !== null && dryRunParam !== 'true' && dryRunParam !== 'false') throw new RestError(400, 'BAD_REQUEST', 'dryRun is true or false');
+  const idempotencyKey = request.headers.get('idempotency-key');
+  if (idempotencyKey !== null && (idempotencyKey.length === 0 || idempotencyKey.length > 200)) {
+    throw new RestError(400, 'BAD_REQUEST', 'an Idempotency-Key is 1 to 200 characters');
+  }
+  const id = randomUUID();
+  const folder = options.queue.folderFor(id);
+  try {
+    const upload = await receiveUpload(request, folder, options.maxBytes);
+    const { row, replayed } = await insertOrReplayLoad(options.pool, {
+      id,
+      keyId: viewer.keyId,
+      dryRun: dryRunParam === 'true',
+      idempotencyKey,
+      contentHash: upload.contentHash,
+      owner: options.queue.owner,
+      folder,
+      bytes: upload.bytes,
+    });
+    if (!replayed) {
+      options.queue.kick();
+      return jsonResponse(fetchAPI, 202, loadJson(row), { location: `/v1/loads/${row.id}` });
+    }
+    await fs.rm(folder, { recursive: true, force: true });
+    if (row.content_hash !== upload.contentHash) {
+      throw new RestError(422, 'IDEMPOTENCY_KEY_REUSED', 'this Idempotency-Key was used in the last 24 hours for other content: use a new key for new content');
+    }
+    return jsonResponse(fetchAPI, 200, loadJson(row), { location: `/v1/loads/${row.id}`, 'idempotent-replayed': 'true' });
+  } catch (failure) {
+    await fs.rm(folder, { recursive: true, force: true });
+    throw failure;
+  }
 }
