@@ -10,9 +10,9 @@ export interface CatalogueLoaders {
 
 /**
  * The process's copy of the catalogue. Platforms change only with a migration (before the
- * process serves) and sectors only through a load (`runLoad`, src/modules/loads/importFolder.ts),
+ * process serves) and sectors only through a load (`runLoad`, src/modules/loads/pipeline/runLoad.ts),
  * which, when it changes a sector, forgets this copy in its own process once it has committed and
- * sends `NOTIFY catalogue_changed` (delivered at commit) to the others, whose server forgets it
+ * sends a notice on `CATALOGUE_CHANNEL` (delivered at commit) to the others, whose server forgets it
  * on the notification (src/server.ts; also after the listener reconnects, when a notice may have
  * been missed). `generation` keeps a read that started before a change from being remembered
  * after it. The copy belongs to the database it was read from (the pool under the Prisma client):

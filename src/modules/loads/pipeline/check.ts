@@ -16,10 +16,10 @@ export async function check(session: LoadSession, staged: Staged): Promise<Check
   const { kinds } = staged;
   session.phase('checking references');
   await lockApply(client);
-  session.reject(...(await findReferenceErrors(client, kinds)));
+  session.rejectAll(await findReferenceErrors(client, kinds));
   session.stopIfRejected();
   if (kinds.has('territories')) await resolveTerritoryDefaults(client);
-  session.reject(...(await findRetirementErrors(client, kinds)));
+  session.rejectAll(await findRetirementErrors(client, kinds));
   session.stopIfRejected();
   // Rows outside the key's scope as things stand: reported together with those outside it as
   // written, so the client sees every such row at once; nothing commits either way.
@@ -35,6 +35,7 @@ export async function checkScopeAfterWrite(session: LoadSession, checked: Checke
   if (!scope) return;
   const after = await findScopeErrorsAfter(session.client, checked.kinds, scope.withinIds, scope.within);
   const seen = new Set(checked.outOfScope.map((e) => `${e.file}:${e.line}`));
-  session.reject(...checked.outOfScope, ...after.filter((e) => !seen.has(`${e.file}:${e.line}`)));
+  session.rejectAll(checked.outOfScope);
+  session.rejectAll(after.filter((e) => !seen.has(`${e.file}:${e.line}`)));
   session.stopIfRejected();
 }

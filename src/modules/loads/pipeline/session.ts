@@ -61,7 +61,13 @@ export class LoadSession {
     await this.client.query(`ANALYZE ${name}`);
   }
 
-  reject(...errors: RowError[]): void {
+  /** Records a bad row. */
+  reject(error: RowError): void {
+    this.errors.push(error);
+  }
+
+  /** Records bad rows, any number of them (one at a time: a spread of 100,000 arguments overflows the stack). */
+  rejectAll(errors: Iterable<RowError>): void {
     for (const error of errors) this.errors.push(error);
   }
 

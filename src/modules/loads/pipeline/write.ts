@@ -28,7 +28,7 @@ export async function writeTreeAndSectors(session: LoadSession, checked: Checked
   let territoryMoved = false;
   if (checked.kinds.has('territories')) {
     const counts = await applyTerritories(session.client);
-    session.reject(...(await findCycles(session.client)));
+    session.rejectAll(await findCycles(session.client));
     session.stopIfRejected();
     session.record('territories', counts);
     territoryMoved = counts.moved > 0;

@@ -194,6 +194,14 @@ export interface RowError {
   code: RowErrorCode;
 }
 
+/** Most characters of input a message quotes. */
+const EXCERPT = 60;
+
+/** Input as a message quotes it: at most a short excerpt (a 6 MB header cell does not come back whole). */
+export function excerpt(text: string, most = EXCERPT): string {
+  return text.length <= most ? text : `${text.slice(0, most)}… (${text.length} characters)`;
+}
+
 export function formatRowError(error: RowError): string {
   return `${error.file}:${error.line}: ${error.column}: ${error.reason}`;
 }

@@ -3,7 +3,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { CsvError, parse } from 'csv-parse';
 import { parse as parseSync } from 'csv-parse/sync';
-import { BULK_FILES, type BulkFile, columnNames, isOptional, type RowError } from './files.js';
+import { BULK_FILES, type BulkFile, columnNames, excerpt, isOptional, type RowError } from './files.js';
 
 /**
  * Where a load's rows come from: the CSV files of a folder (`npm run import`, `POST /v1/loads`)
@@ -123,7 +123,7 @@ async function* csvRows(
     // Malformed CSV (an unclosed quote, a record over 1 MB…): reported as a bad row; the rest of
     // this file cannot be read reliably, other files still are.
     if (!(error instanceof CsvError)) throw error;
-    fail(nextLine, '*', `malformed CSV: ${error.message.replace(/^Invalid Record Length: |^Quote Not Closed: /, '')}`);
+    fail(nextLine, '*', `malformed CSV: ${excerpt(error.message.replace(/^Invalid Record Length: |^Quote Not Closed: /, ''), 200)}`);
     input.destroy();
     return;
   }
@@ -139,7 +139,7 @@ export function headerProblems(cells: readonly string[], spec: BulkFile): { colu
   const known = new Set(names);
   const seen = new Set<string>();
   for (const column of header) {
-    if (!known.has(column)) problems.push({ column, reason: `unknown column (expected ${names.join(',')})` });
+    if (!known.has(column)) problems.push({ column: excerpt(column), reason: `unknown column (expected ${names.join(',')})` });
     else if (seen.has(column)) problems.push({ column, reason: 'column appears twice' });
     seen.add(column);
   }

@@ -1,6 +1,10 @@
 import type pg from 'pg';
+import { levelRank, TERRITORY_LEVELS } from '../../../territory/levels.js';
 import type { RowError } from '../../rows/files.js';
 import { STAGED } from '../tables.js';
+
+const LEVELS = [...TERRITORY_LEVELS];
+const LEVEL_RANKS = TERRITORY_LEVELS.map((level) => levelRank(level));
 
 /**
  * Checks that a load stays inside the subtrees its key may write (`within`: territory ids, `$1`).
@@ -15,6 +19,8 @@ interface ScopeCheck {
   kind: 'territories' | 'sectors' | 'organisations' | 'pages' | 'observations';
   column: string;
   sql: string;
+  /** The message, when not "outside this key's scope". */
+  reason?: string;
 }
 
 /** Staged territories not strictly below one of the subtree roots (as the territory table stands). */
@@ -61,6 +67,18 @@ const AFTER: ScopeCheck[] = [
   },
   // Observations of pages whose organisation is outside the subtrees.
   { kind: 'observations', column: 'external_id', sql: `SELECT s.line ${STORED_PAGE_OF(STAGED.observations)} WHERE NOT (t.path && $1::int[]) ORDER BY s.line` },
+  // Territories of the load given the level of a subtree root they lie in, or one above it (a
+  // key for a region may not make one of its districts a region); $2, $3: the levels and their ranks.
+  {
+    kind: 'territories',
+    column: 'level',
+    sql: `WITH rank AS (SELECT * FROM unnest($2::text[], $3::int[]) AS r(level, rank))
+          SELECT s.line FROM ${STAGED.territories} s JOIN territory t ON t.code = s.code JOIN rank rs ON rs.level = s.level::text
+           WHERE EXISTS (SELECT 1 FROM unnest($1::int[]) w(id) JOIN territory root ON root.id = w.id JOIN rank rr ON rr.level = root.level::text
+                          WHERE w.id = ANY(t.path) AND w.id <> t.id AND rs.rank <= rr.rank)
+           ORDER BY s.line`,
+    reason: 'a territory of this key may not take the level of the territory the key may write within, or one above it',
+  },
 ];
 
 async function run(checks: readonly ScopeCheck[], client: pg.PoolClient, staged: ReadonlySet<string>, withinIds: readonly number[], within: readonly string[]) {
@@ -68,9 +86,9 @@ async function run(checks: readonly ScopeCheck[], client: pg.PoolClient, staged:
   const reason = `outside this key's scope: it may write only within ${within.join(', ')}`;
   for (const check of checks) {
     if (!staged.has(check.kind)) continue;
-    const params = check.sql.includes('$1') ? [[...withinIds]] : [];
+    const params = check.sql.includes('$2') ? [[...withinIds], LEVELS, LEVEL_RANKS] : check.sql.includes('$1') ? [[...withinIds]] : [];
     const { rows } = await client.query<{ line: number }>(check.sql, params);
-    for (const row of rows) errors.push({ file: `${check.kind}.csv`, line: row.line, column: check.column, reason, code: 'FORBIDDEN' });
+    for (const row of rows) errors.push({ file: `${check.kind}.csv`, line: row.line, column: check.column, reason: check.reason ?? reason, code: 'FORBIDDEN' });
   }
   return errors;
 }

@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { levelRank, TERRITORY_LEVELS } from '../../../territory/levels.js';
-import { BULK_FILES, type BulkKind, type RowError, type RowErrorCode } from '../../rows/files.js';
+import { BULK_FILES, type BulkKind, excerpt, type RowError, type RowErrorCode } from '../../rows/files.js';
 import { STAGED } from '../tables.js';
 
 type Found = Record<string, string>;
@@ -29,7 +29,7 @@ function duplicates(client: pg.PoolClient, kind: BulkKind, column: string, key: 
             SELECT line, min(line) OVER (PARTITION BY ${key}) AS first_line, concat_ws(' ', ${key}) AS key
               FROM ${table} WHERE (${key}) IN (SELECT ${key} FROM repeated)
           ) s WHERE line <> first_line ORDER BY line`,
-    reason: (row) => `duplicate key "${row.key}" (first given on line ${row.first_line})`,
+    reason: (row) => `duplicate key "${excerpt(row.key)}" (first given on line ${row.first_line})`,
   });
 }
 
@@ -49,7 +49,7 @@ function unknownReference(
     sql: `SELECT s.line, ${reference.ref} AS ref FROM ${STAGED[kind]} s
            WHERE NOT EXISTS (${reference.inDatabase}) AND ${reference.inLoad ? `NOT EXISTS (${reference.inLoad})` : 'true'}
            ORDER BY s.line`,
-    reason: (row) => `unknown ${reference.what} "${row.ref}"`,
+    reason: (row) => `unknown ${reference.what} "${excerpt(row.ref)}"`,
   });
 }
 
@@ -64,7 +64,7 @@ function unknownParents(client: pg.PoolClient): Promise<RowError[]> {
              AND NOT EXISTS (SELECT 1 FROM ${STAGED.territories} p WHERE p.code = s.parent_code)
              AND NOT EXISTS (SELECT 1 FROM territory t WHERE t.code = s.parent_code)
            ORDER BY s.line`,
-    reason: (row) => `unknown parent territory "${row.parent_code}"`,
+    reason: (row) => `unknown parent territory "${excerpt(row.parent_code)}"`,
   });
 }
 
@@ -163,7 +163,7 @@ export async function findReferenceErrors(client: pg.PoolClient, staged: Readonl
   const errors: RowError[] = [];
   for (const spec of BULK_FILES) {
     if (!staged.has(spec.kind)) continue;
-    for (const check of REFERENCE_CHECKS[spec.kind](client, staged)) errors.push(...(await check()));
+    for (const check of REFERENCE_CHECKS[spec.kind](client, staged)) for (const error of await check()) errors.push(error);
   }
   return errors;
 }
@@ -290,10 +290,10 @@ export async function findRetirementErrors(client: pg.PoolClient, staged: Readon
   const errors: RowError[] = [];
   const withOrganisations = staged.has('organisations');
   if (staged.has('territories')) {
-    errors.push(...(await retiredWithChildren(client)));
-    errors.push(...(await retiredWithOrganisations(client, withOrganisations)));
-    errors.push(...(await placedUnderRetired(client)));
+    for (const error of await retiredWithChildren(client)) errors.push(error);
+    for (const error of await retiredWithOrganisations(client, withOrganisations)) errors.push(error);
+    for (const error of await placedUnderRetired(client)) errors.push(error);
   }
-  if (withOrganisations) errors.push(...(await organisationsInRetired(client, staged.has('territories'))));
+  if (withOrganisations) for (const error of await organisationsInRetired(client, staged.has('territories'))) errors.push(error);
   return errors;
 }
