@@ -104,6 +104,32 @@ function levelsOutOfOrder(client: pg.PoolClient): Promise<RowError[]> {
   });
 }
 
+/**
+ * Pages of the load whose URL another page of the same platform has once the load is applied: one
+ * given on an earlier line, or a stored page the load does not restate (one URL, one page: a page
+ * registered twice would count twice).
+ */
+function sharedUrls(client: pg.PoolClient): Promise<RowError[]> {
+  return collect(client, {
+    file: 'pages.csv',
+    column: 'url',
+    code: 'DUPLICATE',
+    sql: `WITH final AS (
+            SELECT s.platform, s.external_id, s.url, s.line FROM ${STAGED.pages} s
+            UNION ALL
+            SELECT f.code, p.external_id, p.url, NULL::int FROM page p JOIN platform f ON f.id = p.platform_id
+             WHERE EXISTS (SELECT 1 FROM ${STAGED.pages} s WHERE s.platform = f.code AND s.url = p.url)
+               AND NOT EXISTS (SELECT 1 FROM ${STAGED.pages} s WHERE s.platform = f.code AND s.external_id = p.external_id)
+          )
+          SELECT DISTINCT ON (a.line) a.line, a.platform, b.external_id AS other, b.line AS other_line
+            FROM final a JOIN final b ON b.platform = a.platform AND b.url = a.url AND b.external_id <> a.external_id
+           WHERE a.line IS NOT NULL AND (b.line IS NULL OR b.line < a.line)
+           ORDER BY a.line, b.line NULLS FIRST`,
+    reason: (row) =>
+      `another page has this URL: ${row.platform} ${excerpt(row.other)} (${row.other_line ? `line ${row.other_line}` : 'stored'}); one URL is one page`,
+  });
+}
+
 /** The checks of each file that need the database or the whole load, in file order. */
 const REFERENCE_CHECKS: Readonly<Record<BulkKind, (client: pg.PoolClient, staged: ReadonlySet<BulkKind>) => (() => Promise<RowError[]>)[]>> = {
   territories: (client) => [() => duplicates(client, 'territories', 'code', 'code'), () => unknownParents(client), () => levelsOutOfOrder(client)],
@@ -130,6 +156,7 @@ const REFERENCE_CHECKS: Readonly<Record<BulkKind, (client: pg.PoolClient, staged
   ],
   pages: (client, staged) => [
     () => duplicates(client, 'pages', 'external_id', 'platform, external_id'),
+    () => sharedUrls(client),
     // Pages of an organisation that exists nowhere.
     () =>
       unknownReference(client, 'pages', {
