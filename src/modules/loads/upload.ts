@@ -50,7 +50,10 @@ export async function receiveUpload(request: Request, folder: string, maxBytes: 
   }
   let parser: busboy.Busboy;
   try {
-    parser = busboy({ headers: { 'content-type': contentType }, limits: { files: BULK_FILES.length, fields: 0, parts: BULK_FILES.length } });
+    // busboy says `partsLimit` once the count *reaches* `parts` (and `filesLimit` only when one
+    // more file than `files` begins): one part more than the bulk files, so that all five pass and
+    // the event means "too many".
+    parser = busboy({ headers: { 'content-type': contentType }, limits: { files: BULK_FILES.length, fields: 0, parts: BULK_FILES.length + 1 } });
   } catch (error) {
     throw new UploadError(400, 'BAD_REQUEST', `malformed multipart body: ${(error as Error).message}`);
   }
@@ -131,7 +134,7 @@ export async function receiveUpload(request: Request, folder: string, maxBytes: 
   parser.on('field', (name) =>
     fail(new UploadError(400, 'BAD_REQUEST', `unknown field "${name.slice(0, 60)}": send only file parts named ${[...FILE_NAMES].join(', ')}`)),
   );
-  parser.on('partsLimit', () => fail(new UploadError(400, 'BAD_REQUEST', `at most ${BULK_FILES.length} parts, one per bulk file`)));
+  parser.on('partsLimit', () => fail(new UploadError(400, 'BAD_REQUEST', `more than ${BULK_FILES.length} parts: send at most one part per bulk file`)));
   parser.on('filesLimit', () => fail(new UploadError(400, 'BAD_REQUEST', `at most ${BULK_FILES.length} files, one per bulk file`)));
 
   const counter = new Transform({
