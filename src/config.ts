@@ -24,6 +24,12 @@ export interface Config {
   embedMaxAge: number;
   /** statement_timeout of the server's read pool, ms (0: none); loads lift it in their transaction. */
   statementTimeoutMs: number;
+  /** A webhook receiver gets this long to answer 2xx before the attempt counts as failed (`WEBHOOK_TIMEOUT_MS`), ms. */
+  webhookTimeoutMs: number;
+  /** How often each API process looks for webhook deliveries due (`WEBHOOK_POLL_MS`; it is also woken at once), ms. */
+  webhookPollMs: number;
+  /** Key the webhook secrets are encrypted with (`WEBHOOK_ENCRYPTION_KEY`); unset: a key file in `dataDir`. */
+  webhookEncryptionKey: string | undefined;
 }
 
 function positive(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -51,6 +57,9 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     statementTimeoutMs: Number(env.DATABASE_STATEMENT_TIMEOUT_MS ?? 5000),
     readUrls: readUrls(env.DATABASE_READ_URLS),
     replicaMaxLagSeconds: positive(env, 'REPLICA_MAX_LAG_SECONDS', 10),
+    webhookTimeoutMs: positive(env, 'WEBHOOK_TIMEOUT_MS', 10_000),
+    webhookPollMs: positive(env, 'WEBHOOK_POLL_MS', 1000),
+    webhookEncryptionKey: env.WEBHOOK_ENCRYPTION_KEY || undefined,
   };
 }
 

@@ -10,6 +10,8 @@ import { CATALOGUE_CHANNEL, forgetCatalogue } from './modules/catalogue/loaders.
 import { forgetCachedKeys, KEYS_CHANNEL } from './modules/keys/keys.js';
 import { loadDemoIfEmpty } from './modules/loads/demo.js';
 import { LoadQueue } from './modules/loads/queue.js';
+import { webhookEncryptionKey } from './modules/webhooks/secret.js';
+import { WEBHOOKS_CHANNEL, WebhookWorker } from './modules/webhooks/worker.js';
 import { type Api, createApi } from './yoga.js';
 
 /**
@@ -23,6 +25,7 @@ async function main(): Promise<void> {
   let db: Database | undefined;
   let server: http.Server | undefined;
   let queue: LoadQueue | undefined;
+  let webhooks: WebhookWorker | undefined;
   let listener: { close(): Promise<void> } | undefined;
   let api: Api | undefined;
   let stopping = false;
@@ -32,6 +35,8 @@ async function main(): Promise<void> {
     await api?.close().catch((error: Error) => logger.error({ err: error }, 'closing the edge (listener, Redis) failed'));
     // A load being applied finishes first; loads still queued end `interrupted` (sent again by their clients).
     await queue?.stop().catch((error: Error) => logger.error({ err: error }, 'stopping the load queue failed'));
+    // Attempts in flight end (at most the webhook timeout); deliveries not yet sent wait in the database.
+    await webhooks?.stop().catch((error: Error) => logger.error({ err: error }, 'stopping the webhook worker failed'));
     await listener?.close();
     await db?.close().catch((error: Error) => logger.error({ err: error }, 'closing the database failed'));
     logger.info('stopped');
@@ -68,9 +73,18 @@ async function main(): Promise<void> {
     const database = db;
     // A revoke in any process (or `npm run keys -- revoke`) reaches this one at once; so does a
     // load in another process (`npm run import`) that changed the sectors.
-    listener = listen(database.url, { [KEYS_CHANNEL]: forgetCachedKeys, [CATALOGUE_CHANNEL]: forgetCatalogue });
+    // Webhook deliveries queued by a load's end (in any process) are sent by whichever process claims them.
+    const worker = new WebhookWorker({
+      pool: database.pool,
+      encryptionKey: webhookEncryptionKey(config.webhookEncryptionKey, config.dataDir),
+      timeoutMs: config.webhookTimeoutMs,
+      pollMs: config.webhookPollMs,
+    });
+    webhooks = worker;
+    listener = listen(database.url, { [KEYS_CHANNEL]: forgetCachedKeys, [CATALOGUE_CHANNEL]: forgetCatalogue, [WEBHOOKS_CHANNEL]: () => worker.kick() });
     queue = new LoadQueue({ pool: database.pool, uploadsDir: path.join(config.dataDir, 'uploads'), retentionDays: config.loadRetentionDays });
     await queue.start();
+    worker.start();
     // The edge LISTENs on the database for committed loads (from any process) to purge its cache.
     api = createApi({
       pool: database.pool,

@@ -27,6 +27,12 @@ export function loadJson(row: LoadRow) {
   };
 }
 
+/** The body of `GET /v1/loads/{id}` for this load; undefined when there is none (webhooks send it). */
+export async function loadJsonById(db: pg.Pool | pg.ClientBase, id: string): Promise<ReturnType<typeof loadJson> | undefined> {
+  const row = await selectLoad(db, id);
+  return row && loadJson(row);
+}
+
 /** True when this viewer may see this load: its own, or any load for a key that writes anywhere. */
 export function maySee(viewer: Viewer | null, row: { key_id: number } | { keyId: number }): boolean {
   if (!viewer) return false;
