@@ -4,9 +4,9 @@ import { readConfig } from '../config.js';
 import { openDatabase } from '../db/database.js';
 import { inTransaction } from '../db/transaction.js';
 import { readAudit } from '../modules/audit/audit.js';
-import { createKey, KeyRequestError, listKeys, revokeKey } from '../modules/keys/keys.js';
+import { createKey, DEFAULT_GRACE_DAYS, KeyRequestError, listKeys, revokeKey, rotateKey } from '../modules/keys/keys.js';
 import { webhookEncryptionKey } from '../modules/webhooks/secret.js';
-import { checkWebhookUrl, listDeliveries, removeWebhook, setWebhook, WebhookRequestError, webhookUrls } from '../modules/webhooks/webhooks.js';
+import { checkWebhookUrl, copyWebhook, listDeliveries, removeWebhook, setWebhook, WebhookRequestError, webhookUrls } from '../modules/webhooks/webhooks.js';
 
 const USAGE = `usage: npm run keys -- <command>
 
@@ -16,6 +16,10 @@ const USAGE = `usage: npm run keys -- <command>
   list   every key: id, name, scope, created, expires, last used, webhook, revoked (never a secret)
   revoke ID
          revokes a key at once, in every API process
+  rotate ID [--grace-days N]
+         a new key with the same name, scope, limits and webhook; the last line printed is
+         {"id": …, "key": "gp_…", "replaces": ID, "oldKeyExpiresAt": "…"}; the old key keeps working
+         for N days (default ${DEFAULT_GRACE_DAYS}; 0: it stops at once, decimals allowed), then expires
   webhook ID URL|--off
          announces the key's finished loads at URL (a key without a webhook gets a secret, printed
          once as {"id": …, "webhookSecret": "whsec_…"}; a key with one keeps its secret), or no more
@@ -46,6 +50,7 @@ async function main(): Promise<number> {
       'read-only': { type: 'boolean', default: false },
       expires: { type: 'string' },
       'rate-points': { type: 'string' },
+      'grace-days': { type: 'string' },
       webhook: { type: 'string' },
       off: { type: 'boolean', default: false },
       key: { type: 'string' },
@@ -55,7 +60,7 @@ async function main(): Promise<number> {
     allowPositionals: true,
     strict: true,
   });
-  if (!command || values.help || !['create', 'list', 'revoke', 'audit', 'webhook', 'deliveries'].includes(command)) {
+  if (!command || values.help || !['create', 'list', 'revoke', 'audit', 'webhook', 'deliveries', 'rotate'].includes(command)) {
     process.stderr.write(`${USAGE}\n`);
     return values.help ? 0 : 2;
   }
@@ -90,6 +95,7 @@ async function main(): Promise<number> {
       process.stdout.write(`${JSON.stringify({ id: key.id, key: secret, ...(webhookSecret ? { webhookSecret } : {}) })}\n`);
       return 0;
     }
+    if (command === 'rotate') return await rotateCommand(db.pool, positionals, values['grace-days'], encryptionKey);
     if (command === 'webhook') return await webhookCommand(db.pool, positionals, values.off, encryptionKey);
     if (command === 'deliveries') return await deliveriesCommand(db.pool, values.key, values.limit);
     if (command === 'list') {
@@ -103,7 +109,7 @@ async function main(): Promise<number> {
           key.hint,
           `${key.within.length ? `within ${key.within.join(',')}` : 'anywhere'}${key.readOnly ? ' read-only' : ''}`,
           key.createdAt.slice(0, 16).replace('T', ' '),
-          key.expiresOn ?? '-',
+          key.expiresAt ? key.expiresAt.slice(0, 16).replace('T', ' ') : (key.expiresOn ?? '-'),
           key.lastUsedAt?.slice(0, 16).replace('T', ' ') ?? '-',
           webhooks.get(key.id) ?? '-',
           key.revokedAt?.slice(0, 16).replace('T', ' ') ?? '-',
@@ -143,6 +149,18 @@ async function main(): Promise<number> {
   } finally {
     await db.close();
   }
+}
+
+/** `keys rotate ID [--grace-days N]`. */
+async function rotateCommand(pool: pg.Pool, positionals: string[], grace: string | undefined, encryptionKey: () => Buffer): Promise<number> {
+  const id = Number(positionals[0]);
+  if (!Number.isInteger(id) || positionals.length !== 1) throw new KeyRequestError('rotate needs the id of a key (see `npm run keys -- list`)');
+  const graceDays = grace === undefined ? DEFAULT_GRACE_DAYS : grace.trim() === '' ? Number.NaN : Number(grace);
+  const { old, key, secret } = await rotateKey(pool, id, graceDays, (client, fromId, toId) => copyWebhook(client, fromId, toId, encryptionKey()));
+  process.stdout.write(`created key ${key.id} "${key.name}" to replace key ${old.id}, which keeps working until ${old.expiresAt}\n`);
+  process.stdout.write('the secret below is shown once: store it now, and switch your clients before the old key expires\n');
+  process.stdout.write(`${JSON.stringify({ id: key.id, key: secret, replaces: old.id, oldKeyExpiresAt: old.expiresAt })}\n`);
+  return 0;
 }
 
 /** `keys webhook ID URL|--off`. */
