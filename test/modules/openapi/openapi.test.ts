@@ -1,5 +1,5 @@
 import { Validator } from '@seriousme/openapi-schema-validator';
-import Ajv2020 from 'ajv/dist/2020.js';
+import { Ajv2020 } from 'ajv/dist/2020.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { openApiDocument } from '../../../src/modules/openapi/document.js';
 import { keyFor, loadTwoRegions } from '../../fixtures/twoRegions.js';
@@ -99,7 +99,7 @@ describe('GET /v1/openapi.json', () => {
   it('documents the errors the routes really answer, with their bodies', async () => {
     const post = doc.paths['/v1/loads'].post;
     const get = doc.paths['/v1/loads/{id}'].get;
-    const cases: [any, Promise<Response>, number][] = [
+    const cases: [any, Response | Promise<Response>, number][] = [
       [post, api().fetch('http://test/v1/loads', { method: 'POST', body: validLoad() }), 401],
       [post, api().fetch('http://test/v1/loads', { method: 'POST', headers: { authorization: 'Bearer gp_nonsense' }, body: validLoad() }), 401],
       [post, api().fetch('http://test/v1/loads', { method: 'POST', headers: { authorization: `Bearer ${readOnlyKey}` }, body: validLoad() }), 403],
