@@ -4,6 +4,7 @@ import type { Plugin } from 'graphql-yoga';
 import type pg from 'pg';
 import { isUnrestricted, type Viewer } from '../keys/keys.js';
 import { viewerOf } from '../keys/plugin.js';
+import type { FileSummary } from './files.js';
 import type { LoadQueue } from './queue.js';
 import { insertOrReplayLoad, type LoadRow, selectLoad } from './sql/queue.js';
 import { receiveUpload, UploadError } from './upload.js';
@@ -24,7 +25,17 @@ export function loadJson(row: LoadRow) {
     errorCount: row.error_count,
     errors: (row.errors ?? []).map(({ file, line, column, reason }) => ({ file, line, column, reason })),
     reason: row.reason,
+    changed: loadChanged(row.status, row.files),
   };
+}
+
+/**
+ * Whether a load changed the data: true once it SUCCEEDED having inserted or updated a row (a dry
+ * run: would have); false while it waits or runs, when it failed, and when every row was unchanged
+ * (then the data version, caches and ETags stay as they were).
+ */
+export function loadChanged(status: LoadRow['status'], files: readonly FileSummary[] | null): boolean {
+  return status === 'SUCCEEDED' && (files ?? []).some((file) => file.inserted + file.updated > 0);
 }
 
 /** The body of `GET /v1/loads/{id}` for this load; undefined when there is none (webhooks send it). */

@@ -63,7 +63,7 @@ export interface ImportResult {
   errors: RowError[];
   /** Milliseconds spent. */
   elapsedMs: number;
-  /** The version of the data this load committed (`extensions.dataVersion` of reads that include it); absent when nothing was applied. */
+  /** The version of the data this load committed (`extensions.dataVersion` of reads that include it); absent when nothing was applied or nothing changed. */
   dataVersion?: DataVersion;
 }
 
@@ -186,10 +186,13 @@ export async function runLoad(pool: pg.Pool, source: LoadSource, options: Import
       // A first load analysed the tables it filled before rebuilding the rollups.
       await analyzeLoadedTables(client, firstLoad.first ? FILLED_TABLES : []);
     }
-    // The version of the data, in this transaction: every database that has this load says so.
-    dataVersion = await bumpDataVersion(client);
-    // Delivered at commit only: every API process purges its response cache (src/modules/edge).
-    await notifyDataChanged(client, dataVersion?.version);
+    // A load that changes nothing (every row unchanged) leaves the version, caches and ETags as they were.
+    if (changed > 0) {
+      // The version of the data, in this transaction: every database that has this load says so.
+      dataVersion = await bumpDataVersion(client);
+      // Delivered at commit only: every API process purges its response cache (src/modules/edge).
+      await notifyDataChanged(client, dataVersion?.version);
+    }
     await options.beforeCommit?.(client);
   };
 

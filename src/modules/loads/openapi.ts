@@ -77,6 +77,11 @@ const LOAD: Schema = {
     errorCount: count('How many row errors the load had (all of them, not only the first 100 listed).'),
     errors: { type: 'array', maxItems: 100, items: { $ref: '#/components/schemas/LoadRowError' }, description: 'The first 100 row errors.' },
     reason: { type: ['string', 'null'], description: 'Why a FAILED load failed: rejected rows, `interrupted`, a revoked key…' },
+    changed: {
+      type: 'boolean',
+      description:
+        'True once the load succeeded having inserted or updated at least one row (a dry run: would have). False while it waits or runs, when it failed, and when every row was unchanged: then the data version, caches and ETags stay as they were.',
+    },
   },
 };
 
