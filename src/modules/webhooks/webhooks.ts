@@ -57,7 +57,14 @@ export async function removeWebhook(db: pg.Pool | pg.ClientBase, keyId: number):
 export async function copyWebhook(db: pg.Pool | pg.ClientBase, fromKeyId: number, toKeyId: number, encryptionKey: Buffer): Promise<boolean> {
   const endpoint = await selectEndpoint(db, fromKeyId);
   if (!endpoint) return false;
-  const secret = decryptSecret(endpoint.secret_ciphertext, fromKeyId, encryptionKey);
+  let secret: string;
+  try {
+    secret = decryptSecret(endpoint.secret_ciphertext, fromKeyId, encryptionKey);
+  } catch {
+    throw new WebhookRequestError(
+      `cannot decrypt the webhook secret of key ${fromKeyId}: run with the WEBHOOK_ENCRYPTION_KEY (or DATA_DIR) the API servers use`,
+    );
+  }
   await insertEndpoint(db, toKeyId, endpoint.url, encryptSecret(secret, toKeyId, encryptionKey));
   return true;
 }

@@ -193,6 +193,9 @@ describe('npm run keys', () => {
     await setWebhook(pool, keyId, 'https://example.org/kept', encryptionKey);
     const refused = await keys(['webhook', String(keyId), 'gopher://example.org/']);
     expect(refused.code).toBe(2);
+    const unknown = await keys(['webhook', '99999', 'https://example.org/']);
+    expect(unknown).toMatchObject({ code: 2, stderr: 'keys: no key has id 99999\n' });
+    expect((await pool.query('SELECT count(*)::int AS n FROM webhook_endpoint WHERE key_id = 99999')).rows[0].n).toBe(0);
     expect((await pool.query('SELECT url FROM webhook_endpoint WHERE key_id = $1', [keyId])).rows[0].url).toBe('https://example.org/kept');
   });
 });
