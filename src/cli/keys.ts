@@ -70,31 +70,7 @@ async function main(): Promise<number> {
   const db = await openDatabase(config);
   const encryptionKey = () => webhookEncryptionKey(config.webhookEncryptionKey, config.dataDir);
   try {
-    if (command === 'create') {
-      if (!values.name) throw new KeyRequestError('create needs --name NAME');
-      const ratePoints = values['rate-points'] === undefined ? null : Number(values['rate-points']);
-      if (ratePoints !== null && (!Number.isInteger(ratePoints) || ratePoints <= 0)) throw new KeyRequestError('--rate-points takes a positive whole number');
-      const webhookUrl = values.webhook;
-      const { key, secret, webhookSecret } = await inTransaction(db.pool, async (client) => {
-        const created = await createKey(client, {
-          name: values.name!,
-          within: values.within ?? [],
-          readOnly: values['read-only'],
-          expiresOn: values.expires ?? null,
-          ratePoints,
-        });
-        const webhook = webhookUrl === undefined ? undefined : await setWebhook(client, created.key.id, webhookUrl, encryptionKey());
-        return { ...created, webhookSecret: webhook?.secret };
-      });
-      process.stdout.write(
-        `created key ${key.id} "${key.name}" (${key.within.length ? `within ${key.within.join(', ')}` : 'anywhere'}${key.readOnly ? ', read-only' : ''}${key.expiresOn ? `, expires ${key.expiresOn}` : ''}${webhookUrl ? `, webhook ${checkWebhookUrl(webhookUrl)}` : ''})\n`,
-      );
-      process.stdout.write(
-        `the secret${webhookSecret ? 's' : ''} below ${webhookSecret ? 'are' : 'is'} shown once: store ${webhookSecret ? 'them' : 'it'} now\n`,
-      );
-      process.stdout.write(`${JSON.stringify({ id: key.id, key: secret, ...(webhookSecret ? { webhookSecret } : {}) })}\n`);
-      return 0;
-    }
+    if (command === 'create') return await createCommand(db.pool, values, encryptionKey);
     if (command === 'rotate') return await rotateCommand(db.pool, positionals, values['grace-days'], encryptionKey);
     if (command === 'webhook') return await webhookCommand(db.pool, positionals, values.off, encryptionKey);
     if (command === 'deliveries') return await deliveriesCommand(db.pool, values.key, values.limit);
@@ -149,6 +125,35 @@ async function main(): Promise<number> {
   } finally {
     await db.close();
   }
+}
+
+/** `keys create …`: the key (and its webhook) in one transaction; the secrets printed once, as the last line. */
+async function createCommand(
+  pool: pg.Pool,
+  values: { name?: string; within?: string[]; 'read-only'?: boolean; expires?: string; 'rate-points'?: string; webhook?: string },
+  encryptionKey: () => Buffer,
+): Promise<number> {
+  if (!values.name) throw new KeyRequestError('create needs --name NAME');
+  const ratePoints = values['rate-points'] === undefined ? null : Number(values['rate-points']);
+  if (ratePoints !== null && (!Number.isInteger(ratePoints) || ratePoints <= 0)) throw new KeyRequestError('--rate-points takes a positive whole number');
+  const webhookUrl = values.webhook;
+  const { key, secret, webhookSecret } = await inTransaction(pool, async (client) => {
+    const created = await createKey(client, {
+      name: values.name!,
+      within: values.within ?? [],
+      readOnly: values['read-only'] ?? false,
+      expiresOn: values.expires ?? null,
+      ratePoints,
+    });
+    const webhook = webhookUrl === undefined ? undefined : await setWebhook(client, created.key.id, webhookUrl, encryptionKey());
+    return { ...created, webhookSecret: webhook?.secret };
+  });
+  process.stdout.write(
+    `created key ${key.id} "${key.name}" (${key.within.length ? `within ${key.within.join(', ')}` : 'anywhere'}${key.readOnly ? ', read-only' : ''}${key.expiresOn ? `, expires ${key.expiresOn}` : ''}${webhookUrl ? `, webhook ${checkWebhookUrl(webhookUrl)}` : ''})\n`,
+  );
+  process.stdout.write(`the secret${webhookSecret ? 's' : ''} below ${webhookSecret ? 'are' : 'is'} shown once: store ${webhookSecret ? 'them' : 'it'} now\n`);
+  process.stdout.write(`${JSON.stringify({ id: key.id, key: secret, ...(webhookSecret ? { webhookSecret } : {}) })}\n`);
+  return 0;
 }
 
 /** `keys rotate ID [--grace-days N]`. */
