@@ -79,6 +79,7 @@ async function main(): Promise<void> {
       encryptionKey: webhookEncryptionKey(config.webhookEncryptionKey, config.dataDir),
       timeoutMs: config.webhookTimeoutMs,
       pollMs: config.webhookPollMs,
+      retentionDays: config.loadRetentionDays,
     });
     webhooks = worker;
     listener = listen(database.url, { [KEYS_CHANNEL]: forgetCachedKeys, [CATALOGUE_CHANNEL]: forgetCatalogue, [WEBHOOKS_CHANNEL]: () => worker.kick() });

@@ -135,3 +135,10 @@ export async function selectDeliveries(db: Db, keyId: number | null, limit: numb
   ]);
   return rows;
 }
+
+/** Deletes ended deliveries (DELIVERED or FAILED) queued more than `days` ago; returns how many. */
+export async function purgeDeliveries(db: Db, days: number): Promise<number> {
+  // Deliveries kept past their retention (the loads they announce are purged after as long).
+  const { rowCount } = await db.query("DELETE FROM webhook_delivery WHERE status <> 'PENDING' AND created_at < now() - make_interval(days => $1)", [days]);
+  return rowCount ?? 0;
+}

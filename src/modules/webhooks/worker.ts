@@ -5,7 +5,7 @@ import { loadJsonById } from '../loads/http.js';
 import { RETRY_WINDOW_SECONDS, retryDelaySeconds } from './backoff.js';
 import { decryptSecret } from './secret.js';
 import { sendDelivery } from './send.js';
-import { type ClaimedDelivery, claimDeliveries, fillBody, markDelivered, markFailed } from './sql.js';
+import { type ClaimedDelivery, claimDeliveries, fillBody, markDelivered, markFailed, purgeDeliveries } from './sql.js';
 
 /** The notification channel the database wakes workers on when a delivery is queued (see the migration). */
 export const WEBHOOKS_CHANNEL = 'gospubliki_webhooks';
@@ -25,7 +25,12 @@ export interface WebhookWorkerOptions {
   retryWindowSeconds?: number;
   /** Deliveries sent at once by this process. */
   batch?: number;
+  /** Ended deliveries are deleted after this many days (the server passes LOAD_RETENTION_DAYS); default 30. */
+  retentionDays?: number;
 }
+
+/** Ended deliveries are purged at most this often. */
+const PURGE_EVERY_MS = 10 * 60_000;
 
 /**
  * Sends webhook deliveries, in every API process. A delivery is claimed in the database with a
@@ -38,6 +43,7 @@ export class WebhookWorker {
   private running: Promise<void> | undefined;
   private again = false;
   private stopped = false;
+  private lastPurge = 0;
   private readonly timeoutMs: number;
 
   constructor(private readonly options: WebhookWorkerOptions) {
@@ -79,6 +85,11 @@ export class WebhookWorker {
     const batch = this.options.batch ?? 10;
     // The lease outlasts an attempt: only a sender that died loses its claim.
     const leaseSeconds = Math.ceil(this.timeoutMs / 1000) * 2 + 5;
+    if (Date.now() - this.lastPurge > PURGE_EVERY_MS) {
+      this.lastPurge = Date.now();
+      const purged = await purgeDeliveries(this.options.pool, this.options.retentionDays ?? 30);
+      if (purged) logger.info({ purged }, 'old webhook deliveries purged');
+    }
     for (;;) {
       if (this.stopped) return;
       const token = randomUUID();

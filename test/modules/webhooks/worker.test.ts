@@ -135,6 +135,25 @@ describe('the webhook worker', () => {
   });
 });
 
+describe('old deliveries', () => {
+  it('are purged after the retention (ended ones only), when a worker starts', async () => {
+    const { id: keyId } = await keyFor(pool, { name: 'old deliveries' });
+    await setWebhook(pool, keyId, 'http://127.0.0.1:9/never', encryptionKey);
+    const [oldDone, oldPending, recentDone] = [await endLoad(keyId), await endLoad(keyId), await endLoad(keyId)];
+    await pool.query("UPDATE webhook_delivery SET status = 'DELIVERED', created_at = now() - interval '31 days' WHERE load_id = $1", [oldDone]);
+    await pool.query("UPDATE webhook_delivery SET created_at = now() - interval '31 days', next_attempt_at = now() + interval '1 hour' WHERE load_id = $1", [
+      oldPending,
+    ]);
+    await pool.query("UPDATE webhook_delivery SET status = 'FAILED' WHERE load_id = $1", [recentDone]);
+    const sender = worker({ retentionDays: 30 });
+    sender.start();
+    await expect.poll(() => delivery(oldDone)).toBeUndefined();
+    await sender.stop();
+    expect(await delivery(oldPending)).toMatchObject({ status: 'PENDING' });
+    expect(await delivery(recentDone)).toMatchObject({ status: 'FAILED' });
+  });
+});
+
 describe('webhook secrets', () => {
   it('are whsec_ + base64 of 32 bytes, stored encrypted for their key only', async () => {
     const secret = newWebhookSecret();
