@@ -17,9 +17,9 @@ import { deadlinePlugin, isStatementTimeout, sizeLimitsPlugin, timeoutError } fr
 import { EMBED_DOCUMENTS } from './modules/embed/documents.js';
 import { type EmbedDeps, embedPlugin } from './modules/embed/plugin.js';
 import { keysPlugin, viewerOf } from './modules/keys/plugin.js';
-import { loadsRoutePlugin } from './modules/loads/http.js';
-import { loadsOpenApi } from './modules/loads/openapi.js';
-import type { LoadQueue } from './modules/loads/queue.js';
+import { loadsRoutePlugin } from './modules/loads/queue/http.js';
+import { loadsOpenApi } from './modules/loads/queue/openapi.js';
+import type { LoadQueue } from './modules/loads/queue/queue.js';
 import { openApiPlugin } from './modules/openapi/plugin.js';
 import { readRoutingPlugin } from './modules/replicas/plugin.js';
 import { schema } from './schema.js';

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import type pg from 'pg';
-import { readConfig } from '../config.js';
+import { config as readConfigOnce } from '../config.js';
 import { openDatabase } from '../db/database.js';
 import { inTransaction } from '../db/transaction.js';
 import { readAudit } from '../modules/audit/audit.js';
@@ -64,7 +64,7 @@ async function main(): Promise<number> {
     process.stderr.write(`${USAGE}\n`);
     return values.help ? 0 : 2;
   }
-  const config = readConfig();
+  const config = readConfigOnce();
   // Refused before the database is touched.
   if (command === 'create' && values.webhook !== undefined) checkWebhookUrl(values.webhook);
   const db = await openDatabase(config);

@@ -23,7 +23,7 @@ export interface OpenApiPiece {
   tags?: { name: string; description?: string }[];
 }
 
-/** The error body of every `/v1` route: `{ "error": { "code", "message" } }`. */
+/** The error body of every `/v1` route, the REST error envelope of common/rest.ts: `{ "error": { "code", "message" } }`. */
 export const ERROR_SCHEMA: Schema = {
   type: 'object',
   description: 'Every error of a /v1 route: a code to act on and a message for people.',

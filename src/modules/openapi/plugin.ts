@@ -1,4 +1,5 @@
 import type { Plugin } from 'graphql-yoga';
+import { JSON_TYPE, RestError, restErrorResponse } from '../common/rest.js';
 import { errorResponse, type OpenApiPiece, openApiDocument } from './document.js';
 
 /** The path of the document itself. */
@@ -37,17 +38,11 @@ export function openApiPlugin(pieces: readonly OpenApiPiece[], version: string):
   return {
     onRequest({ request, url, endResponse, fetchAPI }) {
       if (url.pathname !== OPENAPI_PATH) return;
-      const headers = { 'content-type': 'application/json; charset=utf-8' };
       if (request.method !== 'GET' && request.method !== 'HEAD') {
-        endResponse(
-          new fetchAPI.Response(JSON.stringify({ error: { code: 'METHOD_NOT_ALLOWED', message: `use GET to read ${OPENAPI_PATH}` } }), {
-            status: 405,
-            headers,
-          }),
-        );
+        endResponse(restErrorResponse(fetchAPI, new RestError(405, 'METHOD_NOT_ALLOWED', `use GET to read ${OPENAPI_PATH}`)));
         return;
       }
-      endResponse(new fetchAPI.Response(document(), { status: 200, headers: { ...headers, 'cache-control': 'public, max-age=300' } }));
+      endResponse(new fetchAPI.Response(document(), { status: 200, headers: { 'content-type': JSON_TYPE, 'cache-control': 'public, max-age=300' } }));
     },
   };
 }

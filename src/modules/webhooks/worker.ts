@@ -1,14 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
+import { CHANNELS } from '../../db/notifications.js';
 import { logger } from '../../logger.js';
-import { loadJsonById } from '../loads/http.js';
+import { loadJsonById } from '../loads/queue/http.js';
 import { RETRY_WINDOW_SECONDS, retryDelaySeconds } from './backoff.js';
 import { decryptSecret } from './secret.js';
 import { sendDelivery } from './send.js';
 import { type ClaimedDelivery, claimDeliveries, fillBody, markDelivered, markFailed, purgeDeliveries } from './sql.js';
 
-/** The notification channel the database wakes workers on when a delivery is queued (see the migration). */
-export const WEBHOOKS_CHANNEL = 'gospubliki_webhooks';
+/** The notification channel the database wakes workers on when a delivery is queued (the migration's trigger names it too). */
+export const WEBHOOKS_CHANNEL = CHANNELS.webhooks;
 
 /** A receiver gets this long to answer with a 2xx, by default. */
 export const DEFAULT_WEBHOOK_TIMEOUT_MS = 10_000;

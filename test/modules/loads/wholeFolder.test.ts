@@ -1,10 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { DEMO_REFERENCE } from '../../../src/modules/demo/demo.js';
 import { generateLoad } from '../../../src/modules/generate/index.js';
-import { DEMO_REFERENCE } from '../../../src/modules/loads/demo.js';
-import { BULK_FILES } from '../../../src/modules/loads/files.js';
-import { importFolder } from '../../../src/modules/loads/importFolder.js';
+import { importFolder } from '../../../src/modules/loads/pipeline/runLoad.js';
+import { BULK_FILES, columnNames } from '../../../src/modules/loads/rows/files.js';
 import { keyFor } from '../../fixtures/twoRegions.js';
 import { useSecondDatabase, useTestDatabase } from '../../helpers/database.js';
 import { type ServerProcess, serverDataDir, startServer } from '../../helpers/server.js';
@@ -72,7 +72,7 @@ describe('the whole folder in one request', () => {
     const { rows: before } = await pool.query('SELECT count(*)::int AS n FROM load');
     const body = new FormData();
     for (const name of BULK_FILES.map((file) => file.file))
-      body.append(name, new Blob([`${BULK_FILES.find((f) => f.file === name)!.columns.join(',')}\n`]), name);
+      body.append(name, new Blob([`${columnNames(BULK_FILES.find((f) => f.file === name)!).join(',')}\n`]), name);
     body.append('sectors.csv', new Blob(['code,name\n']), 'sectors.csv');
     const response = await fetch(`${server.url}/v1/loads`, { method: 'POST', headers: { authorization: `Bearer ${key}` }, body });
     expect(response.status).toBe(400);
