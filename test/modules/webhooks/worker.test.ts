@@ -64,7 +64,7 @@ describe('the webhook worker', () => {
     expect(DEFAULT_WEBHOOK_TIMEOUT_MS).toBe(10_000);
     expect(readConfig({}).webhookTimeoutMs).toBe(10_000);
     expect(readConfig({ WEBHOOK_TIMEOUT_MS: '2500' }).webhookTimeoutMs).toBe(2500);
-    expect(() => readConfig({ WEBHOOK_TIMEOUT_MS: 'soon' })).toThrow('WEBHOOK_TIMEOUT_MS must be a positive number');
+    expect(() => readConfig({ WEBHOOK_TIMEOUT_MS: 'soon' })).toThrow('WEBHOOK_TIMEOUT_MS must be a number above 0, got "soon"');
 
     const receiver = await startReceiver(() => 'hang');
     const { id: keyId } = await keyFor(pool, { name: 'hanging receiver' });
