@@ -42,6 +42,12 @@ export interface Config {
   demoScale: string;
   /** The public edge: limits, rate, time, caching, CORS. */
   edge: EdgeConfig;
+  /** A webhook receiver gets this long to answer 2xx before the attempt counts as failed (`WEBHOOK_TIMEOUT_MS`), ms. */
+  webhookTimeoutMs: number;
+  /** How often each API process looks for webhook deliveries due (`WEBHOOK_POLL_MS`; it is also woken at once), ms. */
+  webhookPollMs: number;
+  /** Key the webhook secrets are encrypted with (`WEBHOOK_ENCRYPTION_KEY`); unset: a key file in `dataDir`. */
+  webhookEncryptionKey: string | undefined;
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -80,6 +86,9 @@ const ENVIRONMENT = EDGE_ENVIRONMENT.extend({
   KEY_CACHE_SECONDS: numberSetting(30),
   DEMO: onUnlessZero,
   DEMO_SCALE: textSetting('national'),
+  WEBHOOK_TIMEOUT_MS: numberSetting(10_000, { positive: true }),
+  WEBHOOK_POLL_MS: numberSetting(1000, { positive: true }),
+  WEBHOOK_ENCRYPTION_KEY: textSetting(undefined),
 });
 
 /** Reads and validates the configuration from `env` (default: this process's environment). */
@@ -101,6 +110,9 @@ export function readConfig(env: Environment = process.env): Config {
     keyCacheSeconds: settings.KEY_CACHE_SECONDS,
     demo: settings.DEMO,
     demoScale: settings.DEMO_SCALE,
+    webhookTimeoutMs: settings.WEBHOOK_TIMEOUT_MS,
+    webhookPollMs: settings.WEBHOOK_POLL_MS,
+    webhookEncryptionKey: settings.WEBHOOK_ENCRYPTION_KEY,
     edge: edgeConfigOf(settings),
   };
 }

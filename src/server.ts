@@ -1,7 +1,8 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { config as readConfigOnce } from './config.js';
+import type pg from 'pg';
+import { type Config, config as readConfigOnce } from './config.js';
 import { type Database, openDatabase } from './db/database.js';
 import { migrationsApplied } from './db/migrate.js';
 import { listenForNotifications, type Notifications } from './db/notifications.js';
@@ -9,6 +10,8 @@ import { logger } from './logger.js';
 import { CATALOGUE_CHANNEL, forgetCatalogue } from './modules/catalogue/loaders.js';
 import { forgetCachedKeys, KEYS_CHANNEL } from './modules/keys/keys.js';
 import { LoadQueue } from './modules/loads/queue/queue.js';
+import { webhookEncryptionKey } from './modules/webhooks/secret.js';
+import { WEBHOOKS_CHANNEL, WebhookWorker } from './modules/webhooks/worker.js';
 import { type Api, createApi } from './yoga.js';
 
 /**
@@ -18,7 +21,7 @@ import { type Api, createApi } from './yoga.js';
  */
 async function main(): Promise<void> {
   const started = Date.now();
-  let config: ReturnType<typeof readConfigOnce>;
+  let config: Config;
   try {
     config = readConfigOnce();
   } catch (error) {
@@ -28,6 +31,7 @@ async function main(): Promise<void> {
   let db: Database | undefined;
   let server: http.Server | undefined;
   let queue: LoadQueue | undefined;
+  let webhooks: WebhookWorker | undefined;
   let listener: Notifications | undefined;
   let api: Api | undefined;
   let stopping = false;
@@ -37,6 +41,8 @@ async function main(): Promise<void> {
     await api?.close().catch((error: Error) => logger.error({ err: error }, 'closing the edge (listener, Redis) failed'));
     // A load being applied finishes first; loads still queued end `interrupted` (sent again by their clients).
     await queue?.stop().catch((error: Error) => logger.error({ err: error }, 'stopping the load queue failed'));
+    // Attempts in flight end (at most the webhook timeout); deliveries not yet sent wait in the database.
+    await webhooks?.stop().catch((error: Error) => logger.error({ err: error }, 'stopping the webhook worker failed'));
     await listener?.close();
     await db?.close().catch((error: Error) => logger.error({ err: error }, 'closing the database failed'));
     logger.info('stopped');
@@ -75,15 +81,20 @@ async function main(): Promise<void> {
     }
     if (stopping) return stop(0);
     const database = db;
+    const worker = webhookWorker(database.pool, config);
+    webhooks = worker;
     queue = new LoadQueue({ pool: database.pool, uploadsDir: path.join(config.dataDir, 'uploads'), retentionDays: config.loadRetentionDays });
     await queue.start();
     // One LISTEN session for every channel. A revoke in any process (or `npm run keys -- revoke`)
     // reaches this one at once; so does a load in another process (`npm run import`) that changed
-    // the sectors; the edge subscribes in createApi (committed loads purge its cache). All
-    // subscribe in this tick, so the first connection LISTENs on every channel.
+    // the sectors, and a webhook delivery queued by a load's end (this process may claim it); the
+    // edge subscribes in createApi (committed loads purge its cache). All subscribe in this tick,
+    // so the first connection LISTENs on every channel.
     listener = listenForNotifications(database.url);
     listener.on(KEYS_CHANNEL, forgetCachedKeys);
     listener.on(CATALOGUE_CHANNEL, forgetCatalogue);
+    listener.on(WEBHOOKS_CHANNEL, () => worker.kick());
+    worker.start();
     api = createApi({
       pool: database.pool,
       ready: () => migrationsApplied(database.pool),
@@ -105,6 +116,17 @@ async function main(): Promise<void> {
     logger.fatal({ err: error }, 'could not start');
     await stop(1);
   }
+}
+
+/** This process's webhook worker: deliveries queued by a load's end (in any process) are sent by whichever process claims them. */
+function webhookWorker(pool: pg.Pool, config: Config): WebhookWorker {
+  return new WebhookWorker({
+    pool,
+    encryptionKey: webhookEncryptionKey(config.webhookEncryptionKey, config.dataDir),
+    timeoutMs: config.webhookTimeoutMs,
+    pollMs: config.webhookPollMs,
+    retentionDays: config.loadRetentionDays,
+  });
 }
 
 void main();

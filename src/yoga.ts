@@ -18,7 +18,9 @@ import { EMBED_DOCUMENTS } from './modules/embed/documents.js';
 import { type EmbedDeps, embedPlugin } from './modules/embed/plugin.js';
 import { keysPlugin, viewerOf } from './modules/keys/plugin.js';
 import { loadsRoutePlugin } from './modules/loads/queue/http.js';
+import { loadsOpenApi } from './modules/loads/queue/openapi.js';
 import type { LoadQueue } from './modules/loads/queue/queue.js';
+import { openApiPlugin } from './modules/openapi/plugin.js';
 import { readRoutingPlugin } from './modules/replicas/plugin.js';
 import { schema } from './schema.js';
 
@@ -56,6 +58,9 @@ export type Api = YogaServerInstance<Record<string, never>, Context> & {
   /** Stops the change listener and closes Redis (the server calls it at shutdown). */
   close(): Promise<void>;
 };
+
+/** The version of the /v1 HTTP API, as its OpenAPI document states it. */
+const API_VERSION = '1.0.0';
 
 const DEFAULT_QUERY = '{\n  territory(code: "17000000") {\n    name\n    level\n    parent { code name level }\n  }\n}\n';
 
@@ -154,6 +159,8 @@ export function createApi(deps: ApiDeps): Api {
       graphiqlAssetsPlugin(edge.documents, DEFAULT_QUERY),
       embedPlugin(deps.embed),
       readRoutingPlugin({ pool: deps.pool, replicas: deps.replicas }),
+      // GET /v1/openapi.json, from each /v1 route's piece (before the loads route, which answers 404 to other /v1 paths).
+      openApiPlugin([loadsOpenApi], API_VERSION),
       // Loads are multipart POSTs with a key (a browser cannot forge the Authorization header): before CSRF.
       loadsRoutePlugin({ pool: deps.pool, queue: deps.loads.queue, maxBytes: deps.loads.maxBytes }),
       useReadinessCheck({

@@ -22,6 +22,16 @@ describe('the configuration', () => {
     expect(config.production).toBe(true);
   });
 
+  it('reads the webhook settings through the same parsers (defaults, values, refusals)', () => {
+    expect(readConfig({})).toMatchObject({ webhookTimeoutMs: 10_000, webhookPollMs: 1000, webhookEncryptionKey: undefined });
+    const config = readConfig({ WEBHOOK_TIMEOUT_MS: '2500', WEBHOOK_POLL_MS: '200', WEBHOOK_ENCRYPTION_KEY: 'a long random text' });
+    expect(config).toMatchObject({ webhookTimeoutMs: 2500, webhookPollMs: 200, webhookEncryptionKey: 'a long random text' });
+    expect(readConfig({ WEBHOOK_ENCRYPTION_KEY: '' }).webhookEncryptionKey).toBeUndefined();
+    const read = () => readConfig({ WEBHOOK_TIMEOUT_MS: '0', WEBHOOK_POLL_MS: 'often' });
+    expect(read).toThrow(/WEBHOOK_TIMEOUT_MS must be a number above 0, got "0"/);
+    expect(read).toThrow(/WEBHOOK_POLL_MS must be a number above 0, got "often"/);
+  });
+
   it('refuses bad values at once, naming every bad variable (and never a read URL, which may hold a password)', () => {
     const read = () =>
       readConfig({ PORT: '70000', DATABASE_POOL_SIZE: '0', MAX_QUERY_COST: 'lots', LOG_LEVEL: 'loud', DATABASE_READ_URLS: 'mysql://u:secret@h/db' });

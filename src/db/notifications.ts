@@ -15,6 +15,8 @@ export const CHANNELS = {
   keys: 'gospubliki_keys',
   /** The sectors changed: every API process forgets its copy of the catalogue. */
   catalogue: 'gospubliki_catalogue',
+  /** A webhook delivery was queued (by the trigger on a load's end): every API process looks for deliveries due. */
+  webhooks: 'gospubliki_webhooks',
 } as const;
 
 export type Channel = (typeof CHANNELS)[keyof typeof CHANNELS];

@@ -16,7 +16,8 @@ export class RestError extends Error {
   }
 }
 
-const JSON_TYPE = 'application/json; charset=utf-8';
+/** The media type of every REST answer. */
+export const JSON_TYPE = 'application/json; charset=utf-8';
 
 /** The server's Response class (Yoga's `fetchAPI`). */
 export interface FetchApi {

@@ -1,8 +1,9 @@
 import type pg from 'pg';
 import { config } from '../../config.js';
 import { CHANNELS } from '../../db/notifications.js';
+import { inTransaction } from '../../db/transaction.js';
 import { isWellFormed, newSecret, secretHash, secretHint } from './secret.js';
-import { insertKey, type KeyRow, resolveTerritoryCodes, revokeKeyRow, selectKeyByHash, selectKeys, touchKey } from './sql.js';
+import { expireKeyAt, insertKey, type KeyRow, resolveTerritoryCodes, revokeKeyRow, selectKeyByHash, selectKeys, touchKey } from './sql.js';
 
 /**
  * API keys: created and revoked by an operator (`npm run keys`), presented by integrations as
@@ -33,6 +34,8 @@ export interface KeySummary {
   ratePoints: number | null;
   createdAt: string;
   expiresOn: string | null;
+  /** The moment the key stops working after a rotation (ISO 8601); null: no such moment. */
+  expiresAt: string | null;
   lastUsedAt: string | null;
   revokedAt: string | null;
 }
@@ -58,6 +61,7 @@ function summary(row: KeyRow): KeySummary {
     ratePoints: row.rate_points,
     createdAt: row.created_at.toISOString(),
     expiresOn: row.expires_on,
+    expiresAt: row.expires_at?.toISOString() ?? null,
     lastUsedAt: row.last_used_at?.toISOString() ?? null,
     revokedAt: row.revoked_at?.toISOString() ?? null,
   };
@@ -103,6 +107,44 @@ export async function revokeKey(db: pg.Pool, id: number): Promise<KeySummary | u
     keyCache.clear();
   }
   return row ? summary(row) : undefined;
+}
+
+/** Days a rotated key keeps working, unless `--grace-days` says otherwise. */
+export const DEFAULT_GRACE_DAYS = 7;
+
+/**
+ * Rotates a key: a new key with the same name, scope, limits and expiry day (its secret returned,
+ * shown once), and the old key working for `graceDays` more (0: it stops at once), then expired.
+ * One transaction; `alsoCopy` runs in it (the CLI copies the key's webhook). Every API process
+ * forgets its cached keys at the commit.
+ */
+export async function rotateKey(
+  pool: pg.Pool,
+  id: number,
+  graceDays: number = DEFAULT_GRACE_DAYS,
+  alsoCopy: (client: pg.ClientBase, fromId: number, toId: number) => Promise<unknown> = async () => undefined,
+): Promise<{ old: KeySummary; key: KeySummary; secret: string }> {
+  if (!Number.isFinite(graceDays) || graceDays < 0 || graceDays > 365) throw new KeyRequestError('--grace-days takes a number of days from 0 to 365');
+  const rotated = await inTransaction(pool, async (client) => {
+    const old = await expireKeyAt(client, id, Math.round(graceDays * 86_400));
+    if (!old) throw new KeyRequestError(`no working key has id ${id} (a revoked or expired key is not rotated: create a new one)`);
+    const secret = newSecret();
+    const row = await insertKey(client, {
+      name: old.name,
+      secretHash: secretHash(secret),
+      hint: secretHint(secret),
+      within: old.within,
+      readOnly: old.read_only,
+      ratePoints: old.rate_points,
+      expiresOn: old.expires_on,
+    });
+    await alsoCopy(client, old.id, row.id);
+    // Every API process listening forgets its cached keys (delivered at the commit).
+    await client.query(`NOTIFY ${KEYS_CHANNEL}`);
+    return { old: summary(old), key: summary(row), secret };
+  });
+  keyCache.clear();
+  return rotated;
 }
 
 /** The notification channel on which a revoke tells every API process to forget cached keys. */
@@ -155,6 +197,9 @@ export async function presentedKey(db: pg.Pool, authorization: string | null): P
   if (!row) return { kind: 'refused', reason: 'unknown API key' };
   if (row.revoked_at) return { kind: 'refused', reason: 'this API key was revoked' };
   if (row.expires_on && row.expires_on < today()) return { kind: 'refused', reason: `this API key expired on ${row.expires_on}` };
+  if (row.expires_at && row.expires_at.getTime() <= Date.now()) {
+    return { kind: 'refused', reason: `this API key was rotated and expired at ${row.expires_at.toISOString()}: use its new key` };
+  }
   if ((touched.get(row.id) ?? 0) < Date.now() - TOUCH_MS) {
     touched.set(row.id, Date.now());
     void touchKey(db, row.id).catch(() => undefined); // bookkeeping only: never fails a request

@@ -10,11 +10,13 @@ export interface KeyRow {
   rate_points: number | null;
   created_at: Date;
   expires_on: string | null;
+  expires_at: Date | null;
   revoked_at: Date | null;
   last_used_at: Date | null;
 }
 
-const COLUMNS = 'id, name, hint, coalesce(within, ARRAY[]::text[]) AS within, read_only, rate_points, created_at, expires_on, revoked_at, last_used_at';
+const COLUMNS =
+  'id, name, hint, coalesce(within, ARRAY[]::text[]) AS within, read_only, rate_points, created_at, expires_on, expires_at, revoked_at, last_used_at';
 
 /** Stores a new key (its secret's hash only) and returns it. */
 export async function insertKey(
@@ -64,7 +66,7 @@ export async function touchKey(db: pg.ClientBase | pg.Pool, id: number): Promise
 export async function keyStillValid(client: pg.ClientBase, id: number): Promise<boolean> {
   // The key's row, locked against a concurrent revoke until this transaction ends.
   const { rows } = await client.query(
-    'SELECT 1 FROM api_key WHERE id = $1 AND revoked_at IS NULL AND (expires_on IS NULL OR expires_on >= current_date) FOR SHARE',
+    'SELECT 1 FROM api_key WHERE id = $1 AND revoked_at IS NULL AND (expires_on IS NULL OR expires_on >= current_date) AND (expires_at IS NULL OR expires_at > now()) FOR SHARE',
     [id],
   );
   return rows.length > 0;
@@ -82,5 +84,17 @@ export async function resolveTerritoryCodes(db: pg.ClientBase | pg.Pool, codes: 
 export async function selectKeyById(db: pg.ClientBase | pg.Pool, id: number): Promise<KeyRow | undefined> {
   // One key by id.
   const { rows } = await db.query<KeyRow>(`SELECT ${COLUMNS} FROM api_key WHERE id = $1`, [id]);
+  return rows[0];
+}
+
+/** Sets the moment a key stops working (a rotation's end of grace), unless it stops sooner already; undefined when no usable key has this id. */
+export async function expireKeyAt(db: pg.ClientBase | pg.Pool, id: number, graceSeconds: number): Promise<KeyRow | undefined> {
+  // The rotated key, working for the grace period more; a revoked or expired key is not rotated.
+  const { rows } = await db.query<KeyRow>(
+    `UPDATE api_key SET expires_at = LEAST(coalesce(expires_at, 'infinity'), now() + make_interval(secs => $2))
+      WHERE id = $1 AND revoked_at IS NULL AND (expires_on IS NULL OR expires_on >= current_date) AND (expires_at IS NULL OR expires_at > now())
+      RETURNING ${COLUMNS}`,
+    [id, graceSeconds],
+  );
   return rows[0];
 }

@@ -11,10 +11,11 @@ const ANALYZE_AFTER = 10_000;
 
 /**
  * Step 5: a dry run ends here (rolled back); otherwise the planner's statistics of a large load,
- * the new data version, the notice every API process acts on at commit, and the caller's last
- * check (`beforeCommit`). Returns the version this load commits.
+ * the new data version and the notice every API process acts on at commit (only when a row was
+ * inserted or updated), and the caller's last check (`beforeCommit`). Returns the version this
+ * load commits; undefined when it changes nothing.
  */
-export async function finish(session: LoadSession, writer: Writer, options: ImportOptions): Promise<DataVersion> {
+export async function finish(session: LoadSession, writer: Writer, options: ImportOptions): Promise<DataVersion | undefined> {
   if (options.dryRun) throw new RejectedLoad();
   const changed = [...session.summaries.values()].reduce((sum, file) => sum + file.inserted + file.updated, 0);
   if (changed >= ANALYZE_AFTER) {
@@ -24,10 +25,14 @@ export async function finish(session: LoadSession, writer: Writer, options: Impo
     // A first load analysed the tables it filled before rebuilding the rollups.
     await analyzeLoadedTables(session.client, writer.name === 'first load' ? FILLED_TABLES : []);
   }
-  // The version of the data, in this transaction: every database that has this load says so.
-  const dataVersion = await bumpDataVersion(session.client);
-  // Delivered at commit only: every API process purges its response cache (src/modules/edge).
-  await notifyDataChanged(session.client, dataVersion?.version);
+  // A load that changes nothing (every row unchanged) leaves the version, caches and ETags as they were.
+  let dataVersion: DataVersion | undefined;
+  if (changed > 0) {
+    // The version of the data, in this transaction: every database that has this load says so.
+    dataVersion = await bumpDataVersion(session.client);
+    // Delivered at commit only: every API process purges its response cache (src/modules/edge).
+    await notifyDataChanged(session.client, dataVersion.version);
+  }
   await options.beforeCommit?.(session.client);
   return dataVersion;
 }

@@ -35,6 +35,6 @@ export interface ImportResult {
   errors: RowError[];
   /** Milliseconds spent. */
   elapsedMs: number;
-  /** The version of the data this load committed (`extensions.dataVersion` of reads that include it); absent when nothing was applied. */
+  /** The version of the data this load committed (`extensions.dataVersion` of reads that include it); absent when nothing was applied or nothing changed. */
   dataVersion?: DataVersion;
 }

@@ -5,6 +5,7 @@ import type pg from 'pg';
 import { type FetchApi, jsonResponse, RestError, restErrorResponse } from '../../common/rest.js';
 import { isUnrestricted, type Viewer } from '../../keys/keys.js';
 import { viewerOf } from '../../keys/plugin.js';
+import type { FileSummary } from '../rows/files.js';
 import type { LoadQueue } from './queue.js';
 import { insertOrReplayLoad, type LoadRow, selectLoad } from './sql.js';
 import { receiveUpload } from './upload.js';
@@ -25,7 +26,23 @@ export function loadJson(row: LoadRow) {
     errorCount: row.error_count,
     errors: (row.errors ?? []).map(({ file, line, column, reason }) => ({ file, line, column, reason })),
     reason: row.reason,
+    changed: loadChanged(row.status, row.files),
   };
+}
+
+/**
+ * Whether a load changed the data: true once it SUCCEEDED having inserted or updated a row (a dry
+ * run: would have); false while it waits or runs, when it failed, and when every row was unchanged
+ * (then the data version, caches and ETags stay as they were).
+ */
+export function loadChanged(status: LoadRow['status'], files: readonly FileSummary[] | null): boolean {
+  return status === 'SUCCEEDED' && (files ?? []).some((file) => file.inserted + file.updated > 0);
+}
+
+/** The body of `GET /v1/loads/{id}` for this load; undefined when there is none (webhooks send it). */
+export async function loadJsonById(db: pg.Pool | pg.ClientBase, id: string): Promise<ReturnType<typeof loadJson> | undefined> {
+  const row = await selectLoad(db, id);
+  return row && loadJson(row);
 }
 
 /** True when this viewer may see this load: its own, or any load for a key that writes anywhere. */

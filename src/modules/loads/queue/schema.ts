@@ -7,7 +7,7 @@ import { guardNodes } from '../../common/node.js';
 import { sliceArgs } from '../../common/slice.js';
 import { isUnrestricted } from '../../keys/keys.js';
 import type { FileSummary, RowError } from '../rows/files.js';
-import { maySee } from './http.js';
+import { loadChanged, maySee } from './http.js';
 
 const LoadStatus = builder.enumType('LoadStatus', {
   description: 'Where a bulk load stands.',
@@ -78,6 +78,12 @@ export const Load = builder.prismaNode('Load', {
     receivedAt: t.field({ type: 'DateTime', description: 'When it was received.', resolve: (load) => load.receivedAt }),
     startedAt: t.field({ type: 'DateTime', nullable: true, description: 'When it began to apply.', resolve: (load) => load.startedAt }),
     finishedAt: t.field({ type: 'DateTime', nullable: true, description: 'When it ended.', resolve: (load) => load.finishedAt }),
+    changed: t.boolean({
+      description:
+        'True once the load succeeded having inserted or updated at least one row (a dry run: would have). False while it waits or runs, when it failed, and when every row was unchanged: then the data version, caches and ETags stay as they were.',
+      select: { files: true },
+      resolve: (load) => loadChanged(load.status, load.files as FileSummary[] | null),
+    }),
     progress: t.field({
       type: LoadProgress,
       nullable: true,

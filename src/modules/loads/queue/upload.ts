@@ -68,7 +68,7 @@ export async function receiveUpload(request: Request, folder: string, maxBytes: 
     );
   });
   parser.on('field', (name) => fail(badRequest(`unknown field "${name.slice(0, 60)}": send only file parts named ${PART_NAMES}`)));
-  parser.on('partsLimit', () => fail(badRequest(`at most ${BULK_FILES.length} parts, one per bulk file`)));
+  parser.on('partsLimit', () => fail(badRequest(`more than ${BULK_FILES.length} parts: send at most one part per bulk file`)));
   parser.on('filesLimit', () => fail(badRequest(`at most ${BULK_FILES.length} files, one per bulk file`)));
   const total = { bytes: 0 };
   try {
@@ -95,7 +95,10 @@ function multipartParser(request: Request, maxBytes: number): busboy.Busboy {
   }
   let parser: busboy.Busboy;
   try {
-    parser = busboy({ headers: { 'content-type': contentType }, limits: { files: BULK_FILES.length, fields: 0, parts: BULK_FILES.length } });
+    // busboy says `partsLimit` once the count *reaches* `parts` (and `filesLimit` only when one
+    // more file than `files` begins): one part more than the bulk files, so that all five pass and
+    // the event means "too many".
+    parser = busboy({ headers: { 'content-type': contentType }, limits: { files: BULK_FILES.length, fields: 0, parts: BULK_FILES.length + 1 } });
   } catch (error) {
     throw badRequest(`malformed multipart body: ${(error as Error).message}`);
   }
