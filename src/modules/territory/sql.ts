@@ -17,7 +17,7 @@ import { type SearchSpec, searchCloseness, searchedRows, searchTier } from '../s
 
 const { sql, empty } = Prisma;
 
-export type TerritoryOrderField = 'NAME' | 'CODE' | 'SUBSCRIBERS' | 'RELEVANCE';
+export type TerritoryOrderField = 'NAME' | 'CODE' | 'SUBSCRIBERS' | 'COVERAGE' | 'COMPLIANCE' | 'GROWTH' | 'RELEVANCE';
 
 export interface TerritoryConditions {
   levels?: string[];
@@ -31,6 +31,11 @@ export interface TerritoryConditions {
 export interface TerritoryOrder {
   field: TerritoryOrderField;
   direction: Direction;
+  /** COMPLIANCE: the bit set of the required platforms (src/modules/catalogue/platformMask.ts). */
+  requiredMask?: number;
+  /** GROWTH: the subscriber change is measured over (from, to]. */
+  from?: string;
+  to?: string;
 }
 
 function territoryWhere(c: TerritoryConditions): Prisma.Sql[] {
@@ -61,6 +66,25 @@ function territoryOrdering(order: TerritoryOrder, search: SearchSpec | undefined
         // The current subscriber figure of each row's subtree: its rollup rows summed over sectors and platforms.
         joins: sql`LEFT JOIN LATERAL (SELECT sum(r.subscribers) AS subscribers FROM territory_page_rollup r WHERE r.territory_id = t.id) s ON TRUE`,
         orderBy: sql`coalesce(s.subscribers, 0) ${dir}, t.search_name, t.name, t.id`,
+      };
+    case 'COVERAGE':
+    case 'COMPLIANCE': {
+      // COVERAGE: organisations of the subtree with an active page anywhere; COMPLIANCE: with one on every required platform;
+      // each over the subtree's organisations (0 for none, as Compliance.share), from the organisation rollup's platform sets.
+      const hit =
+        order.field === 'COVERAGE' ? sql`r.platform_mask <> 0` : sql`r.platform_mask & ${order.requiredMask ?? 0}::int = ${order.requiredMask ?? 0}::int`;
+      return {
+        joins: sql`LEFT JOIN LATERAL (SELECT sum(r.organisations) FILTER (WHERE ${hit}) AS hit, sum(r.organisations) AS total
+                                        FROM territory_organisation_rollup r WHERE r.territory_id = t.id) m ON TRUE`,
+        orderBy: sql`coalesce(m.hit::numeric / nullif(m.total, 0), 0) ${dir}, t.search_name, t.name, t.id`,
+      };
+    }
+    case 'GROWTH':
+      return {
+        // The change of each row's subtree's subscriber figure over (from, to]: the sum of its daily changes in that range.
+        joins: sql`LEFT JOIN LATERAL (SELECT sum(c.delta) AS change FROM territory_subscriber_change c
+                                       WHERE c.territory_id = t.id AND c.day > ${order.from}::date AND c.day <= ${order.to}::date) g ON TRUE`,
+        orderBy: sql`coalesce(g.change, 0) ${dir}, t.search_name, t.name, t.id`,
       };
     case 'RELEVANCE':
       if (search) {
