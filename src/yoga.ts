@@ -16,6 +16,7 @@ import { requestIdPlugin } from './modules/edge/requestId.js';
 import { deadlinePlugin, isStatementTimeout, sizeLimitsPlugin, timeoutError } from './modules/edge/timeLimits.js';
 import { EMBED_DOCUMENTS } from './modules/embed/documents.js';
 import { type EmbedDeps, embedPlugin } from './modules/embed/plugin.js';
+import { exportsRoutePlugin } from './modules/exports/http.js';
 import { keysPlugin, viewerOf } from './modules/keys/plugin.js';
 import { loadsRoutePlugin } from './modules/loads/http.js';
 import type { LoadQueue } from './modules/loads/queue.js';
@@ -154,6 +155,8 @@ export function createApi(deps: ApiDeps): Api {
       graphiqlAssetsPlugin(edge.documents, DEFAULT_QUERY),
       embedPlugin(deps.embed),
       readRoutingPlugin({ pool: deps.pool, replicas: deps.replicas }),
+      // Spreadsheet exports (GET /v1/exports/…), charged to the rate budget per batch of rows; before the loads route, which answers every other /v1/ path.
+      exportsRoutePlugin(edge),
       // Loads are multipart POSTs with a key (a browser cannot forge the Authorization header): before CSRF.
       loadsRoutePlugin({ pool: deps.pool, queue: deps.loads.queue, maxBytes: deps.loads.maxBytes }),
       useReadinessCheck({
