@@ -16,6 +16,7 @@ import { requestIdPlugin } from './modules/edge/requestId.js';
 import { deadlinePlugin, isStatementTimeout, sizeLimitsPlugin, timeoutError } from './modules/edge/timeLimits.js';
 import { EMBED_DOCUMENTS } from './modules/embed/documents.js';
 import { type EmbedDeps, embedPlugin } from './modules/embed/plugin.js';
+import { explorerPlugin } from './modules/explorer/plugin.js';
 import { exportsRoutePlugin } from './modules/exports/http.js';
 import { keysPlugin, viewerOf } from './modules/keys/plugin.js';
 import { loadsRoutePlugin } from './modules/loads/http.js';
@@ -154,6 +155,8 @@ export function createApi(deps: ApiDeps): Api {
       metricsPlugin(),
       graphiqlAssetsPlugin(edge.documents, DEFAULT_QUERY),
       embedPlugin(deps.embed),
+      // The explorer page /t/{code} (server-rendered, Russian) and its stylesheet.
+      explorerPlugin(),
       readRoutingPlugin({ pool: deps.pool, replicas: deps.replicas }),
       // Spreadsheet exports (GET /v1/exports/…), charged to the rate budget per batch of rows; before the loads route, which answers every other /v1/ path.
       exportsRoutePlugin(edge),
