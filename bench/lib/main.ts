@@ -11,6 +11,7 @@ import { compareWithQ1, measureBaseline, type Q1Stats } from './baseline.js';
 import { bareCopy, typedCopy } from './copy.js';
 import { ensureDataset, writeBatch } from './dataset.js';
 import { type EdgeResult, edgeBench, edgeMarkdown } from './edge.js';
+import { type ExportsResult, exportsBench, exportsMarkdown } from './exports.js';
 import { type GraphQLRequest, interleaved, measure, post, type RunStats, startLoad, toStats } from './load.js';
 import { BASELINE, OPERATIONS, type OperationContext, REGION, readQuery, requestOf, unreferencedQueryFiles } from './operations.js';
 import { type ImportRun, runImport, startServer, tail } from './processes.js';
@@ -332,6 +333,15 @@ async function run(options: RunOptions): Promise<number> {
       edge = await edgeBench(server.endpoint, edgeRequests, duration, pids, log);
     }
 
+    // 6c. The spreadsheet exports of the largest region (issue 20).
+    let exportsResult: ExportsResult | null = null;
+    if (!options.only || options.only.has('exports')) {
+      exportsResult = await exportsBench(server.endpoint, pool, endDate, 5, log).catch((error: Error) => {
+        notes.push(`The exports were not measured: ${error.message.slice(0, 300)}`);
+        return null;
+      });
+    }
+
     // 7. Pushes over HTTP: the daily push (one observation for every page through POST /v1/loads)
     // while Q1–Q4 are read, and recordObservations with 1,000 items.
     let push: PushReport | null = null;
@@ -391,6 +401,9 @@ async function run(options: RunOptions): Promise<number> {
       target('issue 12: first load / bare COPY of the same files (text columns)', round(load.loadSeconds / copied.seconds, 2), '≤ 2', (v) => v <= 2),
       target('issue 12: first load / COPY into typed tables with keys', round(load.loadSeconds / typed.seconds, 2), '≤ 2', (v) => v <= 2),
       target('issue 12: daily push over HTTP (s)', push?.daily.totalSeconds ?? null, '< 20', (v) => v < 20),
+      // Issue 20: compliance as cheap as a plain stats of the same node.
+      target('issue 20: M2/M1 compliance vs plain stats at the root p50 (c=1)', ratio(p50('M2-root'), p50('M1-root')), '≤ 1.5', (v) => v <= 1.5),
+      target('issue 20: M2/M1 compliance vs plain stats at a region p50 (c=1)', ratio(p50('M2-region'), p50('M1-region')), '≤ 1.5', (v) => v <= 1.5),
     ];
     await cleanup();
     let stopped = postmaster === undefined || !isAlive(postmaster);
@@ -442,6 +455,7 @@ async function run(options: RunOptions): Promise<number> {
       writeMix,
       push,
       edge,
+      exports: exportsResult,
       ratios,
       targets,
       notes,
@@ -452,6 +466,7 @@ async function run(options: RunOptions): Promise<number> {
     fs.writeFileSync(`${base}.json`, `${JSON.stringify(results_, null, 2)}\n`);
     let markdown = markdownReport(results_);
     if (edge) markdown += `\n${edgeMarkdown(edge)}`;
+    if (exportsResult) markdown += `\n## Exports (issue 20)\n\n${exportsMarkdown(exportsResult)}\n`;
     if (options.compare) {
       const comparison = compareResults(options.compare.results, results_, options.compare.name, 'this run');
       markdown += `\n## Compared with ${path.basename(options.compare.name)}\n\n${comparison}\n`;
