@@ -13,7 +13,7 @@ import { loadEmbedFixture, MARKUP_CODE, MARKUP_NAME } from '../embed/fixture.js'
 /*
  * The explorer page /t/{code} in the system Chromium (playwright-core): its figures are the API's,
  * it breaks no rule of its CSP, axe finds no violation, it works from the keyboard, and sorting
- * follows the rankings. Screenshots go to docs/ (explorer-*.png).
+ * follows the rankings. Screenshots go to docs/ (explorer-*.png) with SCREENSHOTS=1 (`npm run screenshots`).
  */
 const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 
@@ -86,7 +86,7 @@ if (!fs.existsSync(CHROMIUM)) {
       expect(await page.locator('a[href*="/v1/exports/territories/17000000/children.xlsx"]').count()).toBe(1);
       expect(await axeViolations(page)).toEqual([]);
       expect(problems).toEqual([]);
-      await page.screenshot({ path: `${DOCS}explorer-region.png`, fullPage: true });
+      if (process.env.SCREENSHOTS) await page.screenshot({ path: `${DOCS}explorer-region.png`, fullPage: true });
       await page.close();
     });
 
@@ -124,7 +124,7 @@ if (!fs.existsSync(CHROMIUM)) {
       const { page, problems } = await open('/t/RU');
       expect(await axeViolations(page)).toEqual([]);
       expect(problems).toEqual([]);
-      await page.screenshot({ path: `${DOCS}explorer-federation.png`, fullPage: true });
+      if (process.env.SCREENSHOTS) await page.screenshot({ path: `${DOCS}explorer-federation.png`, fullPage: true });
       await page.close();
       for (const [path, status, heading] of [
         ['/t/99999999', 404, 'Территория не найдена'],
