@@ -64,6 +64,8 @@ export interface BenchResults {
   edge?: EdgeResult | null;
   /** The spreadsheet exports of the largest region (absent in older results). */
   exports?: ExportsResult | null;
+  /** M1 (plain stats) and M2 (compliance) of the same node measured in alternation at c=1, by node (absent in older results). */
+  complianceInterleaved?: Record<string, { m1: number; m2: number; ratio: number }>;
   /** q1OverQ3: from the interleaved run (the table rows' ratio when there is none); q1OverQ3Table: from the table rows. */
   ratios: { q1OverQ3: number | null; q1OverQ3Table: number | null; q8OverQ1: number | null };
   targets: Target[];

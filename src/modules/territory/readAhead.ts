@@ -21,7 +21,21 @@ type Info = Pick<GraphQLResolveInfo, 'fieldNodes' | 'fragments' | 'variableValue
  * Fields of a Territory whose resolution does not make plugin-prisma include a relation in the
  * rows (so the rows read without Prisma serve them): children read along are only useful then.
  */
-const PLAIN_FIELDS = new Set(['__typename', 'id', 'code', 'name', 'level', 'status', 'depth', 'ancestors', 'stats', 'history', 'growth', 'children']);
+const PLAIN_FIELDS = new Set([
+  '__typename',
+  'id',
+  'code',
+  'name',
+  'level',
+  'status',
+  'depth',
+  'ancestors',
+  'stats',
+  'history',
+  'growth',
+  'compliance',
+  'children',
+]);
 
 /** The fields named `name` in these selection sets (fragments and inline fragments followed), grouped by response key. */
 function fieldsNamed(sets: readonly (SelectionSetNode | undefined)[], info: Info, name: string): Map<string, FieldNode[]> {
