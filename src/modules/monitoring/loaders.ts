@@ -53,3 +53,12 @@ export function platformSetsOf(owner: object): DataLoader<PlatformSetKey, Platfo
   }
   return loader;
 }
+
+/**
+ * Hands the platform sets of a territory's subtree over every sector, read along with the
+ * territory itself (src/modules/territory/readAhead.ts), to the request's loader: its
+ * `compliance` fields without sectors then resolve without a statement of their own.
+ */
+export function primePlatformSets(owner: object, territoryId: number, sets: PlatformSet[]): void {
+  platformSetsOf(owner).prime({ id: territoryId, sectorIds: null }, sets);
+}

@@ -146,6 +146,17 @@ export function childrenAhead(sets: readonly (SelectionSetNode | undefined)[], i
 export interface Ahead {
   stats: StatsAlong;
   children: ChildrenAlong | null;
+  /** True when a `compliance` without sectors is selected: the organisations per platform set of every sector are read along. */
+  platformSets: boolean;
+}
+
+/** True when these selection sets select a `compliance` without a sector filter (whatever its required platforms). */
+export function platformSetsAhead(sets: readonly (SelectionSetNode | undefined)[], info: Info): boolean {
+  for (const nodes of fieldsNamed(sets, info, 'compliance').values()) {
+    const args = argumentsOf(info, 'compliance', nodes[0]!) as { sectors?: unknown[] | null } | null;
+    if (args && !args.sectors?.length) return true;
+  }
+  return false;
 }
 
 /**
@@ -160,7 +171,7 @@ export function territoryAhead(info: Info): Ahead {
   const known = key === null ? undefined : perNode?.get(key);
   if (known) return known;
   const sets = info.fieldNodes.map((field) => field.selectionSet);
-  const ahead: Ahead = { stats: statsAhead(sets, info), children: childrenAhead(sets, info) };
+  const ahead: Ahead = { stats: statsAhead(sets, info), children: childrenAhead(sets, info), platformSets: platformSetsAhead(sets, info) };
   if (key !== null && key.length <= 2_000) {
     if (!perNode) {
       perNode = new Map();

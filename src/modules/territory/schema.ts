@@ -5,6 +5,7 @@ import { connectionType, sliceByPosition, sliceOfPartition } from '../common/con
 import { OrderDirection } from '../common/order.js';
 import { isPlainRows, selectionOf } from '../common/selection.js';
 import { sliceArgs } from '../common/slice.js';
+import { primePlatformSets } from '../monitoring/loaders.js';
 import { searchSpec } from '../search/rank.js';
 import { searchText } from '../search/text.js';
 import { resolveTerritoryOrder } from './args.js';
@@ -197,10 +198,11 @@ builder.queryFields((t) => ({
       // No relation asked: one plain statement rather than a Prisma query, which also reads what the selection
       // asks of its stats and its children, when it asks them (readAhead.ts, docs/performance.md).
       const ahead = territoryAhead(info);
-      if (ahead.stats === null && ahead.children === null) return territoryByCode(code);
-      const read = await territoryByCodeAlong(code, ahead.stats, ahead.children);
+      if (ahead.stats === null && ahead.children === null && !ahead.platformSets) return territoryByCode(code);
+      const read = await territoryByCodeAlong(code, ahead.stats, ahead.children, ahead.platformSets);
       const territory = read.territory;
       if (!territory) return null;
+      if (ahead.platformSets) primePlatformSets(context.loaders, territory.id, read.platformSets);
       if (ahead.stats !== null) await context.loaders.primeTerritoryStats([territory.id], read.stats, ahead.stats);
       if (ahead.children) {
         const { order, slice, stats } = ahead.children;

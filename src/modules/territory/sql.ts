@@ -185,6 +185,7 @@ export interface ChildrenAlong {
  * | 2: a parent's child count | parent id | NULL | NULL | count | NULL | NULL |
  * | 30 + kind: a rollup row of the territory's own Stats | territory id | sector id | key | n | subscribers | NULL |
  * | 40 + kind: a rollup row of a child's Stats | territory id | sector id | key | n | subscribers | NULL |
+ * | 50: the territory's organisations with one exact platform set, every sector | territory id | platform mask | organisations | NULL | NULL | NULL |
  *
  * (kind, territory id, sector id, key, n, subscribers) is a `TerritoryStatsRow` (figures/sql.ts).
  */
@@ -257,6 +258,8 @@ function childrenParts(parents: Prisma.Sql, along: ChildrenAlong): { ctes: Prism
 /** What a statement of this kind returned, sorted out: the children per parent and the Stats rows. */
 interface AlongResult {
   territory: Territory | null;
+  /** Part 50: the territory's organisations per exact platform set (src/modules/monitoring), when asked. */
+  platformSets: { platformMask: number; organisations: number }[];
   children: Map<number, ChildPartition>;
   stats: TerritoryStatsRow[];
   childStats: TerritoryStatsRow[];
@@ -264,7 +267,7 @@ interface AlongResult {
 
 async function readAlong(statement: Prisma.Sql): Promise<AlongResult> {
   const rows = await queryArrays<AlongRow>(statement.text, statement.values);
-  const result: AlongResult = { territory: null, children: new Map(), stats: [], childStats: [] };
+  const result: AlongResult = { territory: null, platformSets: [], children: new Map(), stats: [], childStats: [] };
   const partition = (anchor: number) => {
     let found = result.children.get(anchor);
     if (!found) {
@@ -282,6 +285,7 @@ async function readAlong(statement: Prisma.Sql): Promise<AlongResult> {
       positions.set(child, row[4]!);
       partition(child.parentId!).nodes.push(child);
     } else if (part === 2) partition(row[1]).total = row[4]!;
+    else if (part === 50) result.platformSets.push({ platformMask: row[2]!, organisations: row[3]! });
     else {
       const stats = [(part % 10) as 0 | 1 | 2, row[1], row[2]!, row[3]!, row[4]!, row[5]] as TerritoryStatsRow;
       (part < 40 ? result.stats : result.childStats).push(stats);
@@ -314,7 +318,7 @@ export async function childSlicesWithRows(
  * below it asks for: its own Stats (`stats`), and one slice of its children (`children`) with
  * their Stats. One round trip where there were up to three (docs/performance.md).
  */
-export async function territoryByCodeAlong(code: string, stats: StatsAlong, children: ChildrenAlong | null): Promise<AlongResult> {
+export async function territoryByCodeAlong(code: string, stats: StatsAlong, children: ChildrenAlong | null, platformSets = false): Promise<AlongResult> {
   const parts = children ? childrenParts(sql`t.parent_id = (SELECT id FROM root)`, children) : null;
   // The territory with this code, every column (part 0); the rollup rows of its unfiltered current Stats when asked (part 30 + kind);
   // and when asked, its current children numbered in the requested order: those inside the slice with every column (part 1),
@@ -323,5 +327,12 @@ export async function territoryByCodeAlong(code: string, stats: StatsAlong, chil
     WITH root AS (SELECT * FROM territory WHERE code = ${code})${parts ? sql`, ${parts.ctes}` : empty}
     SELECT 0, ${Prisma.raw(ALONG_TERRITORY.replace('%POSITION%', 'NULL::int'))} FROM root t
     ${Prisma.raw(stats === null ? '' : statsAlong(30, 'SELECT id FROM root', stats))}
+    ${Prisma.raw(platformSets ? PLATFORM_SETS_ALONG : '')}
     ${parts ? sql`UNION ALL ${parts.branches}` : empty}`);
 }
+
+/** The UNION ALL branch of part 50: the root's organisations per exact platform set, summed over every sector (as src/modules/monitoring/sql.ts reads them). */
+const PLATFORM_SETS_ALONG = `UNION ALL
+    SELECT 50, territory_id, platform_mask, sum(organisations)::int, NULL::int, NULL::text, ${NO_TERRITORY_TAIL}
+      FROM territory_organisation_rollup WHERE territory_id IN (SELECT id FROM root)
+     GROUP BY territory_id, platform_mask HAVING sum(organisations) > 0`;

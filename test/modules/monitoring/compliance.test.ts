@@ -81,6 +81,18 @@ describe(`compliance after random loads (seed ${SEED})`, () => {
     }
   });
 
+  it('reads a territory and its compliance without sectors in one statement (read along), with sectors in two', async () => {
+    const recount = await Recount.read(pool);
+    const plain = await countStatements(() => execute(`{ territory(code: "01000000") { code compliance(required: ["VK", "OK"]) { ${COMPLIANCE} } } }`));
+    expect(plain.result.data.territory.compliance).toEqual(recount.compliance('01000000', ['VK', 'OK']));
+    expect(plain.statements).toBe(1);
+    const narrowed = await countStatements(() =>
+      execute(`{ territory(code: "01000000") { compliance(required: ["OK"], sectors: ["sport"]) { ${COMPLIANCE} } } }`),
+    );
+    expect(narrowed.result.data.territory.compliance).toEqual(recount.compliance('01000000', ['OK'], ['sport']));
+    expect(narrowed.statements).toBe(2);
+  });
+
   it('refuses unknown and missing platform codes with BAD_USER_INPUT', async () => {
     const unknown = await execute('{ territory(code: "RU") { compliance(required: ["VK", "FACEBOOK"]) { compliant } } }');
     expect(unknown.data).toEqual({ territory: null });
