@@ -1,5 +1,3 @@
-import fs from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
 import type { Plugin } from 'graphql-yoga';
 import { logger } from '../../logger.js';
 import { isBadUserInput } from '../embed/figures.js';
@@ -7,11 +5,10 @@ import { territoryCode } from '../territory/code.js';
 import { explorerData } from './data.js';
 import { EXPLORER_CSP, explorerPage, explorerProblemPage } from './page.js';
 import { explorerQuery } from './query.js';
+import { EXPLORER_CSS } from './stylesheet.js';
 
 const PAGE = /^\/t\/([^/]+)$/;
 const STYLESHEET = '/t/assets/explorer.css';
-const CSS_URL = new URL('./assets/explorer.css', import.meta.url);
-let css: Promise<string> | undefined;
 
 function html(body: string, status = 200): Response {
   return new Response(body, {
@@ -58,8 +55,7 @@ export function explorerPlugin(): Plugin {
       }
       try {
         if (url.pathname === STYLESHEET) {
-          css ??= fs.readFile(fileURLToPath(CSS_URL), 'utf8');
-          endResponse(new Response(await css, { headers: { 'content-type': 'text/css; charset=utf-8', 'cache-control': 'public, max-age=300' } }));
+          endResponse(new Response(EXPLORER_CSS, { headers: { 'content-type': 'text/css; charset=utf-8', 'cache-control': 'public, max-age=300' } }));
           return;
         }
         const match = PAGE.exec(url.pathname);

@@ -1,4 +1,9 @@
-/* The explorer page /t/{code}: one column, readable on a phone, high contrast, visible focus. */
+/**
+ * The explorer page's stylesheet, served at /t/assets/explorer.css (a module rather than a file, so
+ * the compiled server in dist/ serves it too). One column, readable on a phone, high contrast,
+ * a visible focus ring.
+ */
+export const EXPLORER_CSS = `/* The explorer page /t/{code}: one column, readable on a phone, high contrast, visible focus. */
 :root { color-scheme: light; --ink: #1d2026; --muted: #4a4f57; --line: #d5d9e0; --accent: #1f5fbf; --bg: #ffffff; --soft: #f4f6f9; }
 * { box-sizing: border-box; }
 body { margin: 0; font: 16px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: var(--ink); background: var(--bg); }
@@ -35,3 +40,4 @@ details { margin: 8px 0; }
 fieldset { border: 1px solid var(--line); border-radius: 8px; margin: 12px 0; }
 fieldset label { margin-right: 16px; white-space: nowrap; }
 button { font: inherit; padding: 6px 14px; border-radius: 6px; border: 1px solid var(--accent); background: var(--accent); color: #fff; cursor: pointer; }
+`;
