@@ -19,8 +19,8 @@ import { type EmbedDeps, embedPlugin } from './modules/embed/plugin.js';
 import { explorerPlugin } from './modules/explorer/plugin.js';
 import { exportsRoutePlugin } from './modules/exports/http.js';
 import { keysPlugin, viewerOf } from './modules/keys/plugin.js';
-import { loadsRoutePlugin } from './modules/loads/http.js';
-import type { LoadQueue } from './modules/loads/queue.js';
+import { loadsRoutePlugin } from './modules/loads/queue/http.js';
+import type { LoadQueue } from './modules/loads/queue/queue.js';
 import { readRoutingPlugin } from './modules/replicas/plugin.js';
 import { schema } from './schema.js';
 

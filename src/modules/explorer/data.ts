@@ -1,10 +1,11 @@
-import { createLoaders } from '../../context.js';
 import { prisma } from '../../db/prisma.js';
 import type { PlatformRow } from '../catalogue/catalogue.js';
+import { MAX_SLICE_SIZE } from '../common/slice.js';
 import { addDays, type Day, today } from '../figures/dates.js';
 import { NO_FILTER } from '../figures/filter.js';
 import type { Stats } from '../figures/fold.js';
 import type { Growth, HistoryPoint } from '../figures/history.js';
+import { createLoaders } from '../loaders.js';
 import type { Compliance } from '../monitoring/compliance.js';
 import { complianceFilter, territoryCompliance } from '../monitoring/service.js';
 import { territoryOrder } from '../territory/args.js';
@@ -19,8 +20,8 @@ import { type ExplorerQuery, SORTS } from './query.js';
 /** Days of history the chart shows (a year, weekly) and of the growth the children are compared on. */
 export const HISTORY_DAYS = 364;
 export const GROWTH_DAYS = 90;
-/** Children shown in the table (the export lists them all). */
-export const CHILDREN_SHOWN = 100;
+/** Children shown in the table: one full page of `children` (the export lists them all). */
+export const CHILDREN_SHOWN = MAX_SLICE_SIZE;
 
 export interface PlaceRef {
   code: string;

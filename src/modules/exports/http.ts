@@ -1,6 +1,8 @@
 import { GraphQLError } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { logger } from '../../logger.js';
+import { type FetchApi, RestError, restErrorResponse } from '../common/rest.js';
+import { MAX_SLICE_SIZE } from '../common/slice.js';
 import type { Edge } from '../edge/edge.js';
 import { type RateDecision, rateHeaders } from '../edge/rateLimit.js';
 import { territoryCode } from '../territory/code.js';
@@ -9,8 +11,8 @@ import { selectTerritory } from './sql.js';
 import { type Cell, childrenTable, organisationsTable, type Table } from './tables.js';
 import { csvStream, xlsxStream } from './writers.js';
 
-/** Rows per batch: the largest `first` of a connection (one batch costs what a page of 100 would). */
-export const EXPORT_BATCH_ROWS = 100;
+/** Rows per batch: the largest `first` of a connection (one batch costs what a full page would). */
+export const EXPORT_BATCH_ROWS = MAX_SLICE_SIZE;
 
 const ROUTE = /^\/v1\/exports\/territories\/([^/]+)\/(children|organisations)\.(csv|xlsx)$/;
 
@@ -19,23 +21,12 @@ const CONTENT_TYPES: Record<ExportFormat, string> = {
   xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
 };
 
-/** A refusal of an export, answered as `{ "error": { "code", "message" } }` (the shape of `/v1/loads`). */
-class ExportError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-    readonly headers: Record<string, string> = {},
-  ) {
-    super(message);
-  }
-}
+/** Exports are never cached: a refusal or a file is for this request only. */
+const NO_STORE = { 'cache-control': 'no-store' };
 
-function errorResponse(error: ExportError): Response {
-  return new Response(JSON.stringify({ error: { code: error.code, message: error.message } }), {
-    status: error.status,
-    headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...error.headers },
-  });
+/** The envelope of a refusal (common/rest.ts), not cached. */
+function errorResponse(fetchAPI: FetchApi, error: RestError): Response {
+  return restErrorResponse(fetchAPI, new RestError(error.status, error.code, error.message, { ...NO_STORE, ...error.headers }));
 }
 
 /**
@@ -51,7 +42,7 @@ function chargingFor(edge: Edge, request: Request, serverContext: unknown, rowCo
   return async (rows) => {
     const decision = await edge.rates.consume(await budget, rows * rowCost);
     if (decision && !decision.allowed) {
-      throw new ExportError(
+      throw new RestError(
         429,
         'RATE_LIMITED',
         `Rate limit: ${decision.limit} cost points per window; ${EXPORT_BATCH_ROWS} rows of this export cost ${EXPORT_BATCH_ROWS * rowCost}. Try again in ${decision.resetSeconds} s.`,
@@ -75,7 +66,7 @@ async function* charged(batches: AsyncIterable<Cell[][]>, charge: Charge): Async
 async function tableFor(list: ExportList, code: string, url: URL): Promise<Table> {
   const params = exportParams(list, url.searchParams);
   const territory = await selectTerritory(territoryCode(code, 'code'));
-  if (!territory) throw new ExportError(404, 'NOT_FOUND', `no territory has the code ${code.slice(0, 40)}`);
+  if (!territory) throw new RestError(404, 'NOT_FOUND', `no territory has the code ${code.slice(0, 40)}`);
   return list === 'children' ? childrenTable(territory, params, EXPORT_BATCH_ROWS) : organisationsTable(territory, params, EXPORT_BATCH_ROWS);
 }
 
@@ -86,7 +77,7 @@ async function exportResponse(edge: Edge, request: Request, serverContext: unkno
   try {
     code = decodeURIComponent(rawCode);
   } catch {
-    throw new ExportError(400, 'BAD_REQUEST', 'the territory code is not valid percent-encoding');
+    throw new RestError(400, 'BAD_REQUEST', 'the territory code is not valid percent-encoding');
   }
   const table = await tableFor(list, code, url);
   const charge = chargingFor(edge, request, serverContext, table.rowCost);
@@ -98,7 +89,7 @@ async function exportResponse(edge: Edge, request: Request, serverContext: unkno
     headers: {
       'content-type': CONTENT_TYPES[format],
       'content-disposition': `attachment; filename="${filename.replace(/[^\w.-]/g, '_')}"; filename*=UTF-8''${encodeURIComponent(filename)}`,
-      'cache-control': 'no-store',
+      ...NO_STORE,
       'x-content-type-options': 'nosniff',
       ...(decision ? rateHeaders(decision) : {}),
     },
@@ -113,22 +104,22 @@ async function exportResponse(edge: Edge, request: Request, serverContext: unkno
  */
 export function exportsRoutePlugin(edge: Edge): Plugin {
   return {
-    async onRequest({ request, url, endResponse, serverContext }) {
+    async onRequest({ request, url, endResponse, serverContext, fetchAPI }) {
       if (!url.pathname.startsWith('/v1/exports/')) return;
       try {
         const match = ROUTE.exec(url.pathname);
         if (!match) {
-          throw new ExportError(404, 'NOT_FOUND', `no such export: ${url.pathname.slice(0, 80)} (see /v1/exports/territories/{code}/children.csv)`);
+          throw new RestError(404, 'NOT_FOUND', `no such export: ${url.pathname.slice(0, 80)} (see /v1/exports/territories/{code}/children.csv)`);
         }
-        if (request.method !== 'GET') throw new ExportError(405, 'METHOD_NOT_ALLOWED', 'exports are read with GET', { allow: 'GET' });
+        if (request.method !== 'GET') throw new RestError(405, 'METHOD_NOT_ALLOWED', 'exports are read with GET', { allow: 'GET' });
         endResponse(await exportResponse(edge, request, serverContext, match, url));
       } catch (error) {
-        if (error instanceof ExportError) return endResponse(errorResponse(error));
+        if (error instanceof RestError) return endResponse(errorResponse(fetchAPI, error));
         if (error instanceof GraphQLError && error.extensions?.code === 'BAD_USER_INPUT') {
-          return endResponse(errorResponse(new ExportError(400, 'BAD_REQUEST', error.message)));
+          return endResponse(errorResponse(fetchAPI, new RestError(400, 'BAD_REQUEST', error.message)));
         }
         logger.error({ err: error, path: url.pathname }, 'an export failed');
-        endResponse(errorResponse(new ExportError(503, 'UNAVAILABLE', 'the export could not be made; try again later')));
+        endResponse(errorResponse(fetchAPI, new RestError(503, 'UNAVAILABLE', 'the export could not be made; try again later')));
       }
     },
   };

@@ -1,8 +1,8 @@
-import { createLoaders } from '../../context.js';
 import type { Catalogue, PlatformRow } from '../catalogue/catalogue.js';
 import { resolveCodes } from '../catalogue/catalogue.js';
 import { platformBit, platformMask } from '../catalogue/platformMask.js';
 import { resolveScopeFilter, type ScopeFilter } from '../figures/filter.js';
+import { createLoaders } from '../loaders.js';
 import { shareOf } from '../monitoring/compliance.js';
 import { type ComplianceFilter, complianceFilter, territoryCompliance } from '../monitoring/service.js';
 import type { ExportParams } from './params.js';

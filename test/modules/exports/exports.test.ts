@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { onQuery } from '../../../src/db/prisma.js';
 import { readEdgeConfig } from '../../../src/modules/edge/config.js';
 import { addDays, today } from '../../../src/modules/figures/dates.js';
-import { importFolder } from '../../../src/modules/loads/importFolder.js';
+import { importFolder } from '../../../src/modules/loads/pipeline/runLoad.js';
 import { useTestDatabase } from '../../helpers/database.js';
 import { api, createTestApi, data } from '../../helpers/executor.js';
 import { csv, writeLoad } from '../../helpers/loads.js';

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { addDays, today } from '../../../src/modules/figures/dates.js';
-import { importFolder } from '../../../src/modules/loads/importFolder.js';
+import { importFolder } from '../../../src/modules/loads/pipeline/runLoad.js';
 import { useTestDatabase } from '../../helpers/database.js';
 import { data, execute } from '../../helpers/executor.js';
 import { writeLoad } from '../../helpers/loads.js';
