@@ -43,16 +43,35 @@ export function selectChildren(parentId: number, after: ChildKey, limit: number)
   );
 }
 
-/** What the organisations export lists: the subtree of a territory, narrowed like `organisations(filter:)`. */
+/** How the organisations export narrows each territory's organisations, as `organisations(filter:)` does. */
 export interface OrganisationListFilter {
-  territoryId: number;
   sectorIds: number[] | null;
   /** Only organisations lacking an active page on at least one of these platforms (bit set); null: every organisation. */
   missingMask: number | null;
 }
 
-/** Where a batch of organisations starts: after this one (territory code, search name, id), or at the start. */
-export type OrganisationKey = { territoryCode: string; searchName: string; id: number } | null;
+/** A territory of the subtree with organisations located in it. */
+export interface OrganisationTerritory {
+  id: number;
+  code: string;
+  name: string;
+}
+
+/** The territories of the subtree of `territoryId` (itself included) that have organisations, by code. */
+export function selectOrganisationTerritories(territoryId: number): Promise<OrganisationTerritory[]> {
+  // The territories whose path contains $1 and in which at least one organisation is located, in code order (the export's first key).
+  return query<OrganisationTerritory>(
+    `SELECT t.id, t.code, t.name
+       FROM territory t
+      WHERE t.path @> ARRAY[$1::int]
+        AND EXISTS (SELECT 1 FROM organisation o WHERE o.territory_id = t.id)
+      ORDER BY t.code`,
+    [territoryId],
+  );
+}
+
+/** Where a territory's organisations continue: after this one (search name, id), or at its first when null. */
+export type OrganisationKey = { searchName: string; id: number } | null;
 
 /** An organisation row of the export. */
 export interface OrganisationRow {
@@ -63,8 +82,6 @@ export interface OrganisationRow {
   kind: string;
   inn: string | null;
   ogrn: string | null;
-  territory_code: string;
-  territory_name: string;
   sector_code: string;
   /** Current subscribers over its active pages (maintained with the rollups), as a decimal string. */
   subscribers: string;
@@ -72,23 +89,30 @@ export interface OrganisationRow {
   platform_mask: number;
 }
 
-/** One batch of the organisations of a subtree matching `filter`, by territory code then name, after `after`. */
-export function selectOrganisations(filter: OrganisationListFilter, after: OrganisationKey, limit: number): Promise<OrganisationRow[]> {
-  // The next `limit` organisations located in the subtree of $1 (its territories' paths contain it), of the sectors $2 (every sector
-  // when null), lacking an active page on one of the platforms of mask $3 (no condition when null), ordered by (territory code,
-  // search name, id) after the given key.
+/**
+ * The next organisations located in one territory matching `filter`, by (search name, id) after
+ * `after`: read along the index organisation(territory_id, search_name, id), so a batch reads its
+ * rows and sorts nothing.
+ */
+export function selectTerritoryOrganisations(
+  territoryId: number,
+  filter: OrganisationListFilter,
+  after: OrganisationKey,
+  limit: number,
+): Promise<OrganisationRow[]> {
+  // The next `limit` organisations located in territory $1, of the sectors $2 (every sector when null), lacking an active page on
+  // one of the platforms of mask $3 (no condition when null), ordered by (search name, id) after the given key.
   return query<OrganisationRow>(
-    `SELECT o.id, o.external_id, o.name, o.search_name, o.kind::text AS kind, o.inn, o.ogrn, t.code AS territory_code, t.name AS territory_name,
+    `SELECT o.id, o.external_id, o.name, o.search_name, o.kind::text AS kind, o.inn, o.ogrn,
             s.code AS sector_code, o.subscribers::text AS subscribers, o.platform_mask
        FROM organisation o
-       JOIN territory t ON t.id = o.territory_id
        JOIN sector s ON s.id = o.sector_id
-      WHERE t.path @> ARRAY[$1::int]
+      WHERE o.territory_id = $1
         AND ($2::int[] IS NULL OR o.sector_id = ANY($2::int[]))
         AND ($3::int IS NULL OR (o.platform_mask & $3::int) <> $3::int)
-        AND ($4::text IS NULL OR (t.code, o.search_name, o.id) > ($4::text, $5::text, $6::int))
-      ORDER BY t.code, o.search_name, o.id
-      LIMIT $7`,
-    [filter.territoryId, filter.sectorIds, filter.missingMask, after?.territoryCode ?? null, after?.searchName ?? null, after?.id ?? null, limit],
+        AND ($4::text IS NULL OR (o.search_name, o.id) > ($4::text, $5::int))
+      ORDER BY o.search_name, o.id
+      LIMIT $6`,
+    [territoryId, filter.sectorIds, filter.missingMask, after?.searchName ?? null, after?.id ?? null, limit],
   );
 }

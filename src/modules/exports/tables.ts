@@ -6,7 +6,17 @@ import { createLoaders } from '../loaders.js';
 import { shareOf } from '../monitoring/compliance.js';
 import { type ComplianceFilter, complianceFilter, territoryCompliance } from '../monitoring/service.js';
 import type { ExportParams } from './params.js';
-import { type ChildKey, type ExportTerritory, type OrganisationKey, selectChildren, selectOrganisations } from './sql.js';
+import {
+  type ChildKey,
+  type ExportTerritory,
+  type OrganisationKey,
+  type OrganisationListFilter,
+  type OrganisationRow,
+  type OrganisationTerritory,
+  selectChildren,
+  selectOrganisationTerritories,
+  selectTerritoryOrganisations,
+} from './sql.js';
 
 /**
  * The two exports as tables: their columns, and their rows as an async sequence of batches read
@@ -152,27 +162,53 @@ export async function organisationsTable(territory: ExportTerritory, params: Exp
     ...(missingMask === null ? [] : [text('missing', 20)]),
   ];
   async function* batches(): AsyncGenerator<Cell[][]> {
-    let after: OrganisationKey = null;
-    for (;;) {
-      const rows = await selectOrganisations({ territoryId: territory.id, sectorIds, missingMask }, after, batchSize);
-      if (rows.length === 0) return;
-      yield rows.map((o) => [
+    for await (const rows of organisationBatches(territory.id, { sectorIds, missingMask }, batchSize)) {
+      yield rows.map(({ organisation: o, territory: t }) => [
         o.external_id,
         o.name,
         o.kind,
         o.inn,
         o.ogrn,
-        o.territory_code,
-        o.territory_name,
+        t.code,
+        t.name,
         o.sector_code,
         Number(o.subscribers),
         codesOf(catalogue, o.platform_mask),
         ...(missingMask === null ? [] : [codesOf(catalogue, missingMask & ~o.platform_mask)]),
       ]);
-      const last = rows[rows.length - 1]!;
-      after = { territoryCode: last.territory_code, searchName: last.search_name, id: last.id };
-      if (rows.length < batchSize) return;
     }
   }
   return { title: `${territory.code} — организации`, columns, batches: batches(), rowCost: 3 + catalogue.platforms.length };
+}
+
+/** An organisation of the export with the territory it is located in. */
+interface LocatedOrganisation {
+  organisation: OrganisationRow;
+  territory: OrganisationTerritory;
+}
+
+/**
+ * The organisations of the subtree of `rootId` in batches of `batchSize` (the last one shorter),
+ * territory by territory in code order and, within one, by (search name, id) after the last row
+ * read: each statement reads along an index, so the largest region's export never sorts its whole
+ * subtree per batch. The subtree's territories (not its organisations) are read once at the start.
+ */
+async function* organisationBatches(rootId: number, filter: OrganisationListFilter, batchSize: number): AsyncGenerator<LocatedOrganisation[]> {
+  let batch: LocatedOrganisation[] = [];
+  for (const territory of await selectOrganisationTerritories(rootId)) {
+    let after: OrganisationKey = null;
+    for (;;) {
+      const wanted = batchSize - batch.length;
+      const rows = await selectTerritoryOrganisations(territory.id, filter, after, wanted);
+      for (const organisation of rows) batch.push({ organisation, territory });
+      if (batch.length === batchSize) {
+        yield batch;
+        batch = [];
+      }
+      if (rows.length < wanted) break;
+      const last = rows[rows.length - 1]!;
+      after = { searchName: last.search_name, id: last.id };
+    }
+  }
+  if (batch.length > 0) yield batch;
 }

@@ -163,6 +163,31 @@ describe('organisations exports', () => {
     expect(names.get('trap-5')).toBe(TRAPS[5]);
   });
 
+  it('lists a whole region by territory code, then name and id, across batches and territories (each read by keyset)', async () => {
+    // 235 organisations over three territories of region 04, names repeating (ties broken by id), so batches of 100 cross territories.
+    const spread: [string, number][] = [
+      ['04601101', 130],
+      ['04601401', 45],
+      ['04701000', 60],
+    ];
+    const rows = spread.flatMap(([territory, n]) =>
+      Array.from({ length: n }, (_, i) => [`order-${territory}-${i}`, `Школа № ${(i * 7) % 23}`, 'INSTITUTION', territory, 'sport', null, null]),
+    );
+    const load = await importFolder(pool, await writeLoad({ 'organisations.csv': csv('external_id,name,kind,territory_code,sector_code,inn,ogrn', rows) }));
+    expect(load.errors).toEqual([]);
+    // The order the export promises, computed by one statement that sorts the whole subtree.
+    const expected = await pool.query<{ external_id: string; code: string }>(
+      `SELECT o.external_id, t.code FROM organisation o JOIN territory t ON t.id = o.territory_id
+        WHERE t.path @> ARRAY[(SELECT id FROM territory WHERE code = '04000000')]
+        ORDER BY t.code, o.search_name, o.id`,
+    );
+    expect(expected.rows.length).toBeGreaterThan(235);
+    const response = await get('/v1/exports/territories/04000000/organisations.csv');
+    expect(response.status).toBe(200);
+    const listed = parse(Buffer.from(await response.arrayBuffer()), { bom: true, columns: true }) as Record<string, string>[];
+    expect(listed.map((row) => [row.external_id, row.territory_code])).toEqual(expected.rows.map((row) => [row.external_id, row.code]));
+  });
+
   it('organisations.xlsx writes formula-like names as text cells, never formulas', async () => {
     const response = await get('/v1/exports/territories/01601101/organisations.xlsx?sectors=culture');
     expect(response.status).toBe(200);
@@ -260,7 +285,7 @@ describe('streaming', () => {
     expect(load.errors).toEqual([]);
     const statements: string[] = [];
     const stop = onQuery((sql) => {
-      if (sql.includes('FROM organisation o')) statements.push(sql);
+      if (sql.includes('FROM organisation o') && sql.includes('ORDER BY o.search_name, o.id')) statements.push(sql);
     });
     try {
       const response = await get('/v1/exports/territories/03602402/organisations.csv');
