@@ -6,6 +6,7 @@ import './modules/organisation/schema.js';
 import './modules/page/schema.js';
 import './modules/common/node.js';
 import './modules/figures/schema.js';
+import './modules/monitoring/schema.js';
 import './modules/loads/push/mutations.js';
 import './modules/loads/queue/schema.js';
 

@@ -16,6 +16,9 @@ import { requestIdPlugin } from './modules/edge/requestId.js';
 import { deadlinePlugin, isStatementTimeout, sizeLimitsPlugin, timeoutError } from './modules/edge/timeLimits.js';
 import { EMBED_DOCUMENTS } from './modules/embed/documents.js';
 import { type EmbedDeps, embedPlugin } from './modules/embed/plugin.js';
+import { explorerPlugin } from './modules/explorer/plugin.js';
+import { exportsRoutePlugin } from './modules/exports/http.js';
+import { exportsOpenApi } from './modules/exports/openapi.js';
 import { keysPlugin, viewerOf } from './modules/keys/plugin.js';
 import { loadsRoutePlugin } from './modules/loads/queue/http.js';
 import { loadsOpenApi } from './modules/loads/queue/openapi.js';
@@ -158,9 +161,13 @@ export function createApi(deps: ApiDeps): Api {
       metricsPlugin(),
       graphiqlAssetsPlugin(edge.documents, DEFAULT_QUERY),
       embedPlugin(deps.embed),
+      // The explorer page /t/{code} (server-rendered, Russian) and its stylesheet.
+      explorerPlugin(),
       readRoutingPlugin({ pool: deps.pool, replicas: deps.replicas }),
       // GET /v1/openapi.json, from each /v1 route's piece (before the loads route, which answers 404 to other /v1 paths).
-      openApiPlugin([loadsOpenApi], API_VERSION),
+      openApiPlugin([loadsOpenApi, exportsOpenApi], API_VERSION),
+      // Spreadsheet exports (GET /v1/exports/…), charged to the rate budget per batch of rows; before the loads route, which answers every other /v1/ path.
+      exportsRoutePlugin(edge),
       // Loads are multipart POSTs with a key (a browser cannot forge the Authorization header): before CSRF.
       loadsRoutePlugin({ pool: deps.pool, queue: deps.loads.queue, maxBytes: deps.loads.maxBytes }),
       useReadinessCheck({

@@ -11,6 +11,7 @@ import { compareWithQ1, measureBaseline, type Q1Stats } from './baseline.js';
 import { bareCopy, typedCopy } from './copy.js';
 import { ensureDataset, writeBatch } from './dataset.js';
 import { type EdgeResult, edgeBench, edgeMarkdown } from './edge.js';
+import { type ExportsResult, exportsBench, exportsMarkdown } from './exports.js';
 import { type GraphQLRequest, interleaved, measure, post, type RunStats, startLoad, toStats } from './load.js';
 import { BASELINE, OPERATIONS, type OperationContext, REGION, readQuery, requestOf, unreferencedQueryFiles } from './operations.js';
 import { type ImportRun, runImport, startServer, tail } from './processes.js';
@@ -248,6 +249,16 @@ async function run(options: RunOptions): Promise<number> {
       log(`Q1/Q3 interleaved at c=1: Q1 p50 ${measured.a.p50} ms, Q3 p50 ${measured.b.p50} ms, ratio ${pair.ratio}`);
     }
 
+    // Issue 20: compliance (M2) against a plain stats of the same node (M1), measured in alternation at c=1.
+    const compliancePairs: Record<string, { m1: number; m2: number; ratio: number }> = {};
+    for (const where of ['root', 'region']) {
+      const [m1, m2] = [requests.get(`M1-${where}`), requests.get(`M2-${where}`)];
+      if (!m1 || !m2 || failed.has(`M1-${where}`) || failed.has(`M2-${where}`)) continue;
+      const measured = await interleaved(server.endpoint, m1, m2, 2 * duration);
+      compliancePairs[where] = { m1: measured.a.p50, m2: measured.b.p50, ratio: round(measured.b.p50 / measured.a.p50, 2) };
+      log(`M2/M1 (${where}) interleaved at c=1: M1 p50 ${measured.a.p50} ms, M2 p50 ${measured.b.p50} ms, ratio ${compliancePairs[where].ratio}`);
+    }
+
     // 5. Q8, the on-read baseline, as SQL beside the server.
     let baseline: BenchResults['baseline'] = null;
     if (!options.only || options.only.has(BASELINE.id)) {
@@ -332,6 +343,15 @@ async function run(options: RunOptions): Promise<number> {
       edge = await edgeBench(server.endpoint, edgeRequests, duration, pids, log);
     }
 
+    // 6c. The spreadsheet exports of the largest region (issue 20).
+    let exportsResult: ExportsResult | null = null;
+    if (!options.only || options.only.has('exports')) {
+      exportsResult = await exportsBench(server.endpoint, pool, endDate, 5, log).catch((error: Error) => {
+        notes.push(`The exports were not measured: ${error.message.slice(0, 300)}`);
+        return null;
+      });
+    }
+
     // 7. Pushes over HTTP: the daily push (one observation for every page through POST /v1/loads)
     // while Q1–Q4 are read, and recordObservations with 1,000 items.
     let push: PushReport | null = null;
@@ -391,6 +411,19 @@ async function run(options: RunOptions): Promise<number> {
       target('issue 12: first load / bare COPY of the same files (text columns)', round(load.loadSeconds / copied.seconds, 2), '≤ 2', (v) => v <= 2),
       target('issue 12: first load / COPY into typed tables with keys', round(load.loadSeconds / typed.seconds, 2), '≤ 2', (v) => v <= 2),
       target('issue 12: daily push over HTTP (s)', push?.daily.totalSeconds ?? null, '< 20', (v) => v < 20),
+      // Issue 20: compliance as cheap as a plain stats of the same node.
+      target(
+        'issue 20: M2/M1 compliance vs plain stats at the root p50 (interleaved, c=1)',
+        compliancePairs.root?.ratio ?? ratio(p50('M2-root'), p50('M1-root')),
+        '≤ 1.5',
+        (v) => v <= 1.5,
+      ),
+      target(
+        'issue 20: M2/M1 compliance vs plain stats at a region p50 (interleaved, c=1)',
+        compliancePairs.region?.ratio ?? ratio(p50('M2-region'), p50('M1-region')),
+        '≤ 1.5',
+        (v) => v <= 1.5,
+      ),
     ];
     await cleanup();
     let stopped = postmaster === undefined || !isAlive(postmaster);
@@ -442,6 +475,8 @@ async function run(options: RunOptions): Promise<number> {
       writeMix,
       push,
       edge,
+      exports: exportsResult,
+      complianceInterleaved: compliancePairs,
       ratios,
       targets,
       notes,
@@ -452,6 +487,7 @@ async function run(options: RunOptions): Promise<number> {
     fs.writeFileSync(`${base}.json`, `${JSON.stringify(results_, null, 2)}\n`);
     let markdown = markdownReport(results_);
     if (edge) markdown += `\n${edgeMarkdown(edge)}`;
+    if (exportsResult) markdown += `\n## Exports (issue 20)\n\n${exportsMarkdown(exportsResult)}\n`;
     if (options.compare) {
       const comparison = compareResults(options.compare.results, results_, options.compare.name, 'this run');
       markdown += `\n## Compared with ${path.basename(options.compare.name)}\n\n${comparison}\n`;

@@ -116,6 +116,14 @@ export const OPERATIONS: readonly Operation[] = [
     variables: (c) => ({ code: c.regionCode }),
     concurrency: [1, 8],
   },
+  // Monitoring (issue 20): compliance at the federation and a region against a plain stats of the same node.
+  ...(['RU', REGION] as const).flatMap((code): Operation[] => {
+    const where = code === 'RU' ? 'root' : 'region';
+    return [
+      { id: `M1-${where}`, title: `plain stats, ${where} (yardstick of M2)`, file: 'm1-plain-stats.graphql', variables: () => ({ code }), concurrency: [1, 8] },
+      { id: `M2-${where}`, title: `compliance with VK and OK, ${where}`, file: 'm2-compliance.graphql', variables: () => ({ code }), concurrency: [1, 8] },
+    ];
+  }),
 ];
 
 /** The on-read baseline (SQL beside the server, see queries/q8-baseline.sql). */

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import type { WriteBatch } from './dataset.js';
 import type { EdgeResult } from './edge.js';
+import type { ExportsResult } from './exports.js';
 import type { RunStats } from './load.js';
 import type { ImportRun } from './processes.js';
 import type { PushResult } from './push.js';
@@ -61,6 +62,10 @@ export interface BenchResults {
   push?: PushReport | null;
   /** The public edge: cold/warm at concurrency 32 and the hostile mix (absent in older results). */
   edge?: EdgeResult | null;
+  /** The spreadsheet exports of the largest region (absent in older results). */
+  exports?: ExportsResult | null;
+  /** M1 (plain stats) and M2 (compliance) of the same node measured in alternation at c=1, by node (absent in older results). */
+  complianceInterleaved?: Record<string, { m1: number; m2: number; ratio: number }>;
   /** q1OverQ3: from the interleaved run (the table rows' ratio when there is none); q1OverQ3Table: from the table rows. */
   ratios: { q1OverQ3: number | null; q1OverQ3Table: number | null; q8OverQ1: number | null };
   targets: Target[];

@@ -182,6 +182,36 @@ export class Recount {
     return this.statsOver(new Set([this.organisationId(externalId)]), filter);
   }
 
+  /** External ids of the organisations of a territory's subtree (narrowed to `sectors`), in no order. */
+  organisationsWithin(code: string, sectors?: string[] | null): string[] {
+    const root = this.territoryId(code);
+    return this.raw.organisations
+      .filter((o) => this.within(o.territoryId, root) && (!sectors?.length || sectors.includes(this.raw.sectorCode.get(o.sectorId)!)))
+      .map((o) => o.externalId);
+  }
+
+  /** Platform codes an organisation has an active page on (from its pages, not the maintained mask). */
+  activePlatforms(externalId: string): Set<string> {
+    const id = this.organisationId(externalId);
+    return new Set(this.raw.pages.filter((p) => p.organisationId === id && p.active).map((p) => this.raw.platformCode.get(p.platformId)!));
+  }
+
+  /** Compliance of a territory's subtree with the required platforms (codes), counted organisation by organisation. */
+  compliance(code: string, required: string[], sectors?: string[] | null) {
+    const organisations = this.organisationsWithin(code, sectors).map((id) => this.activePlatforms(id));
+    const compliant = organisations.filter((platforms) => required.every((p) => platforms.has(p))).length;
+    const ordered = [...this.raw.platformCode]
+      .sort(([a], [b]) => a - b)
+      .map(([, c]) => c)
+      .filter((c) => required.includes(c));
+    return {
+      organisations: organisations.length,
+      compliant,
+      share: organisations.length === 0 ? 0 : compliant / organisations.length,
+      missing: ordered.map((platform) => ({ platform: { code: platform }, organisations: organisations.filter((p) => !p.has(platform)).length })),
+    };
+  }
+
   /** A territory's history: the subscribers figure as of each point day. */
   territoryHistory(code: string, days: string[], filter: Omit<Filter, 'at'> = {}): { date: string; subscribers: Json }[] {
     return days.map((date) => ({ date, subscribers: this.territoryStats(code, { ...filter, at: date }).subscribers }));

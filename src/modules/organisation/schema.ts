@@ -61,6 +61,11 @@ export const OrganisationFilter = builder.inputType('OrganisationFilter', {
       description:
         'Only organisations with an active page on at least one of these platforms (codes such as `VK`, see `platforms`); an unknown code is an error listing the known ones.',
     }),
+    missingPlatforms: t.stringList({
+      required: false,
+      description:
+        'Only organisations WITHOUT an active page on at least one of these platforms (codes such as `["VK", "OK"]`): the non-compliant of `Territory.compliance(required:)` with the same codes, the organisations to call. An unknown code is an error listing the known ones.',
+    }),
     withoutPages: t.boolean({
       required: false,
       description: 'True: only organisations with no active page on any platform (the coverage gap). False: only those with at least one.',
@@ -80,6 +85,7 @@ type OrganisationFilterInput =
       sectors?: string[] | null;
       kinds?: string[] | null;
       hasPageOn?: string[] | null;
+      missingPlatforms?: string[] | null;
       withoutPages?: boolean | null;
       search?: string | null;
       inn?: string | null;
@@ -92,9 +98,10 @@ export async function organisationConditions(context: Context, filter: Organisat
   const text = searchText(filter?.search, 'filter.search');
   const withinCode = filter?.within != null ? territoryCode(filter.within, 'filter.within') : undefined;
   const inn = filter?.inn != null && filter.inn.trim() !== '' ? innArgument(filter.inn, 'filter.inn') : undefined;
-  const [sectors, platforms] = await Promise.all([
+  const [sectors, platforms, missing] = await Promise.all([
     sectorIds(context, filter?.sectors, 'filter.sectors'),
     platformIds(context, filter?.hasPageOn, 'filter.hasPageOn'),
+    platformIds(context, filter?.missingPlatforms, 'filter.missingPlatforms'),
   ]);
   return {
     withinCode,
@@ -102,6 +109,7 @@ export async function organisationConditions(context: Context, filter: Organisat
     kinds: filter?.kinds?.length ? filter.kinds : undefined,
     // organisation.platform_mask has a platform's bit set while it has an active page there.
     platformMask: platforms === null ? undefined : platformMask(platforms),
+    missingMask: missing === null ? undefined : platformMask(missing),
     withoutPages: filter?.withoutPages ?? undefined,
     search: text === undefined ? undefined : searchSpec(text),
     inn,

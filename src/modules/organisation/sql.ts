@@ -26,6 +26,8 @@ export interface OrganisationConditions {
   kinds?: string[];
   /** Has an active page on one of the platforms of this bit set (bit = platform id - 1). */
   platformMask?: number;
+  /** Lacks an active page on at least one of the platforms of this bit set (not compliant with them). */
+  missingMask?: number;
   /** True: no active page at all; false: at least one. */
   withoutPages?: boolean;
   search?: SearchSpec;
@@ -42,6 +44,7 @@ function organisationWhere(c: OrganisationConditions): Prisma.Sql[] {
   // platform_mask is maintained with the rollups: bit (platform id - 1) set while the organisation
   // has an active page on that platform.
   if (c.platformMask !== undefined) where.push(sql`(o.platform_mask & ${c.platformMask}::int) <> 0`);
+  if (c.missingMask !== undefined) where.push(sql`(o.platform_mask & ${c.missingMask}::int) <> ${c.missingMask}::int`);
   if (c.withoutPages === true) where.push(sql`o.platform_mask = 0`);
   if (c.withoutPages === false) where.push(sql`o.platform_mask <> 0`);
   if (c.inn !== undefined) where.push(sql`o.inn = ${c.inn}`);

@@ -21,7 +21,21 @@ type Info = Pick<GraphQLResolveInfo, 'fieldNodes' | 'fragments' | 'variableValue
  * Fields of a Territory whose resolution does not make plugin-prisma include a relation in the
  * rows (so the rows read without Prisma serve them): children read along are only useful then.
  */
-const PLAIN_FIELDS = new Set(['__typename', 'id', 'code', 'name', 'level', 'status', 'depth', 'ancestors', 'stats', 'history', 'growth', 'children']);
+const PLAIN_FIELDS = new Set([
+  '__typename',
+  'id',
+  'code',
+  'name',
+  'level',
+  'status',
+  'depth',
+  'ancestors',
+  'stats',
+  'history',
+  'growth',
+  'compliance',
+  'children',
+]);
 
 /** The fields named `name` in these selection sets (fragments and inline fragments followed), grouped by response key. */
 function fieldsNamed(sets: readonly (SelectionSetNode | undefined)[], info: Info, name: string): Map<string, FieldNode[]> {
@@ -132,6 +146,17 @@ export function childrenAhead(sets: readonly (SelectionSetNode | undefined)[], i
 export interface Ahead {
   stats: StatsAlong;
   children: ChildrenAlong | null;
+  /** True when a `compliance` without sectors is selected: the organisations per platform set of every sector are read along. */
+  platformSets: boolean;
+}
+
+/** True when these selection sets select a `compliance` without a sector filter (whatever its required platforms). */
+export function platformSetsAhead(sets: readonly (SelectionSetNode | undefined)[], info: Info): boolean {
+  for (const nodes of fieldsNamed(sets, info, 'compliance').values()) {
+    const args = argumentsOf(info, 'compliance', nodes[0]!) as { sectors?: unknown[] | null } | null;
+    if (args && !args.sectors?.length) return true;
+  }
+  return false;
 }
 
 /**
@@ -146,7 +171,7 @@ export function territoryAhead(info: Info): Ahead {
   const known = key === null ? undefined : perNode?.get(key);
   if (known) return known;
   const sets = info.fieldNodes.map((field) => field.selectionSet);
-  const ahead: Ahead = { stats: statsAhead(sets, info), children: childrenAhead(sets, info) };
+  const ahead: Ahead = { stats: statsAhead(sets, info), children: childrenAhead(sets, info), platformSets: platformSetsAhead(sets, info) };
   if (key !== null && key.length <= 2_000) {
     if (!perNode) {
       perNode = new Map();

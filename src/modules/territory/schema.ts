@@ -5,9 +5,10 @@ import { connectionType, sliceByPosition, sliceOfPartition } from '../common/con
 import { OrderDirection } from '../common/order.js';
 import { isPlainRows, selectionOf } from '../common/selection.js';
 import { sliceArgs } from '../common/slice.js';
+import { primePlatformSets } from '../monitoring/loaders.js';
 import { searchSpec } from '../search/rank.js';
 import { searchText } from '../search/text.js';
-import { territoryOrder } from './args.js';
+import { resolveTerritoryOrder } from './args.js';
 import { territoryCode } from './code.js';
 import { childStatsAhead, territoryAhead } from './readAhead.js';
 import {
@@ -61,6 +62,18 @@ export const TerritoryOrderField = builder.enumType('TerritoryOrderField', {
       description:
         "Current subscribers of the territory's whole subtree (active pages, every platform and sector); use `direction: DESC` to rank the biggest first. Ties are ordered by name.",
     },
+    COVERAGE: {
+      description:
+        'Coverage of the subtree: `stats.organisationsWithPages / stats.organisations` (every platform and sector; 0 for a territory without organisations). `direction: ASC` puts the laggards first. Ties are ordered by name.',
+    },
+    COMPLIANCE: {
+      description:
+        "Compliance of the subtree with the order's `required` platforms: `compliance(required:).share` (every sector; 0 for a territory without organisations). Needs `required` (BAD_USER_INPUT without it). Ties are ordered by name.",
+    },
+    GROWTH: {
+      description:
+        "Change of the subtree's subscriber figure over the order's `from`/`to` (`growth(from:, to:).change`, every platform and sector; absolute, not relative). Needs `from` and `to` (BAD_USER_INPUT without them). Ties are ordered by name.",
+    },
   } as const,
 });
 
@@ -69,6 +82,12 @@ export const TerritoryOrder = builder.inputType('TerritoryOrder', {
   fields: (t) => ({
     field: t.field({ type: TerritoryOrderField, defaultValue: 'NAME', description: 'What to order by (default NAME).' }),
     direction: t.field({ type: OrderDirection, defaultValue: 'ASC', description: 'Ascending or descending (default ASC).' }),
+    required: t.stringList({
+      required: false,
+      description: 'COMPLIANCE only: the platform codes every organisation should have an active page on (e.g. `["VK", "OK"]`); an unknown code is an error.',
+    }),
+    from: t.field({ type: 'Date', required: false, description: 'GROWTH only: the first day of the change.' }),
+    to: t.field({ type: 'Date', required: false, description: 'GROWTH only: the last day of the change (on or after `from`).' }),
   }),
 });
 
@@ -151,7 +170,7 @@ builder.prismaObjectFields(Territory, (t) => ({
       args: { orderBy: t.arg({ type: TerritoryOrder, description: 'Order of the children (default: by name, ascending).' }) },
       resolve: async (territory, args, context, info) => {
         const slice = sliceArgs('children', args);
-        const order = territoryOrder(args.orderBy);
+        const order = await resolveTerritoryOrder(context, args.orderBy);
         // The selection is needed even for rows read already: plugin-prisma learns from it what the rows hold.
         const selection = await selectionOf(context, info, 'Territory', true);
         // Read along with the parent already (readAhead.ts), when the items ask no relation; or read now.
@@ -179,10 +198,11 @@ builder.queryFields((t) => ({
       // No relation asked: one plain statement rather than a Prisma query, which also reads what the selection
       // asks of its stats and its children, when it asks them (readAhead.ts, docs/performance.md).
       const ahead = territoryAhead(info);
-      if (ahead.stats === null && ahead.children === null) return territoryByCode(code);
-      const read = await territoryByCodeAlong(code, ahead.stats, ahead.children);
+      if (ahead.stats === null && ahead.children === null && !ahead.platformSets) return territoryByCode(code);
+      const read = await territoryByCodeAlong(code, ahead.stats, ahead.children, ahead.platformSets);
       const territory = read.territory;
       if (!territory) return null;
+      if (ahead.platformSets) primePlatformSets(context.loaders, territory.id, read.platformSets);
       if (ahead.stats !== null) await context.loaders.primeTerritoryStats([territory.id], read.stats, ahead.stats);
       if (ahead.children) {
         const { order, slice, stats } = ahead.children;
@@ -212,7 +232,9 @@ builder.queryFields((t) => ({
       resolve: async (_root, args, context, info) => {
         const slice = sliceArgs('territories', args);
         const conditions = territoryConditions(args.filter);
-        const order: TerritoryOrderSpec = args.orderBy ? territoryOrder(args.orderBy) : { field: conditions.search ? 'RELEVANCE' : 'NAME', direction: 'ASC' };
+        const order: TerritoryOrderSpec = args.orderBy
+          ? await resolveTerritoryOrder(context, args.orderBy)
+          : { field: conditions.search ? 'RELEVANCE' : 'NAME', direction: 'ASC' };
         const loader = context.loaders.territoriesById(await selectionOf(context, info, 'Territory', true));
         return sliceByPosition(
           'territories',

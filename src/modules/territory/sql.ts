@@ -17,7 +17,7 @@ import { type SearchSpec, searchCloseness, searchedRows, searchTier } from '../s
 
 const { sql, empty } = Prisma;
 
-export type TerritoryOrderField = 'NAME' | 'CODE' | 'SUBSCRIBERS' | 'RELEVANCE';
+export type TerritoryOrderField = 'NAME' | 'CODE' | 'SUBSCRIBERS' | 'COVERAGE' | 'COMPLIANCE' | 'GROWTH' | 'RELEVANCE';
 
 export interface TerritoryConditions {
   levels?: string[];
@@ -31,6 +31,11 @@ export interface TerritoryConditions {
 export interface TerritoryOrder {
   field: TerritoryOrderField;
   direction: Direction;
+  /** COMPLIANCE: the bit set of the required platforms (src/modules/catalogue/platformMask.ts). */
+  requiredMask?: number;
+  /** GROWTH: the subscriber change is measured over (from, to]. */
+  from?: string;
+  to?: string;
 }
 
 function territoryWhere(c: TerritoryConditions): Prisma.Sql[] {
@@ -61,6 +66,25 @@ function territoryOrdering(order: TerritoryOrder, search: SearchSpec | undefined
         // The current subscriber figure of each row's subtree: its rollup rows summed over sectors and platforms.
         joins: sql`LEFT JOIN LATERAL (SELECT sum(r.subscribers) AS subscribers FROM territory_page_rollup r WHERE r.territory_id = t.id) s ON TRUE`,
         orderBy: sql`coalesce(s.subscribers, 0) ${dir}, t.search_name, t.name, t.id`,
+      };
+    case 'COVERAGE':
+    case 'COMPLIANCE': {
+      // COVERAGE: organisations of the subtree with an active page anywhere; COMPLIANCE: with one on every required platform;
+      // each over the subtree's organisations (0 for none, as Compliance.share), from the organisation rollup's platform sets.
+      const hit =
+        order.field === 'COVERAGE' ? sql`r.platform_mask <> 0` : sql`r.platform_mask & ${order.requiredMask ?? 0}::int = ${order.requiredMask ?? 0}::int`;
+      return {
+        joins: sql`LEFT JOIN LATERAL (SELECT sum(r.organisations) FILTER (WHERE ${hit}) AS hit, sum(r.organisations) AS total
+                                        FROM territory_organisation_rollup r WHERE r.territory_id = t.id) m ON TRUE`,
+        orderBy: sql`coalesce(m.hit::numeric / nullif(m.total, 0), 0) ${dir}, t.search_name, t.name, t.id`,
+      };
+    }
+    case 'GROWTH':
+      return {
+        // The change of each row's subtree's subscriber figure over (from, to]: the sum of its daily changes in that range.
+        joins: sql`LEFT JOIN LATERAL (SELECT sum(c.delta) AS change FROM territory_subscriber_change c
+                                       WHERE c.territory_id = t.id AND c.day > ${order.from}::date AND c.day <= ${order.to}::date) g ON TRUE`,
+        orderBy: sql`coalesce(g.change, 0) ${dir}, t.search_name, t.name, t.id`,
       };
     case 'RELEVANCE':
       if (search) {
@@ -161,6 +185,7 @@ export interface ChildrenAlong {
  * | 2: a parent's child count | parent id | NULL | NULL | count | NULL | NULL |
  * | 30 + kind: a rollup row of the territory's own Stats | territory id | sector id | key | n | subscribers | NULL |
  * | 40 + kind: a rollup row of a child's Stats | territory id | sector id | key | n | subscribers | NULL |
+ * | 50: the territory's organisations with one exact platform set, every sector | territory id | platform mask | organisations | NULL | NULL | NULL |
  *
  * (kind, territory id, sector id, key, n, subscribers) is a `TerritoryStatsRow` (figures/sql.ts).
  */
@@ -233,6 +258,8 @@ function childrenParts(parents: Prisma.Sql, along: ChildrenAlong): { ctes: Prism
 /** What a statement of this kind returned, sorted out: the children per parent and the Stats rows. */
 interface AlongResult {
   territory: Territory | null;
+  /** Part 50: the territory's organisations per exact platform set (src/modules/monitoring), when asked. */
+  platformSets: { platformMask: number; organisations: number }[];
   children: Map<number, ChildPartition>;
   stats: TerritoryStatsRow[];
   childStats: TerritoryStatsRow[];
@@ -240,7 +267,7 @@ interface AlongResult {
 
 async function readAlong(statement: Prisma.Sql): Promise<AlongResult> {
   const rows = await queryArrays<AlongRow>(statement.text, statement.values);
-  const result: AlongResult = { territory: null, children: new Map(), stats: [], childStats: [] };
+  const result: AlongResult = { territory: null, platformSets: [], children: new Map(), stats: [], childStats: [] };
   const partition = (anchor: number) => {
     let found = result.children.get(anchor);
     if (!found) {
@@ -258,6 +285,7 @@ async function readAlong(statement: Prisma.Sql): Promise<AlongResult> {
       positions.set(child, row[4]!);
       partition(child.parentId!).nodes.push(child);
     } else if (part === 2) partition(row[1]).total = row[4]!;
+    else if (part === 50) result.platformSets.push({ platformMask: row[2]!, organisations: row[3]! });
     else {
       const stats = [(part % 10) as 0 | 1 | 2, row[1], row[2]!, row[3]!, row[4]!, row[5]] as TerritoryStatsRow;
       (part < 40 ? result.stats : result.childStats).push(stats);
@@ -290,7 +318,7 @@ export async function childSlicesWithRows(
  * below it asks for: its own Stats (`stats`), and one slice of its children (`children`) with
  * their Stats. One round trip where there were up to three (docs/performance.md).
  */
-export async function territoryByCodeAlong(code: string, stats: StatsAlong, children: ChildrenAlong | null): Promise<AlongResult> {
+export async function territoryByCodeAlong(code: string, stats: StatsAlong, children: ChildrenAlong | null, platformSets = false): Promise<AlongResult> {
   const parts = children ? childrenParts(sql`t.parent_id = (SELECT id FROM root)`, children) : null;
   // The territory with this code, every column (part 0); the rollup rows of its unfiltered current Stats when asked (part 30 + kind);
   // and when asked, its current children numbered in the requested order: those inside the slice with every column (part 1),
@@ -299,5 +327,12 @@ export async function territoryByCodeAlong(code: string, stats: StatsAlong, chil
     WITH root AS (SELECT * FROM territory WHERE code = ${code})${parts ? sql`, ${parts.ctes}` : empty}
     SELECT 0, ${Prisma.raw(ALONG_TERRITORY.replace('%POSITION%', 'NULL::int'))} FROM root t
     ${Prisma.raw(stats === null ? '' : statsAlong(30, 'SELECT id FROM root', stats))}
+    ${Prisma.raw(platformSets ? PLATFORM_SETS_ALONG : '')}
     ${parts ? sql`UNION ALL ${parts.branches}` : empty}`);
 }
+
+/** The UNION ALL branch of part 50: the root's organisations per exact platform set, summed over every sector (as src/modules/monitoring/sql.ts reads them). */
+const PLATFORM_SETS_ALONG = `UNION ALL
+    SELECT 50, territory_id, platform_mask, sum(organisations)::int, NULL::int, NULL::text, ${NO_TERRITORY_TAIL}
+      FROM territory_organisation_rollup WHERE territory_id IN (SELECT id FROM root)
+     GROUP BY territory_id, platform_mask HAVING sum(organisations) > 0`;

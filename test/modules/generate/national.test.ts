@@ -27,6 +27,13 @@ describe('generateLoad (national: the published scale)', () => {
     vladimirSubscribers: 0,
     russiaSubscribers: 0,
     education: 0,
+    /** Monitoring (DESIGN.md section 13): organisations with an active VK and OK page, without VK, and unverified active pages. */
+    organisations: 0,
+    withVkAndOk: 0,
+    withoutVk: 0,
+    withoutOk: 0,
+    activePagesAll: 0,
+    unverifiedPages: 0,
   };
 
   beforeAll(async () => {
@@ -40,8 +47,14 @@ describe('generateLoad (national: the published scale)', () => {
     });
     const organisations = new Map(readCsv(out, 'organisations.csv').map((o) => [o.external_id, o]));
     const pages = new Map<string, { organisation: string; platform: string }>();
+    const platformsOf = new Map<string, Set<string>>();
     for (const page of readCsv(out, 'pages.csv')) {
       if (page.status !== 'ACTIVE') continue;
+      figures.activePagesAll++;
+      if (page.verified !== 'true') figures.unverifiedPages++;
+      const own = platformsOf.get(page.organisation_external_id) ?? new Set<string>();
+      own.add(page.platform);
+      platformsOf.set(page.organisation_external_id, own);
       pages.set(`${page.platform}|${page.external_id}`, { organisation: page.organisation_external_id, platform: page.platform });
       figures.activePages.set(page.platform, (figures.activePages.get(page.platform) ?? 0) + 1);
     }
@@ -65,6 +78,13 @@ describe('generateLoad (national: the published scale)', () => {
       }
     }
     figures.vladimirOrganisationsWithPages = covered.size;
+    figures.organisations = organisations.size;
+    for (const id of organisations.keys()) {
+      const own = platformsOf.get(id) ?? new Set<string>();
+      if (own.has('VK') && own.has('OK')) figures.withVkAndOk++;
+      if (!own.has('VK')) figures.withoutVk++;
+      if (!own.has('OK')) figures.withoutOk++;
+    }
     figures.education = [...organisations.values()].filter((o) => o.sector_code === 'education').length;
   }, 120_000);
   afterAll(() => rmSync(out, { recursive: true, force: true }));
@@ -96,6 +116,17 @@ describe('generateLoad (national: the published scale)', () => {
     expect(figures.russiaSubscribers).toBeGreaterThan(110_000_000);
     expect(figures.russiaSubscribers).toBeLessThan(120_000_000);
     expect(summary.totalSubscribers).toBe(figures.russiaSubscribers);
+  });
+
+  it('gives monitoring something to find: about half the organisations without OK, one in eight without VK, two pages in five unverified', () => {
+    const share = (n: number) => n / figures.organisations;
+    expect(share(figures.withVkAndOk)).toBeGreaterThan(0.35);
+    expect(share(figures.withVkAndOk)).toBeLessThan(0.55);
+    expect(share(figures.withoutVk)).toBeGreaterThan(0.08);
+    expect(share(figures.withoutVk)).toBeLessThan(0.2);
+    expect(share(figures.withoutOk)).toBeGreaterThan(0.45);
+    expect(figures.unverifiedPages / figures.activePagesAll).toBeGreaterThan(0.3);
+    expect(figures.unverifiedPages / figures.activePagesAll).toBeLessThan(0.5);
   });
 
   it('does not inflate pages: the calibration factors of Vladimir and the other regions are close', () => {
