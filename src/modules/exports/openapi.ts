@@ -52,7 +52,7 @@ const RESPONSES_COMMON = {
 function exportPath(list: 'children' | 'organisations', format: 'csv' | 'xlsx', summary: string, description: string) {
   const content =
     format === 'csv'
-      ? { 'text/csv; charset=utf-8': { schema: { type: 'string' } } }
+      ? { 'text/csv': { schema: { type: 'string' } } }
       : { 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': { schema: { type: 'string', contentMediaType: 'application/octet-stream' } } };
   return {
     get: {

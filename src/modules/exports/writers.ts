@@ -1,5 +1,5 @@
 import { once } from 'node:events';
-import { PassThrough, Readable } from 'node:stream';
+import { PassThrough } from 'node:stream';
 import { stringify } from 'csv-stringify/sync';
 import ExcelJS from 'exceljs';
 import type { Cell, Column } from './tables.js';
@@ -60,7 +60,27 @@ const NUMBER_FORMATS: Record<Column['kind'], string | undefined> = { text: '@', 
 export function xlsxStream(sheet: Sheet): ReadableStream<Uint8Array> {
   const out = new PassThrough({ highWaterMark: 256 * 1024 });
   void writeXlsx(sheet, out).catch((error: unknown) => out.destroy(error instanceof Error ? error : new Error(String(error))));
-  return Readable.toWeb(out) as ReadableStream<Uint8Array>;
+  return pulledFrom(out);
+}
+
+/**
+ * A web stream that reads the Node stream only when the client pulls: unlike `Readable.toWeb`
+ * (whose data listener enqueues into a controller the client may have closed, an uncaught
+ * ERR_INVALID_STATE on Node 20 when a download is cancelled), nothing is enqueued after a cancel.
+ */
+function pulledFrom(out: PassThrough): ReadableStream<Uint8Array> {
+  const chunks = out[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      const next = await chunks.next();
+      if (next.done) controller.close();
+      else controller.enqueue(new Uint8Array(next.value.buffer, next.value.byteOffset, next.value.byteLength));
+    },
+    async cancel() {
+      out.on('error', () => {}); // the writer's later writes into the destroyed stream fail quietly
+      await chunks.return?.();
+    },
+  });
 }
 
 async function writeXlsx(sheet: Sheet, out: PassThrough): Promise<void> {

@@ -322,7 +322,7 @@ describe('OpenAPI', () => {
     ]);
     const children = exportPaths['/v1/exports/territories/{code}/children.csv'].get;
     expect(children.parameters.map((p) => p.name)).toEqual(['code', 'platforms', 'sectors', 'required', 'from', 'to']);
-    expect(Object.keys(children.responses).sort()).toEqual(['200', '400', '404', '405', '429']);
+    expect(Object.keys(children.responses).sort()).toEqual(['200', '400', '404', '405', '429', '503']);
     expect(JSON.parse(JSON.stringify(exportPaths))).toEqual(exportPaths);
   });
 });
