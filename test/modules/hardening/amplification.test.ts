@@ -97,3 +97,47 @@ describe('a list whose length the cost function cannot know', () => {
     expect(json.errors?.[0].extensions?.code).toBe('QUERY_TOO_COMPLEX');
   });
 });
+
+describe('the response-size cap, on every transport', () => {
+  const LIMIT = 30_000;
+  // About 100 × 3 × 120 bytes: above the cap, within the cost limit.
+  const slice = (name: string, size: string) => `${name}: pagesConnection(${size}) { nodes { id externalId url name verified status } }`;
+  const LARGE = `{ organisation(externalId: "${BIG}") { ${slice('a', 'first: 100')} ${slice('b', 'last: 100')} ${slice('c', 'first: 100, status: ACTIVE')} } }`;
+  const ACCEPTS = ['application/json', 'application/graphql-response+json', 'text/event-stream', 'multipart/mixed'];
+
+  for (const accept of ACCEPTS) {
+    it(`refuses an answer above the cap with Accept: ${accept}`, async () => {
+      const small = createTestApi({ edge: { config: { ...readEdgeConfig({}), ratePoints: 0, maxResponseBytes: LIMIT } } });
+      const uncapped = await api.fetch('http://test/graphql', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/json' },
+        body: JSON.stringify({ query: LARGE }),
+      });
+      const whole = await uncapped.text();
+      expect(whole.length, whole.slice(0, 300)).toBeGreaterThan(LIMIT);
+      const response = await small.fetch('http://attacker/graphql', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept },
+        body: JSON.stringify({ query: LARGE }),
+      });
+      const body = await response.text();
+      expect(body).toContain('RESPONSE_TOO_LARGE');
+      expect(body).not.toContain('museum_');
+      expect(body.length).toBeLessThan(2_000);
+      await small.close();
+    });
+  }
+
+  it('lets an answer under the cap through on a streaming transport', async () => {
+    const small = createTestApi({ edge: { config: { ...readEdgeConfig({}), ratePoints: 0, maxResponseBytes: LIMIT } } });
+    const response = await small.fetch('http://test/graphql', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'text/event-stream' },
+      body: JSON.stringify({ query: `{ organisation(externalId: "${BIG}") { pagesConnection(first: 3) { nodes { externalId } } } }` }),
+    });
+    const body = await response.text();
+    expect(response.headers.get('content-type')).toContain('text/event-stream');
+    expect(body).toContain('museum_');
+    await small.close();
+  });
+});
