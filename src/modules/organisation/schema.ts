@@ -69,7 +69,7 @@ export const OrganisationFilter = builder.inputType('OrganisationFilter', {
     search: t.string({
       required: false,
       description:
-        'Names containing every word of this text, ignoring case and ё/е; a partial word is enough, and texts of 4 characters or more also find close misspellings. Ranked like territory search (unless `orderBy` is given). Blank means no search; at most 100 characters.',
+        'Names containing every word of this text, ignoring case and ё/е; a partial word is enough, and texts of 4 characters or more also find close misspellings. Ranked like territory search (unless `orderBy` is given). Blank means no search; at most 100 characters, and at least 3 letters or digits in a row somewhere (BAD_USER_INPUT otherwise).',
     }),
     inn: t.string({ required: false, description: 'Only the organisation(s) with this INN (10 or 12 digits, check digits verified).' }),
   }),
