@@ -16,6 +16,7 @@ import { requestIdPlugin } from './modules/edge/requestId.js';
 import { deadlinePlugin, isStatementTimeout, sizeLimitsPlugin, timeoutError } from './modules/edge/timeLimits.js';
 import { EMBED_DOCUMENTS } from './modules/embed/documents.js';
 import { type EmbedDeps, embedPlugin } from './modules/embed/plugin.js';
+import { embedCache } from './modules/embed/serverCache.js';
 import { keysPlugin, viewerOf } from './modules/keys/plugin.js';
 import { loadsRoutePlugin } from './modules/loads/http.js';
 import type { LoadQueue } from './modules/loads/queue.js';
@@ -152,7 +153,8 @@ export function createApi(deps: ApiDeps): Api {
       keysPlugin(deps.pool),
       metricsPlugin(),
       graphiqlAssetsPlugin(edge.documents, DEFAULT_QUERY),
-      embedPlugin(deps.embed),
+      // The embeds that read figures pay from the same rate budgets and are served from a server-side cache.
+      embedPlugin(deps.embed, { rates: edge.rates, budgetFor: edge.budgetFor, cache: embedCache(edge.generation, edge.redis, edge.config.redisPrefix) }),
       readRoutingPlugin({ pool: deps.pool, replicas: deps.replicas }),
       // Loads are multipart POSTs with a key (a browser cannot forge the Authorization header): before CSRF.
       loadsRoutePlugin({ pool: deps.pool, queue: deps.loads.queue, maxBytes: deps.loads.maxBytes }),
