@@ -70,8 +70,8 @@ describe('embeds', () => {
     expect(again.statements).toBe(0);
     const frame = await api.fetch('http://reader/embed/v1/territories/17000000?theme=dark');
     const etag = frame.headers.get('etag')!;
-    const conditional = await countStatements(() =>
-      api.fetch('http://reader/embed/v1/territories/17000000?theme=dark', { headers: { 'if-none-match': etag } }),
+    const conditional = await countStatements(
+      async () => await api.fetch('http://reader/embed/v1/territories/17000000?theme=dark', { headers: { 'if-none-match': etag } }),
     );
     expect(conditional.result.status).toBe(304);
     expect(conditional.statements).toBe(0);
