@@ -150,7 +150,7 @@ export function createApi(deps: ApiDeps): Api {
       requestIdPlugin(),
       corsPlugin(edge.config),
       // The key a request presents is checked once, before anything else reads it (401 at once when it does not work).
-      keysPlugin(deps.pool),
+      keysPlugin(deps.pool, { rates: edge.rates, failures: edge.config.keyFailures, trustProxy: edge.config.trustProxy }),
       metricsPlugin(),
       graphiqlAssetsPlugin(edge.documents, DEFAULT_QUERY),
       // The embeds that read figures pay from the same rate budgets and are served from a server-side cache.

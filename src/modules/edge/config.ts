@@ -18,6 +18,8 @@ export interface EdgeConfig {
   ratePoints: number;
   /** Cost points a key (an `Authorization` header) may spend per minute. */
   keyRatePoints: number;
+  /** Refused API keys (unknown, malformed, revoked, expired) a client address may present per window; then 429 without a look-up (0: unlimited). */
+  keyFailures: number;
   /** Length of the rate window, seconds. */
   rateWindowSeconds: number;
   /** Proxies whose `X-Forwarded-For` is believed. */
@@ -64,6 +66,7 @@ export function readEdgeConfig(env: NodeJS.ProcessEnv = process.env): EdgeConfig
     maxDirectives: int(env, 'MAX_QUERY_DIRECTIVES', 20),
     ratePoints: int(env, 'RATE_LIMIT_POINTS', 20_000),
     keyRatePoints: int(env, 'RATE_LIMIT_KEY_POINTS', 200_000),
+    keyFailures: int(env, 'RATE_LIMIT_KEY_FAILURES', 30),
     rateWindowSeconds: int(env, 'RATE_LIMIT_WINDOW_S', 60),
     trustProxy: list(env.TRUST_PROXY),
     requestTimeoutMs: int(env, 'REQUEST_TIMEOUT_MS', 10_000),

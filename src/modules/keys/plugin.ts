@@ -1,5 +1,6 @@
 import type { Plugin } from 'graphql-yoga';
 import type pg from 'pg';
+import { addressBudgetId, type Budget, type RateLimits } from '../edge/rateLimit.js';
 import { presentedKey, type Viewer } from './keys.js';
 
 const viewers = new WeakMap<Request, Viewer | null>();
@@ -9,29 +10,52 @@ export function viewerOf(request: Request): Viewer | null {
   return viewers.get(request) ?? null;
 }
 
+/** How refused keys are limited: failed attempts per client address and window, counted by `rates`. */
+export interface KeyAttempts {
+  rates: RateLimits;
+  /** Refused keys a client address may present per window (0: unlimited). */
+  failures: number;
+  /** Proxies whose X-Forwarded-For is believed. */
+  trustProxy: readonly string[];
+}
+
+function json(status: number, body: unknown, headers: Record<string, string> = {}): Response {
+  return new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json; charset=utf-8', ...headers } });
+}
+
+/** The body of an error, in the shape of the route asked (REST for /v1/, GraphQL otherwise). */
+function errorBody(pathname: string, code: string, message: string): unknown {
+  return pathname.startsWith('/v1/') ? { error: { code, message } } : { errors: [{ message, extensions: { code } }] };
+}
+
 /**
  * Checks the key a request presents, once, before anything else runs. A request that presents
  * a key that does not work (malformed, unknown, revoked, expired) is answered 401
  * UNAUTHENTICATED at once, whatever it asks: a client must learn its key is bad, not be served
- * as anonymous.
+ * as anonymous. Each such refusal spends one of the client address's failed attempts; once they
+ * are spent, a key not already checked is answered 429 RATE_LIMITED without a database look-up.
  */
-export function keysPlugin(pool: pg.Pool): Plugin {
+export function keysPlugin(pool: pg.Pool, attempts?: KeyAttempts): Plugin {
   return {
-    async onRequest({ request, url, endResponse, fetchAPI }) {
-      const presented = await presentedKey(pool, request.headers.get('authorization'));
-      if (presented.kind !== 'refused') {
+    async onRequest({ request, url, endResponse, serverContext }) {
+      const authorization = request.headers.get('authorization');
+      const budget: Budget | undefined =
+        authorization && attempts && attempts.failures > 0
+          ? { id: `badkey:${addressBudgetId(request, serverContext, attempts.trustProxy).slice(3)}`, points: attempts.failures, anonymous: true }
+          : undefined;
+      const mayLookUp = async () => !budget || (await attempts!.rates.peek(budget))?.allowed !== false;
+      const presented = await presentedKey(pool, authorization, mayLookUp);
+      if (presented.kind === 'anonymous' || presented.kind === 'viewer') {
         viewers.set(request, presented.kind === 'viewer' ? presented.viewer : null);
         return;
       }
-      const body = url.pathname.startsWith('/v1/')
-        ? { error: { code: 'UNAUTHENTICATED', message: presented.reason } }
-        : { errors: [{ message: presented.reason, extensions: { code: 'UNAUTHENTICATED' } }] };
-      endResponse(
-        new fetchAPI.Response(JSON.stringify(body), {
-          status: 401,
-          headers: { 'content-type': 'application/json; charset=utf-8', 'www-authenticate': 'Bearer realm="gospubliki"' },
-        }),
-      );
+      const spent = presented.kind === 'limited' || (budget && (await attempts!.rates.consume(budget, 1))?.allowed === false);
+      if (spent) {
+        const seconds = (budget && (await attempts!.rates.peek(budget))?.resetSeconds) || 60;
+        const message = `Too many refused API keys from this address: try again in ${seconds} s.`;
+        return endResponse(json(429, errorBody(url.pathname, 'RATE_LIMITED', message), { 'retry-after': String(seconds) }));
+      }
+      endResponse(json(401, errorBody(url.pathname, 'UNAUTHENTICATED', presented.reason), { 'www-authenticate': 'Bearer realm="gospubliki"' }));
     },
   };
 }
