@@ -7,6 +7,7 @@ import { migrationsApplied } from './db/migrate.js';
 import { listen } from './db/notifications.js';
 import { logger } from './logger.js';
 import { CATALOGUE_CHANNEL, forgetCatalogue } from './modules/catalogue/loaders.js';
+import { nodeListener } from './modules/edge/safety.js';
 import { forgetCachedKeys, KEYS_CHANNEL } from './modules/keys/keys.js';
 import { loadDemoIfEmpty } from './modules/loads/demo.js';
 import { LoadQueue } from './modules/loads/queue.js';
@@ -81,7 +82,7 @@ async function main(): Promise<void> {
       edge: { databaseUrl: database.url },
     });
     await api.edge.ready; // Redis connected (or given up on for now), the change listener in place
-    server = http.createServer(api);
+    server = http.createServer(nodeListener(api));
     await new Promise<void>((resolve, reject) => {
       server!.once('error', reject); // e.g. the port is taken
       server!.listen(config.port, () => resolve());

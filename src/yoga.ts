@@ -13,6 +13,7 @@ import { armorPlugins, costPlugin } from './modules/edge/guard.js';
 import { metricsPlugin } from './modules/edge/metricsPlugin.js';
 import { type Budget, type BudgetFor, defaultBudgetFor } from './modules/edge/rateLimit.js';
 import { requestIdPlugin } from './modules/edge/requestId.js';
+import { guardedPlugins } from './modules/edge/safety.js';
 import { deadlinePlugin, isStatementTimeout, sizeLimitsPlugin, timeoutError } from './modules/edge/timeLimits.js';
 import { EMBED_DOCUMENTS } from './modules/embed/documents.js';
 import { type EmbedDeps, embedPlugin } from './modules/embed/plugin.js';
@@ -141,7 +142,8 @@ export function createApi(deps: ApiDeps): Api {
         return new GraphQLError(message, { ...located, extensions: { code: 'INTERNAL_SERVER_ERROR' } });
       },
     },
-    plugins: [
+    // Every onRequest hook guarded: a failure is a generic 500, never the stack the HTTP layer would show.
+    plugins: guardedPlugins([
       // First, so that the responses they substitute (413, RESPONSE_TOO_LARGE, 304) still get the
       // request id, CORS and RateLimit headers of the plugins after them.
       sizeLimitsPlugin(edge.config),
@@ -181,7 +183,7 @@ export function createApi(deps: ApiDeps): Api {
       responseCachePlugin(edge.config, edge.generation, edge.redis, edge.latest),
       deadlinePlugin(edge.config),
       unexpectedErrorLogPlugin(),
-    ],
+    ]),
   });
   return Object.assign(yoga, { edge, close: () => edge.close() });
 }

@@ -27,9 +27,13 @@ export async function whileAttacking<T>(api: Api, attack: () => Promise<T>): Pro
   }
 }
 
-/** True when a body shows a stack trace or an internal detail (file paths, SQL, driver names). */
+/**
+ * True when an answer shows a stack trace or an internal detail: a stack frame, a path of this
+ * machine or of node_modules, a JavaScript error's name, a driver's error code.
+ */
 export function leaksInternals(body: string): boolean {
-  return /\n\s+at |\bat [\w.<>]+ \(|node:internal|node_modules|\/src\/|\.ts:\d+|\.js:\d+|SELECT |prisma|TypeError|RangeError|ReferenceError|"stack"|ECONN/i.test(
+  if (body.includes(process.cwd())) return true;
+  return /\n\s+at \S|\bat (async )?[\w.<>$]+ \(|node:internal|node_modules\/|\.(ts|js|mjs|cjs):\d+:\d+|\b(TypeError|RangeError|ReferenceError|SyntaxError): |"stack"|\bECONN(RESET|REFUSED)\b/.test(
     body,
   );
 }
