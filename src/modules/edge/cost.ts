@@ -92,7 +92,8 @@ export function fieldComplexity<Context>(
   if (isLeafType(named)) return { field: 0, multiplier: 1 };
   if (named.name.endsWith('Connection')) {
     const size = (args.first as number | null | undefined) ?? (args.last as number | null | undefined) ?? DEFAULT_PAGE;
-    return { field: 1, multiplier: Math.max(0, size) };
+    // At least once: what a connection selects beside its items (pageInfo) is returned even with first: 0.
+    return { field: 1, multiplier: Math.max(1, size) };
   }
   if (!isListType(type)) return { field: 1, multiplier: 1 };
   // A list costs one per item it may hold, plus what each item selects.
