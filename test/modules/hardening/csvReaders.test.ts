@@ -70,7 +70,7 @@ function reference(bytes: Buffer): Reference {
   let records: string[][];
   let infos: { info: { lines: number } }[];
   try {
-    const parsed = parse(bytes, { bom: true, relax_column_count: true, skip_empty_lines: false, info: true }) as {
+    const parsed = parse(bytes, { bom: true, relax_column_count: true, skip_empty_lines: false, info: true }) as unknown as {
       record: string[];
       info: { lines: number };
     }[];
