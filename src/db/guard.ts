@@ -29,7 +29,9 @@ export function isConnectionLost(error: unknown): boolean {
     if (typeof current.code === 'string' && LOST.has(current.code)) return true;
     if (
       typeof current.message === 'string' &&
-      /Connection terminated|connection (was )?(closed|lost)|timeout exceeded when trying to connect/i.test(current.message)
+      /Connection terminated|connection (was )?(closed|lost)|not queryable|Server has closed the connection|terminating connection|timeout exceeded when trying to connect/i.test(
+        current.message,
+      )
     )
       return true;
     current = current.cause as typeof current;
