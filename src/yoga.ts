@@ -19,8 +19,8 @@ import { EMBED_DOCUMENTS } from './modules/embed/documents.js';
 import { type EmbedDeps, embedPlugin } from './modules/embed/plugin.js';
 import { embedCache } from './modules/embed/serverCache.js';
 import { keysPlugin, viewerOf } from './modules/keys/plugin.js';
-import { loadsRoutePlugin } from './modules/loads/http.js';
-import type { LoadQueue } from './modules/loads/queue.js';
+import { loadsRoutePlugin } from './modules/loads/queue/http.js';
+import type { LoadQueue } from './modules/loads/queue/queue.js';
 import { readRoutingPlugin } from './modules/replicas/plugin.js';
 import { schema } from './schema.js';
 

@@ -11,6 +11,7 @@ import {
   isNonNullType,
   Kind,
 } from 'graphql';
+import { DEFAULT_SLICE_SIZE } from '../common/slice.js';
 import { PAGES_PER_ORGANISATION } from '../page/limits.js';
 import { TERRITORY_LEVELS } from '../territory/levels.js';
 
@@ -24,9 +25,7 @@ import { TERRITORY_LEVELS } from '../territory/levels.js';
  * aliases counted one by one).
  */
 
-/** Default page size of a connection (the relay default in src/builder.ts). */
-const DEFAULT_PAGE = 20;
-/** Most items of one push mutation (MAX_ITEMS of src/modules/loads/mutations.ts): its payload lists the objects written. */
+/** Most items of one push mutation (MAX_ITEMS of src/modules/loads/push/mutations.ts): its payload lists the objects written. */
 const MAX_PUSH_ITEMS = 1000;
 /**
  * The sizes of the lists that take no size argument, by `Type.field`: each is the most that list
@@ -91,7 +90,7 @@ export function fieldComplexity<Context>(
   // A scalar or enum is part of its object: only objects count (tokens and aliases bound the rest).
   if (isLeafType(named)) return { field: 0, multiplier: 1 };
   if (named.name.endsWith('Connection')) {
-    const size = (args.first as number | null | undefined) ?? (args.last as number | null | undefined) ?? DEFAULT_PAGE;
+    const size = (args.first as number | null | undefined) ?? (args.last as number | null | undefined) ?? DEFAULT_SLICE_SIZE;
     // At least once: what a connection selects beside its items (pageInfo) is returned even with first: 0.
     return { field: 1, multiplier: Math.max(1, size) };
   }

@@ -1,6 +1,7 @@
 import type http from 'node:http';
 import type { Plugin } from 'graphql-yoga';
 import { logger } from '../../logger.js';
+import { isRestPath, jsonResponse, RestError, restErrorBody, restErrorResponse } from '../common/rest.js';
 import { requestId } from './requestId.js';
 
 /**
@@ -8,12 +9,19 @@ import { requestId } from './requestId.js';
  * answers an error thrown in a plugin's onRequest, or a request whose URL cannot be built (a
  * `Host: a b`), with the error's stack as the body, in every mode. Here every plugin's onRequest
  * is guarded (a failure is logged with the request id and answered a generic 500), and the Node
- * listener refuses a request whose Host and target make no URL with a plain 400.
+ * listener refuses a request whose Host and target make no URL with a 400. On the REST routes
+ * (`/v1/…`) both are the REST error envelope (common/rest.ts); elsewhere a GraphQL error and plain
+ * text. The request id is in the `x-request-id` header (and in a GraphQL error's extensions).
  */
 
+const UNEXPECTED = 'Unexpected error.';
+const BAD_URL = 'Bad request: the Host header and the request target do not make a valid URL.';
+
 function internalError(request: Request): Response {
-  const body = { errors: [{ message: 'Unexpected error.', extensions: { code: 'INTERNAL_SERVER_ERROR', requestId: requestId(request) } }] };
-  return new Response(JSON.stringify(body), { status: 500, headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' } });
+  const headers = { 'cache-control': 'no-store', 'x-request-id': requestId(request) };
+  if (isRestPath(new URL(request.url).pathname)) return restErrorResponse({ Response }, new RestError(500, 'INTERNAL_SERVER_ERROR', UNEXPECTED, headers));
+  const body = { errors: [{ message: UNEXPECTED, extensions: { code: 'INTERNAL_SERVER_ERROR', requestId: requestId(request) } }] };
+  return jsonResponse({ Response }, 500, body, headers);
 }
 
 /** The plugins, each onRequest hook answering a generic 500 (logged with the request id) instead of throwing. */
@@ -49,8 +57,9 @@ function hasValidUrl(request: http.IncomingMessage): boolean {
 export function nodeListener(api: (request: http.IncomingMessage, response: http.ServerResponse) => unknown): http.RequestListener {
   return (request, response) => {
     if (!hasValidUrl(request)) {
-      response.writeHead(400, { 'content-type': 'text/plain; charset=utf-8', connection: 'close' });
-      response.end('Bad request: the Host header and the request target do not make a valid URL.\n');
+      const rest = isRestPath(request.url ?? '/');
+      response.writeHead(400, { 'content-type': rest ? 'application/json; charset=utf-8' : 'text/plain; charset=utf-8', connection: 'close' });
+      response.end(rest ? JSON.stringify(restErrorBody(new RestError(400, 'BAD_REQUEST', BAD_URL))) : `${BAD_URL}\n`);
       return;
     }
     void api(request, response);

@@ -1,5 +1,6 @@
 import type { Plugin } from 'graphql-yoga';
 import type pg from 'pg';
+import { type FetchApi, isRestPath, jsonResponse, RestError, restErrorResponse } from '../common/rest.js';
 import { addressBudgetId, type Budget, type RateLimits } from '../edge/rateLimit.js';
 import { presentedKey, type Viewer } from './keys.js';
 
@@ -19,13 +20,10 @@ export interface KeyAttempts {
   trustProxy: readonly string[];
 }
 
-function json(status: number, body: unknown, headers: Record<string, string> = {}): Response {
-  return new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json; charset=utf-8', ...headers } });
-}
-
-/** The body of an error, in the shape of the route asked (REST for /v1/, GraphQL otherwise). */
-function errorBody(pathname: string, code: string, message: string): unknown {
-  return pathname.startsWith('/v1/') ? { error: { code, message } } : { errors: [{ message, extensions: { code } }] };
+/** A refusal in the shape of the route asked: the REST envelope on /v1/, a GraphQL error otherwise. */
+function refusal(fetchAPI: FetchApi, pathname: string, error: RestError): Response {
+  if (isRestPath(pathname)) return restErrorResponse(fetchAPI, error);
+  return jsonResponse(fetchAPI, error.status, { errors: [{ message: error.message, extensions: { code: error.code } }] }, error.headers);
 }
 
 /**
@@ -37,7 +35,7 @@ function errorBody(pathname: string, code: string, message: string): unknown {
  */
 export function keysPlugin(pool: pg.Pool, attempts?: KeyAttempts): Plugin {
   return {
-    async onRequest({ request, url, endResponse, serverContext }) {
+    async onRequest({ request, url, endResponse, fetchAPI, serverContext }) {
       const authorization = request.headers.get('authorization');
       const budget: Budget | undefined =
         authorization && attempts && attempts.failures > 0
@@ -53,9 +51,10 @@ export function keysPlugin(pool: pg.Pool, attempts?: KeyAttempts): Plugin {
       if (spent) {
         const seconds = (budget && (await attempts!.rates.peek(budget))?.resetSeconds) || 60;
         const message = `Too many refused API keys from this address: try again in ${seconds} s.`;
-        return endResponse(json(429, errorBody(url.pathname, 'RATE_LIMITED', message), { 'retry-after': String(seconds) }));
+        return endResponse(refusal(fetchAPI, url.pathname, new RestError(429, 'RATE_LIMITED', message, { 'retry-after': String(seconds) })));
       }
-      endResponse(json(401, errorBody(url.pathname, 'UNAUTHENTICATED', presented.reason), { 'www-authenticate': 'Bearer realm="gospubliki"' }));
+      const headers = { 'www-authenticate': 'Bearer realm="gospubliki"' };
+      endResponse(refusal(fetchAPI, url.pathname, new RestError(401, 'UNAUTHENTICATED', presented.reason, headers)));
     },
   };
 }

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readEdgeConfig } from '../../../src/modules/edge/config.js';
-import { importFolder } from '../../../src/modules/loads/importFolder.js';
+import { importFolder } from '../../../src/modules/loads/pipeline/runLoad.js';
 import { PAGES_PER_ORGANISATION } from '../../../src/modules/page/limits.js';
 import type { Api } from '../../../src/yoga.js';
 import { loadFixture } from '../../fixtures/readApi.js';

@@ -7,7 +7,7 @@ import { migrate, migrationsApplied } from '../../../src/db/migrate.js';
 import { connectPrisma, disconnectPrisma } from '../../../src/db/prisma.js';
 import { readEdgeConfig } from '../../../src/modules/edge/config.js';
 import { createKey } from '../../../src/modules/keys/keys.js';
-import { LoadQueue } from '../../../src/modules/loads/queue.js';
+import { LoadQueue } from '../../../src/modules/loads/queue/queue.js';
 import { sleep } from '../../../src/util/os.js';
 import { type Api, createApi } from '../../../src/yoga.js';
 import { loadFixture } from '../../fixtures/readApi.js';

@@ -13,7 +13,7 @@ import {
 } from 'graphql';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { operationCost } from '../../../src/modules/edge/cost.js';
-import { importFolder } from '../../../src/modules/loads/importFolder.js';
+import { importFolder } from '../../../src/modules/loads/pipeline/runLoad.js';
 import { PAGES_PER_ORGANISATION } from '../../../src/modules/page/limits.js';
 import { schema } from '../../../src/schema.js';
 import { loadFixture } from '../../fixtures/readApi.js';

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readEdgeConfig } from '../../../src/modules/edge/config.js';
 import { EMBED_COST } from '../../../src/modules/embed/plugin.js';
-import { importFolder } from '../../../src/modules/loads/importFolder.js';
+import { importFolder } from '../../../src/modules/loads/pipeline/runLoad.js';
 import type { Api } from '../../../src/yoga.js';
 import { loadFixture } from '../../fixtures/readApi.js';
 import { useTestDatabase } from '../../helpers/database.js';

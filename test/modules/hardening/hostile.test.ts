@@ -1,9 +1,10 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import net from 'node:net';
+import type { Plugin } from 'graphql-yoga';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readEdgeConfig } from '../../../src/modules/edge/config.js';
-import { nodeListener } from '../../../src/modules/edge/safety.js';
+import { guardedPlugins, nodeListener } from '../../../src/modules/edge/safety.js';
 import type { Api } from '../../../src/yoga.js';
 import { loadFixture } from '../../fixtures/readApi.js';
 import { leaksInternals } from '../../helpers/attack.js';
@@ -151,6 +152,37 @@ describe('hostile requests, in production mode', () => {
       for (const method of ['PUT', 'DELETE', 'PATCH', 'OPTIONS', 'TRACE', 'PROPFIND']) await expectClean(request(method, target));
     }
   }, 120_000);
+
+  it('answers the REST routes with the REST error envelope: the Host 400 and the generic 500', async () => {
+    const rest = await raw(request('POST', '/v1/loads', { host: 'a b' }));
+    expect(rest).toMatch(/^HTTP\/1\.1 400/);
+    const body = JSON.parse(rest.slice(rest.indexOf('\r\n\r\n') + 4));
+    expect(body).toEqual({ error: { code: 'BAD_REQUEST', message: expect.stringMatching(/Host header/) } });
+    expect(await raw(request('POST', '/graphql', { host: 'a b' }))).toMatch(/^HTTP\/1\.1 400[\s\S]*\r\n\r\nBad request: /);
+
+    const [plugin] = guardedPlugins<Plugin>([
+      {
+        onRequest() {
+          throw new Error('boom at /secret/file.ts:1');
+        },
+      },
+    ]);
+    const answered = async (url: string) => {
+      let response: Response | undefined;
+      const endResponse = (value: Response) => {
+        response = value;
+      };
+      await plugin.onRequest?.({ request: new Request(url), endResponse } as never);
+      return { status: response?.status, body: await response?.json() };
+    };
+    expect(await answered('http://localhost/v1/loads')).toEqual({
+      status: 500,
+      body: { error: { code: 'INTERNAL_SERVER_ERROR', message: 'Unexpected error.' } },
+    });
+    const graphql = await answered('http://localhost/graphql');
+    expect(graphql.status).toBe(500);
+    expect(graphql.body.errors[0]).toMatchObject({ message: 'Unexpected error.', extensions: { code: 'INTERNAL_SERVER_ERROR' } });
+  });
 
   it('keeps serving afterwards, and nothing was written', async () => {
     expect(await raw(request('GET', '/healthz'))).toMatch(/^HTTP\/1\.1 200/);
