@@ -58,8 +58,10 @@ export function nodeListener(api: (request: http.IncomingMessage, response: http
   return (request, response) => {
     if (!hasValidUrl(request)) {
       const rest = isRestPath(request.url ?? '/');
-      response.writeHead(400, { 'content-type': rest ? 'application/json; charset=utf-8' : 'text/plain; charset=utf-8', connection: 'close' });
-      response.end(rest ? JSON.stringify(restErrorBody(new RestError(400, 'BAD_REQUEST', BAD_URL))) : `${BAD_URL}\n`);
+      const body = rest ? JSON.stringify(restErrorBody(new RestError(400, 'BAD_REQUEST', BAD_URL))) : `${BAD_URL}\n`;
+      const type = rest ? 'application/json; charset=utf-8' : 'text/plain; charset=utf-8';
+      response.writeHead(400, { 'content-type': type, 'content-length': Buffer.byteLength(body), connection: 'close' });
+      response.end(body);
       return;
     }
     void api(request, response);

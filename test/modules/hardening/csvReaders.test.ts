@@ -5,7 +5,7 @@ import { parse } from 'csv-parse/sync';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { importFolder } from '../../../src/modules/loads/pipeline/runLoad.js';
-import { BULK_FILES, type RowError } from '../../../src/modules/loads/rows/files.js';
+import { bulkFile, columnNames, type RowError } from '../../../src/modules/loads/rows/files.js';
 import { folderSource } from '../../../src/modules/loads/rows/source.js';
 import { loadFixture } from '../../fixtures/readApi.js';
 import { useTestDatabase } from '../../helpers/database.js';
@@ -19,8 +19,9 @@ import { writeLoad } from '../../helpers/loads.js';
  * the same rows or fails on the same error, and applies nothing in a dry run.
  */
 const { pool } = await useTestDatabase();
-const OBSERVATIONS = BULK_FILES.find((spec) => spec.kind === 'observations')!;
-const HEADER = OBSERVATIONS.columns.join(',');
+const OBSERVATIONS = bulkFile('observations');
+const COLUMNS = columnNames(OBSERVATIONS);
+const HEADER = COLUMNS.join(',');
 
 beforeAll(async () => {
   await loadFixture(pool);
@@ -136,11 +137,11 @@ describe('the CSV readers against csv-parse', () => {
         expect(rows.map((row) => row.line)).toEqual(expected.rows.map((row) => row.line));
         for (let i = 0; i < rows.length; i++) {
           const { record } = expected.rows[i];
-          if (record.length !== OBSERVATIONS.columns.length || record.some((value) => value.includes('\u0000'))) {
+          if (record.length !== COLUMNS.length || record.some((value) => value.includes('\u0000'))) {
             expect(rows[i].rejected).toBe(true);
             continue;
           }
-          const values = Object.fromEntries(OBSERVATIONS.columns.map((column, c) => [column, record[c]]).filter(([, value]) => value !== ''));
+          const values = Object.fromEntries(COLUMNS.map((column, c) => [column, record[c]]).filter(([, value]) => value !== ''));
           expect(rows[i]).toEqual({ line: expected.rows[i].line, values });
         }
       }),
