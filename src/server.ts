@@ -8,6 +8,7 @@ import { migrationsApplied } from './db/migrate.js';
 import { listenForNotifications, type Notifications } from './db/notifications.js';
 import { logger } from './logger.js';
 import { CATALOGUE_CHANNEL, forgetCatalogue } from './modules/catalogue/loaders.js';
+import { nodeListener } from './modules/edge/safety.js';
 import { forgetCachedKeys, KEYS_CHANNEL } from './modules/keys/keys.js';
 import { LoadQueue } from './modules/loads/queue/queue.js';
 import { webhookEncryptionKey } from './modules/webhooks/secret.js';
@@ -104,7 +105,7 @@ async function main(): Promise<void> {
       edge: { notifications: listener, config: config.edge },
     });
     await api.edge.ready; // Redis connected (or given up on for now), the change listener in place
-    server = http.createServer(api);
+    server = http.createServer(nodeListener(api));
     await new Promise<void>((resolve, reject) => {
       server!.once('error', reject); // e.g. the port is taken
       server!.listen(config.port, () => resolve());

@@ -13,9 +13,11 @@ import { armorPlugins, costPlugin } from './modules/edge/guard.js';
 import { metricsPlugin } from './modules/edge/metricsPlugin.js';
 import { type Budget, type BudgetFor, defaultBudgetFor } from './modules/edge/rateLimit.js';
 import { requestIdPlugin } from './modules/edge/requestId.js';
+import { guardedPlugins } from './modules/edge/safety.js';
 import { deadlinePlugin, isStatementTimeout, sizeLimitsPlugin, timeoutError } from './modules/edge/timeLimits.js';
 import { EMBED_DOCUMENTS } from './modules/embed/documents.js';
 import { type EmbedDeps, embedPlugin } from './modules/embed/plugin.js';
+import { embedCache } from './modules/embed/serverCache.js';
 import { explorerPlugin } from './modules/explorer/plugin.js';
 import { exportsRoutePlugin } from './modules/exports/http.js';
 import { exportsOpenApi } from './modules/exports/openapi.js';
@@ -148,7 +150,8 @@ export function createApi(deps: ApiDeps): Api {
         return new GraphQLError(message, { ...located, extensions: { code: 'INTERNAL_SERVER_ERROR' } });
       },
     },
-    plugins: [
+    // Every onRequest hook guarded: a failure is a generic 500, never the stack the HTTP layer would show.
+    plugins: guardedPlugins([
       // First, so that the responses they substitute (413, RESPONSE_TOO_LARGE, 304) still get the
       // request id, CORS and RateLimit headers of the plugins after them.
       sizeLimitsPlugin(edge.config),
@@ -157,10 +160,11 @@ export function createApi(deps: ApiDeps): Api {
       requestIdPlugin(),
       corsPlugin(edge.config),
       // The key a request presents is checked once, before anything else reads it (401 at once when it does not work).
-      keysPlugin(deps.pool),
+      keysPlugin(deps.pool, { rates: edge.rates, failures: edge.config.keyFailures, trustProxy: edge.config.trustProxy }),
       metricsPlugin(),
       graphiqlAssetsPlugin(edge.documents, DEFAULT_QUERY),
-      embedPlugin(deps.embed),
+      // The embeds that read figures pay from the same rate budgets and are served from a server-side cache.
+      embedPlugin(deps.embed, { rates: edge.rates, budgetFor: edge.budgetFor, cache: embedCache(edge.generation, edge.redis, edge.config.redisPrefix) }),
       // The explorer page /t/{code} (server-rendered, Russian) and its stylesheet.
       explorerPlugin(),
       readRoutingPlugin({ pool: deps.pool, replicas: deps.replicas }),
@@ -193,7 +197,7 @@ export function createApi(deps: ApiDeps): Api {
       responseCachePlugin(edge.config, edge.generation, edge.redis, edge.latest),
       deadlinePlugin(edge.config),
       unexpectedErrorLogPlugin(),
-    ],
+    ]),
   });
   return Object.assign(yoga, { edge, close: () => edge.close() });
 }

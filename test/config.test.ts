@@ -10,6 +10,7 @@ describe('the configuration', () => {
     expect(config.production).toBe(false);
     expect(config.edge).toEqual(readEdgeConfig({}));
     expect(config.edge.maxCost).toBe(10_000);
+    expect(config.edge.keyFailures).toBe(30);
   });
 
   it('reads the edge settings with the others, through the same number parser', () => {
@@ -30,6 +31,12 @@ describe('the configuration', () => {
     const read = () => readConfig({ WEBHOOK_TIMEOUT_MS: '0', WEBHOOK_POLL_MS: 'often' });
     expect(read).toThrow(/WEBHOOK_TIMEOUT_MS must be a number above 0, got "0"/);
     expect(read).toThrow(/WEBHOOK_POLL_MS must be a number above 0, got "often"/);
+  });
+
+  it('reads RATE_LIMIT_KEY_FAILURES as a whole number (0: no limit)', () => {
+    expect(readConfig({ RATE_LIMIT_KEY_FAILURES: '0' }).edge.keyFailures).toBe(0);
+    expect(readConfig({ RATE_LIMIT_KEY_FAILURES: '5' }).edge.keyFailures).toBe(5);
+    expect(() => readConfig({ RATE_LIMIT_KEY_FAILURES: '2.5' })).toThrow(/RATE_LIMIT_KEY_FAILURES must be a whole number from 0, got "2.5"/);
   });
 
   it('refuses bad values at once, naming every bad variable (and never a read URL, which may hold a password)', () => {

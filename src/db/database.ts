@@ -2,6 +2,7 @@ import pg from 'pg';
 import type { Config } from '../config.js';
 import { logger } from '../logger.js';
 import { type EmbeddedServer, startEmbeddedPostgres } from './embeddedPostgres.js';
+import { guardClient, guardPool } from './guard.js';
 import { migrate } from './migrate.js';
 import { connectPrisma, disconnectPrisma } from './prisma.js';
 import { ReplicaSet } from './replicas.js';
@@ -39,8 +40,7 @@ export async function openDatabase(config: Config, options: { migrate?: boolean;
     await server?.release();
     throw error;
   }
-  const pool = new pg.Pool(poolOptions(url, config.poolSize, options.statementTimeoutMs));
-  pool.on('error', (error) => logger.error({ err: error }, 'idle database connection failed'));
+  const pool = guardPool(new pg.Pool(poolOptions(url, config.poolSize, options.statementTimeoutMs)));
   connectPrisma(pool);
   let replicas: ReplicaSet | undefined;
   if (options.replicas === true && config.readUrls.length > 0) {
@@ -68,18 +68,27 @@ export async function openDatabase(config: Config, options: { migrate?: boolean;
   };
 }
 
+/** Longest wait for a new connection, ms. */
+const CONNECT_TIMEOUT_MS = 5_000;
+
 /**
  * Options of a pool. With `statementTimeoutMs`, every statement of its connections is cancelled
  * after that long (SQLSTATE 57014; the connection stays usable and goes back to the pool): the
  * server's read pool has one, a load lifts it inside its own transaction (loads/transaction.ts).
  */
 export function poolOptions(url: string, max: number, statementTimeoutMs?: number): pg.PoolConfig {
-  return { connectionString: url, max, ...(statementTimeoutMs ? { options: `-c statement_timeout=${Math.round(statementTimeoutMs)}` } : {}) };
+  return {
+    connectionString: url,
+    max,
+    // A database that is down or not answering fails a request within seconds, never holds it.
+    connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+    ...(statementTimeoutMs ? { options: `-c statement_timeout=${Math.round(statementTimeoutMs)}` } : {}),
+  };
 }
 
 /** Creates database `name` on the server when missing; returns its connection string. */
 export async function ensureDatabase(serverUrl: string, name: string): Promise<string> {
-  const client = new pg.Client({ connectionString: serverUrl });
+  const client = guardClient(new pg.Client({ connectionString: serverUrl }));
   await client.connect();
   try {
     const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);

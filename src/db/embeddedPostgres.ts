@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -14,6 +15,12 @@ import { freePort, isAlive, sleep } from '../util/os.js';
  * Several processes may share one data folder (`npm start` and `npm run import` at once): the
  * server runs as a daemon (pg_ctl), each process holds a lease file while it uses it, and the
  * last process to leave stops it. A pid file left by a crash is detected and removed.
+ *
+ * The server takes connections on 127.0.0.1 only, and only with the superuser's password: a
+ * random one generated at the first start and kept in `<dataDir>/pg-password` (mode 0600, readable
+ * by the account that runs the API only), so another account on the machine cannot connect. A
+ * data folder made by an older version (trust authentication) is switched over on its first start
+ * after the upgrade: the password is set, pg_hba.conf rewritten and the configuration reloaded.
  */
 export interface EmbeddedServer {
   /** Connection string of the running server (database `postgres`). */
@@ -37,17 +44,17 @@ export async function startEmbeddedPostgres(dataDir: string, options: { settings
   if (process.getuid?.() === 0) await letPostgresReach(dataDir);
   const leaseFile = await takeLease(dataDir);
   try {
-    const port = await withFolderLock(dataDir, async () => {
-      if (!(await exists(path.join(pgData, 'PG_VERSION')))) await initialise(pgData);
-      const running = await runningPort(pgData);
-      if (running !== undefined) {
-        logger.debug({ port: running }, 'joining the embedded PostgreSQL already running');
-        return running;
-      }
-      return start(dataDir, pgData, options.settings ?? {});
+    const { port, password } = await withFolderLock(dataDir, async () => {
+      const password = await superuserPassword(dataDir);
+      if (!(await exists(path.join(pgData, 'PG_VERSION')))) await initialise(pgData, password);
+      let port = await runningPort(pgData, password);
+      if (port !== undefined) logger.debug({ port }, 'joining the embedded PostgreSQL already running');
+      else port = await start(dataDir, pgData, options.settings ?? {});
+      await requirePassword(pgData, port, password);
+      return { port, password };
     });
     return {
-      url: (database = 'postgres') => `postgres://${USER}@127.0.0.1:${port}/${database}`,
+      url: (database = 'postgres') => `postgres://${USER}:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`,
       release: async () => {
         await fs.rm(leaseFile, { force: true });
         await withFolderLock(dataDir, async () => {
@@ -58,6 +65,52 @@ export async function startEmbeddedPostgres(dataDir: string, options: { settings
   } catch (error) {
     await fs.rm(leaseFile, { force: true });
     throw error;
+  }
+}
+
+/** The file that keeps the superuser's password, in the data folder (mode 0600). */
+export const PASSWORD_FILE = 'pg-password';
+
+/** The superuser's password: read from `<dataDir>/pg-password`, or generated and written there (0600) the first time. */
+async function superuserPassword(dataDir: string): Promise<string> {
+  const file = path.join(dataDir, PASSWORD_FILE);
+  const kept = (await fs.readFile(file, 'utf8').catch(() => '')).trim();
+  if (kept) {
+    await fs.chmod(file, 0o600); // tightened, should someone have loosened it
+    return kept;
+  }
+  const password = randomBytes(24).toString('base64url');
+  await fs.writeFile(file, `${password}\n`, { mode: 0o600, flag: 'w' });
+  await fs.chmod(file, 0o600);
+  return password;
+}
+
+/** What pg_hba.conf says once the password is required: TCP on loopback with SCRAM, nothing else (no Unix socket is opened). */
+const PASSWORD_HBA = `# Written by Gospubliki: the superuser's password (DATA_DIR/${PASSWORD_FILE}) is required.
+host all all 127.0.0.1/32 scram-sha-256
+host all all ::1/128 scram-sha-256
+local all all scram-sha-256
+`;
+
+/**
+ * Makes the running server require the password: sets it (over the connection trust still
+ * allows, on a data folder made by an older version), then rewrites pg_hba.conf and reloads.
+ * Nothing to do when pg_hba.conf requires it already; a new cluster only gets its pg_hba.conf.
+ */
+async function requirePassword(pgData: string, port: number, password: string): Promise<void> {
+  const hbaFile = path.join(pgData, 'pg_hba.conf');
+  if ((await fs.readFile(hbaFile, 'utf8').catch(() => '')) === PASSWORD_HBA) return;
+  logger.info({ pgData }, 'setting the embedded PostgreSQL superuser password (connections now need it)');
+  const client = new pg.Client({ host: '127.0.0.1', port, user: USER, password, database: 'postgres' });
+  client.on('error', () => undefined);
+  await client.connect();
+  try {
+    await client.query("SET password_encryption = 'scram-sha-256'");
+    await client.query(`ALTER ROLE ${USER} PASSWORD ${client.escapeLiteral(password)}`);
+    await fs.writeFile(hbaFile, PASSWORD_HBA); // keeps the file's owner (the postgres user when run as root)
+    await client.query('SELECT pg_reload_conf()');
+  } finally {
+    await client.end().catch(() => undefined);
   }
 }
 
@@ -85,10 +138,11 @@ async function letPostgresReach(target: string): Promise<void> {
 }
 
 /**
- * Creates the cluster (initdb) with trust authentication on loopback. PostgreSQL refuses to run
- * as root: as root, the cluster belongs to a `postgres` system user (created when missing).
+ * Creates the cluster (initdb) with the superuser's password and SCRAM authentication from the
+ * start (no moment of trust). PostgreSQL refuses to run as root: as root, the cluster belongs to
+ * a `postgres` system user (created when missing).
  */
-async function initialise(pgData: string): Promise<void> {
+async function initialise(pgData: string, password: string): Promise<void> {
   logger.info({ pgData }, 'creating the embedded PostgreSQL cluster');
   await fs.rm(pgData, { recursive: true, force: true }); // a half-made cluster from an interrupted first start
   await fs.mkdir(pgData, { recursive: true, mode: 0o700 });
@@ -101,9 +155,24 @@ async function initialise(pgData: string): Promise<void> {
     await fs.chown(pgData, ids.uid, ids.gid);
   }
   const { initdb } = await binaries();
-  await run(initdb, [`--pgdata=${pgData}`, '--auth=trust', `--username=${USER}`, '--encoding=UTF8', '--locale=C.UTF-8', '--no-sync'], {
-    LC_MESSAGES: 'C',
-  });
+  // initdb reads the password from a file: one in a private temporary folder, gone right after.
+  const folder = await fs.mkdtemp(path.join(os.tmpdir(), 'gospubliki-initdb-'));
+  const pwfile = path.join(folder, 'password');
+  try {
+    await fs.writeFile(pwfile, `${password}\n`, { mode: 0o600 });
+    const ids = await postgresUserIds();
+    if (ids) {
+      await fs.chown(folder, ids.uid, ids.gid);
+      await fs.chown(pwfile, ids.uid, ids.gid);
+    }
+    await run(
+      initdb,
+      [`--pgdata=${pgData}`, '--auth=scram-sha-256', `--pwfile=${pwfile}`, `--username=${USER}`, '--encoding=UTF8', '--locale=C.UTF-8', '--no-sync'],
+      { LC_MESSAGES: 'C' },
+    );
+  } finally {
+    await fs.rm(folder, { recursive: true, force: true });
+  }
 }
 
 /** Starts the server as a daemon on a free loopback port and returns the port. */
@@ -126,18 +195,19 @@ async function start(dataDir: string, pgData: string, settings: Record<string, s
 }
 
 async function stop(pgData: string): Promise<void> {
-  if ((await runningPort(pgData)) === undefined) return;
+  const pidFile = await readPidFile(pgData);
+  if (!pidFile || !(await isPostgres(pidFile.pid))) return;
   const { pg_ctl } = await binaries();
   logger.info({ pgData }, 'stopping the embedded PostgreSQL');
   await run(pg_ctl, ['stop', '-D', pgData, '-m', 'fast', '-w', '-t', '60']);
 }
 
 /** The port of a live server on `pgData`, read from its pid file, or undefined. */
-async function runningPort(pgData: string): Promise<number | undefined> {
+async function runningPort(pgData: string, password: string): Promise<number | undefined> {
   const pidFile = await readPidFile(pgData);
   if (!pidFile || !(await isPostgres(pidFile.pid))) return undefined;
   for (let attempt = 0; attempt < 100; attempt++) {
-    if (await answers(pidFile.port)) return pidFile.port;
+    if (await answers(pidFile.port, password)) return pidFile.port;
     if (!isAlive(pidFile.pid)) return undefined;
     await sleep(100);
   }
@@ -174,8 +244,8 @@ async function readPidFile(pgData: string): Promise<{ pid: number; port: number 
   }
 }
 
-async function answers(port: number): Promise<boolean> {
-  const client = new pg.Client({ host: '127.0.0.1', port, user: USER, database: 'postgres' });
+async function answers(port: number, password: string): Promise<boolean> {
+  const client = new pg.Client({ host: '127.0.0.1', port, user: USER, password, database: 'postgres' });
   client.on('error', () => undefined);
   try {
     await client.connect();

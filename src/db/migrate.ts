@@ -4,6 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { logger } from '../logger.js';
+import { guardClient } from './guard.js';
 import { ADVISORY_LOCKS } from './locks.js';
 
 /** Where the SQL migrations live, in Prisma's layout: `<timestamp>_<name>/migration.sql`. */
@@ -37,7 +38,7 @@ export async function readMigrations(dir = MIGRATIONS_DIR): Promise<Migration[]>
  * start at once: they queue on an advisory lock.
  */
 export async function migrate(connectionString: string): Promise<string[]> {
-  const client = new pg.Client({ connectionString });
+  const client = guardClient(new pg.Client({ connectionString }));
   await client.connect();
   const applied: string[] = [];
   try {

@@ -1,5 +1,6 @@
 import pg from 'pg';
 import { logger } from '../logger.js';
+import { guardPool } from './guard.js';
 import { createPrismaClient, type PrismaClient } from './prisma.js';
 
 /**
@@ -237,7 +238,5 @@ export class ReplicaSet {
 
 /** A pool whose idle connections may fail (a replica stopping) without crashing the process. */
 function quietPool(config: pg.PoolConfig): pg.Pool {
-  const pool = new pg.Pool(config);
-  pool.on('error', (error) => logger.debug({ err: error }, 'an idle replica connection failed'));
-  return pool;
+  return guardPool(new pg.Pool(config), 'replica');
 }

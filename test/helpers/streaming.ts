@@ -38,7 +38,7 @@ export interface StreamingPair {
 const asRoot = process.getuid?.() === 0;
 
 /** Runs a PostgreSQL binary (as the postgres user when we are root); rejects with its output on failure. */
-function run(tool: string, args: string[], cwd: string): Promise<string> {
+export function run(tool: string, args: string[], cwd: string): Promise<string> {
   const binary = path.join(REPLICA_BIN, tool);
   const [command, argv] = asRoot ? ['runuser', ['-u', 'postgres', '--', binary, ...args]] : [binary, args];
   return new Promise((resolve, reject) => {
@@ -51,7 +51,7 @@ function run(tool: string, args: string[], cwd: string): Promise<string> {
   });
 }
 
-async function postgresIds(): Promise<{ uid: number; gid: number } | undefined> {
+export async function postgresIds(): Promise<{ uid: number; gid: number } | undefined> {
   if (!asRoot) return undefined;
   const id = (flag: string) =>
     new Promise<number>((resolve, reject) => {

@@ -44,7 +44,8 @@ export function once<T>(compute: () => Promise<T>): () => Promise<T> {
 /**
  * One slice of a list that is read by position (`read(offset, limit)`) and counted on demand
  * (`count`): reads one row past the slice to learn whether more follow, and counts first only
- * when `last` is given without `before`.
+ * when `last` is given (the end `last` counts back from is the list's end or `before`, whichever
+ * comes first: a `before` past the end of the list gives the last items).
  */
 export async function sliceByPosition<T>(
   list: string,
@@ -53,7 +54,7 @@ export async function sliceByPosition<T>(
   count: () => Promise<number>,
 ): Promise<ConnectionResult<T>> {
   const total = once(count);
-  const known = slice.last !== null && slice.before === null ? await total() : undefined;
+  const known = slice.last !== null ? await total() : undefined;
   const { start, end } = sliceRange(slice, known);
   const size = end - start;
   // A bounded `before` caps the slice: nothing at or after it shows, whatever the list holds.

@@ -29,7 +29,17 @@ export function jsonResponse(fetchAPI: FetchApi, status: number, body: unknown, 
   return new fetchAPI.Response(JSON.stringify(body), { status, headers: { 'content-type': JSON_TYPE, ...headers } });
 }
 
+/** The body of a refusal: the envelope `{ error: { code, message } }`. */
+export function restErrorBody(error: RestError): { error: { code: string; message: string } } {
+  return { error: { code: error.code, message: error.message } };
+}
+
 /** The error envelope of a refusal. */
 export function restErrorResponse(fetchAPI: FetchApi, error: RestError): Response {
-  return jsonResponse(fetchAPI, error.status, { error: { code: error.code, message: error.message } }, error.headers);
+  return jsonResponse(fetchAPI, error.status, restErrorBody(error), error.headers);
+}
+
+/** True for a path of the REST routes (`/v1/…`): their refusals are the envelope. */
+export function isRestPath(pathname: string): boolean {
+  return pathname.startsWith('/v1/');
 }

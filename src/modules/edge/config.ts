@@ -22,6 +22,8 @@ export interface EdgeConfig {
   ratePoints: number;
   /** Cost points a key (an `Authorization` header) may spend per minute. */
   keyRatePoints: number;
+  /** Refused API keys (unknown, malformed, revoked, expired) a client address may present per window; then 429 without a look-up (0: unlimited). */
+  keyFailures: number;
   /** Length of the rate window, seconds. */
   rateWindowSeconds: number;
   /** Proxies whose `X-Forwarded-For` is believed. */
@@ -53,6 +55,7 @@ export const EDGE_ENVIRONMENT = z.object({
   MAX_QUERY_DIRECTIVES: numberSetting(20),
   RATE_LIMIT_POINTS: numberSetting(20_000),
   RATE_LIMIT_KEY_POINTS: numberSetting(200_000),
+  RATE_LIMIT_KEY_FAILURES: numberSetting(30, { integer: true }),
   RATE_LIMIT_WINDOW_S: numberSetting(60),
   TRUST_PROXY: listSetting,
   REQUEST_TIMEOUT_MS: numberSetting(10_000),
@@ -75,6 +78,7 @@ export function edgeConfigOf(env: z.output<typeof EDGE_ENVIRONMENT>): EdgeConfig
     maxDirectives: env.MAX_QUERY_DIRECTIVES,
     ratePoints: env.RATE_LIMIT_POINTS,
     keyRatePoints: env.RATE_LIMIT_KEY_POINTS,
+    keyFailures: env.RATE_LIMIT_KEY_FAILURES,
     rateWindowSeconds: env.RATE_LIMIT_WINDOW_S,
     trustProxy: env.TRUST_PROXY,
     requestTimeoutMs: env.REQUEST_TIMEOUT_MS,

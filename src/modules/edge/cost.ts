@@ -12,6 +12,8 @@ import {
   Kind,
 } from 'graphql';
 import { DEFAULT_SLICE_SIZE } from '../common/slice.js';
+import { PAGES_PER_ORGANISATION } from '../page/limits.js';
+import { TERRITORY_LEVELS } from '../territory/levels.js';
 
 /**
  * The cost model (GitHub style): every object a field returns costs 1 (scalars and enums cost
@@ -23,16 +25,30 @@ import { DEFAULT_SLICE_SIZE } from '../common/slice.js';
  * aliases counted one by one).
  */
 
-/** Estimated sizes of the lists that take no size argument. */
+/** Most items of one push mutation (MAX_ITEMS of src/modules/loads/push/mutations.ts): its payload lists the objects written. */
+const MAX_PUSH_ITEMS = 1000;
+/**
+ * The sizes of the lists that take no size argument, by `Type.field`: each is the most that list
+ * can return (a cap its resolver enforces with an error, or a bound of the data itself), so the
+ * cost stays an upper bound. A list missing here costs DEFAULT_LIST.
+ */
 const LIST_SIZES: Record<string, number> = {
-  ancestors: 8, // depth of the territory tree
-  byPlatform: 5,
-  bySector: 15,
-  platforms: 5,
-  sectors: 15,
-  pages: 10, // pages of one organisation
-  hosts: 5,
+  'Territory.ancestors': TERRITORY_LEVELS.length + 4, // one per level above, and a few regions nested in regions
+  'Organisation.pages': PAGES_PER_ORGANISATION, // capped by the resolver (LIST_TOO_LONG above it)
+  'UpsertOrganisationsPayload.organisations': MAX_PUSH_ITEMS,
+  'UpsertPagesPayload.pages': MAX_PUSH_ITEMS,
+  'RecordObservationsPayload.pages': MAX_PUSH_ITEMS,
+  'Load.errors': 100, // the first 100 row errors
+  'Load.files': 5, // one per file of the bulk format
+  // Platforms and sectors are a catalogue only an unrestricted key can extend.
+  'Stats.byPlatform': 5,
+  'Stats.bySector': 15,
+  'Query.platforms': 5,
+  'Query.sectors': 15,
+  'Platform.hosts': 5,
 };
+/** Size of a list of none of the kinds above (a key's scopes, say). */
+const DEFAULT_LIST = 10;
 /** Lists whose size the enclosing connection already counted. */
 const COUNTED_BY_CONNECTION = new Set(['edges', 'nodes']);
 
@@ -57,6 +73,12 @@ export function historyPoints(from: unknown, to: unknown, interval: unknown): nu
   return days;
 }
 
+/** The name of the type that declares a field (Pothos keeps it in the field's extensions). */
+function parentTypeName<Context>(field: GraphQLField<unknown, Context>): string | undefined {
+  const config = field.extensions?.pothosConfig as { parentType?: unknown } | undefined;
+  return typeof config?.parentType === 'string' ? config.parentType : undefined;
+}
+
 /** The complexity of one field, for `@pothos/plugin-complexity`'s `fieldComplexity` (src/builder.ts). */
 export function fieldComplexity<Context>(
   args: Record<string, unknown>,
@@ -69,7 +91,8 @@ export function fieldComplexity<Context>(
   if (isLeafType(named)) return { field: 0, multiplier: 1 };
   if (named.name.endsWith('Connection')) {
     const size = (args.first as number | null | undefined) ?? (args.last as number | null | undefined) ?? DEFAULT_SLICE_SIZE;
-    return { field: 1, multiplier: Math.max(0, size) };
+    // At least once: what a connection selects beside its items (pageInfo) is returned even with first: 0.
+    return { field: 1, multiplier: Math.max(1, size) };
   }
   if (!isListType(type)) return { field: 1, multiplier: 1 };
   // A list costs one per item it may hold, plus what each item selects.
@@ -77,7 +100,7 @@ export function fieldComplexity<Context>(
   if (field.name === 'history') return items(historyPoints(args.from, args.to, args.interval));
   if (Array.isArray(args.ids)) return items(args.ids.length);
   if (COUNTED_BY_CONNECTION.has(field.name) && named.name !== 'Node') return { field: 1, multiplier: 1 };
-  return items(LIST_SIZES[field.name] ?? 10);
+  return items(LIST_SIZES[`${parentTypeName(field)}.${field.name}`] ?? DEFAULT_LIST);
 }
 
 /** The error of an operation refused by a limit: `QUERY_TOO_COMPLEX` with what was measured and the limit. */

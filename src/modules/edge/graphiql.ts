@@ -12,15 +12,17 @@ import type { DocumentRegistry } from './documents.js';
 const require = createRequire(import.meta.url);
 const packageDir = (name: string) => path.dirname(require.resolve(`${name}/package.json`));
 
-const ASSETS: Record<string, { file: () => string; type: string }> = {
-  'graphiql.min.css': { file: () => path.join(packageDir('graphiql'), 'graphiql.min.css'), type: 'text/css; charset=utf-8' },
-  'graphiql.min.js': { file: () => path.join(packageDir('graphiql'), 'graphiql.min.js'), type: 'text/javascript; charset=utf-8' },
-  'react.production.min.js': { file: () => path.join(packageDir('react'), 'umd', 'react.production.min.js'), type: 'text/javascript; charset=utf-8' },
-  'react-dom.production.min.js': {
-    file: () => path.join(packageDir('react-dom'), 'umd', 'react-dom.production.min.js'),
-    type: 'text/javascript; charset=utf-8',
-  },
-};
+const ASSETS = new Map<string, { file: () => string; type: string }>(
+  Object.entries({
+    'graphiql.min.css': { file: () => path.join(packageDir('graphiql'), 'graphiql.min.css'), type: 'text/css; charset=utf-8' },
+    'graphiql.min.js': { file: () => path.join(packageDir('graphiql'), 'graphiql.min.js'), type: 'text/javascript; charset=utf-8' },
+    'react.production.min.js': { file: () => path.join(packageDir('react'), 'umd', 'react.production.min.js'), type: 'text/javascript; charset=utf-8' },
+    'react-dom.production.min.js': {
+      file: () => path.join(packageDir('react-dom'), 'umd', 'react-dom.production.min.js'),
+      type: 'text/javascript; charset=utf-8',
+    },
+  }),
+); // a Map: a name such as `constructor` or `__proto__` is no asset (an object would find Object's own)
 export const GRAPHIQL_ASSETS = '/graphiql/assets/';
 
 function isoDay(date: Date): string {
@@ -87,9 +89,9 @@ export function graphiqlAssetsPlugin(registry: DocumentRegistry, defaultQuery: s
         endResponse(new fetchAPI.Response(startScript(registry, defaultQuery), { headers: { ...headers, 'content-type': 'text/javascript; charset=utf-8' } }));
         return;
       }
-      const asset = ASSETS[name];
+      const asset = ASSETS.get(name);
       if (!asset) {
-        endResponse(new fetchAPI.Response('not found', { status: 404 }));
+        endResponse(new fetchAPI.Response('not found\n', { status: 404, headers: { 'content-type': 'text/plain; charset=utf-8' } }));
         return;
       }
       let body = files.get(name);

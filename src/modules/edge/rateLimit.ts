@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
+import ipaddr from 'ipaddr.js';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import type { EdgeConfig } from './config.js';
 import { warnRedisDown } from './redis.js';
@@ -41,6 +42,23 @@ export function clientAddress(request: Request, socket: string | undefined, trus
   return address;
 }
 
+/**
+ * The group a client address is counted in: an IPv4 address alone, an IPv6 address by its /64
+ * (one subscriber's network: a client holds a whole /64 and may use any of its addresses).
+ */
+export function addressGroup(address: string): string {
+  if (!ipaddr.isValid(address)) return address;
+  const parsed = ipaddr.process(address); // an IPv4-mapped IPv6 address is its IPv4 address
+  if (parsed.kind() === 'ipv4') return parsed.toString();
+  const parts = (parsed as ipaddr.IPv6).parts.slice(0, 4);
+  return `${ipaddr.fromByteArray([...parts.flatMap((part) => [part >> 8, part & 0xff]), ...new Array(8).fill(0)]).toString()}/64`;
+}
+
+/** The counter key of an anonymous client: `ip:` and its address group. */
+export function addressBudgetId(request: Request, serverContext: unknown, trusted: readonly string[]): string {
+  return `ip:${addressGroup(clientAddress(request, socketAddress(serverContext), trusted))}`;
+}
+
 /** Chooses the budget of a request (swap it for one that knows API keys and their own budgets). */
 export type BudgetFor = (request: Request, serverContext: unknown) => Budget | Promise<Budget>;
 
@@ -54,7 +72,7 @@ export function defaultBudgetFor(config: EdgeConfig): BudgetFor {
     if (authorization && /^bearer\s+\S/i.test(authorization)) {
       return { id: `key:${createHash('sha256').update(authorization).digest('hex')}`, points: config.keyRatePoints, anonymous: false };
     }
-    return { id: `ip:${clientAddress(request, socketAddress(serverContext), config.trustProxy)}`, points: config.ratePoints, anonymous: true };
+    return { id: addressBudgetId(request, serverContext, config.trustProxy), points: config.ratePoints, anonymous: true };
   };
 }
 
@@ -89,6 +107,20 @@ export class RateLimits {
       this.limiters.set(points, limiter);
     }
     return limiter;
+  }
+
+  /** The budget's state without spending from it: refused when it is spent already (undefined: unlimited or unknown). */
+  async peek(budget: Budget): Promise<RateDecision | undefined> {
+    if (budget.points <= 0) return undefined;
+    try {
+      const result = await this.limiter(budget.points).get(budget.id);
+      if (!result) return { allowed: true, limit: budget.points, remaining: budget.points, resetSeconds: this.windowSeconds };
+      const remaining = Math.max(0, budget.points - result.consumedPoints);
+      return { allowed: remaining > 0, limit: budget.points, remaining, resetSeconds: Math.max(1, Math.ceil(result.msBeforeNext / 1000)) };
+    } catch (error) {
+      warnRedisDown(error, 'rate counter unavailable; requests allowed meanwhile');
+      return undefined;
+    }
   }
 
   async consume(budget: Budget, cost: number): Promise<RateDecision | undefined> {

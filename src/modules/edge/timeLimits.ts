@@ -1,5 +1,5 @@
 import { GraphQLError } from 'graphql';
-import type { Plugin } from 'graphql-yoga';
+import { isAsyncIterable, mapAsyncIterator, type Plugin } from 'graphql-yoga';
 import type { EdgeConfig } from './config.js';
 import { metrics } from './metrics.js';
 
@@ -63,8 +63,40 @@ function jsonError(fetchAPI: { Response: typeof Response }, status: number, mess
   });
 }
 
+/** The answer that replaces one larger than the cap (the same on every transport). */
+function tooLargeResult(size: number, limit: number): { errors: GraphQLError[] } {
+  metrics.limitRefusals.inc({ limit: 'response' });
+  return {
+    errors: [
+      new GraphQLError(`The response would be ${size} bytes, above the limit of ${limit}: ask for less.`, {
+        extensions: { code: 'RESPONSE_TOO_LARGE', size, limit },
+      }),
+    ],
+  };
+}
+
+/** A result as its serialised size in bytes, or the refusal that replaces it when above `limit`. */
+function capped<T extends object>(result: T, limit: number): T | { errors: GraphQLError[] } {
+  const size = Buffer.byteLength(JSON.stringify(result));
+  return size > limit ? tooLargeResult(size, limit) : result;
+}
+
+/** True when the client may be answered by a streaming transport (SSE or multipart), which onResponse cannot measure. */
+function mayStream(request: Request): boolean {
+  const accept = request.headers.get('accept') ?? '';
+  return accept.includes('text/event-stream') || accept.includes('multipart/mixed');
+}
+
 export function sizeLimitsPlugin(config: EdgeConfig): Plugin {
   return {
+    // Streaming transports (text/event-stream, multipart/mixed): every result (each event of a
+    // stream) is measured before it is written, and replaced by RESPONSE_TOO_LARGE above the cap.
+    onExecutionResult({ request, result, setResult }) {
+      if (!config.maxResponseBytes || !result || !mayStream(request)) return;
+      const limit = config.maxResponseBytes;
+      if (isAsyncIterable(result)) setResult(mapAsyncIterator(result, (each) => capped(each, limit)));
+      else setResult(capped(result, limit));
+    },
     async onRequest({ request, url, endResponse, setRequest, fetchAPI }) {
       if (!url.pathname.startsWith('/graphql') || request.method !== 'POST' || !config.maxBodyBytes) return;
       const tooLarge = () => {
@@ -98,14 +130,8 @@ export function sizeLimitsPlugin(config: EdgeConfig): Plugin {
       const declared = Number(response.headers.get('content-length'));
       const size = declared || (await response.clone().arrayBuffer()).byteLength;
       if (size <= config.maxResponseBytes) return;
-      metrics.limitRefusals.inc({ limit: 'response' });
-      setResponse(
-        jsonError(fetchAPI, 200, `The response would be ${size} bytes, above the limit of ${config.maxResponseBytes}: ask for less.`, {
-          code: 'RESPONSE_TOO_LARGE',
-          size,
-          limit: config.maxResponseBytes,
-        }),
-      );
+      const refusal = tooLargeResult(size, config.maxResponseBytes);
+      setResponse(new fetchAPI.Response(JSON.stringify(refusal), { status: 200, headers: { 'content-type': 'application/json; charset=utf-8' } }));
     },
   };
 }

@@ -1,17 +1,32 @@
 import type { Plugin } from 'graphql-yoga';
 import { logger } from '../../logger.js';
+import { type BudgetFor, type RateDecision, type RateLimits, rateHeaders } from '../edge/rateLimit.js';
 import { badgeResponse } from './badges.js';
 import { bundle, type Entry } from './bundle.js';
 import { type FileName, servedFile } from './files.js';
 import { frameResponse } from './frame.js';
 import { landingResponse } from './landing.js';
 import { cachedResponse, DEFAULT_MAX_AGE } from './responses.js';
+import type { EmbedCache } from './serverCache.js';
 
 /** What the embeds need from the process. */
 export interface EmbedDeps {
   /** `Cache-Control: max-age` of badges, iframe pages and scripts (seconds; default 300). */
   maxAge?: number;
 }
+
+/** What the embeds share with the GraphQL edge: the rate budgets and the server-side cache. */
+export interface EmbedEdge {
+  rates: RateLimits;
+  budgetFor: BudgetFor;
+  cache: EmbedCache;
+}
+
+/**
+ * Cost points an embed that reads figures (a badge, an iframe page) takes from the client's rate
+ * budget, cached or not: about what the GraphQL query of the same figures costs.
+ */
+export const EMBED_COST = 10;
 
 type Route = (request: Request, match: RegExpExecArray, maxAge: number) => Promise<Response>;
 
@@ -31,6 +46,20 @@ function file(name: FileName): Route {
   };
 }
 
+/** The answer over the rate budget: 429 with Retry-After. */
+function tooManyRequests(decision: RateDecision): Response {
+  return new Response(`Rate limit: ${decision.limit} cost points per window (an embed costs ${EMBED_COST}). Try again in ${decision.resetSeconds} s.\n`, {
+    status: 429,
+    headers: {
+      'content-type': 'text/plain; charset=utf-8',
+      'retry-after': String(decision.resetSeconds),
+      'cache-control': 'no-store',
+      ...rateHeaders(decision),
+      ...ANY_ORIGIN,
+    },
+  });
+}
+
 /** A path segment decoded; null when it is not valid percent-encoding. */
 function segment(raw: string): string | null {
   try {
@@ -38,6 +67,13 @@ function segment(raw: string): string | null {
   } catch {
     return null;
   }
+}
+
+/** Routes whose answers read figures: rate-limited and served through the server-side cache. */
+const FIGURES = new Set<Route>();
+function figures(route: Route): Route {
+  FIGURES.add(route);
+  return route;
 }
 
 const ROUTES: [RegExp, Route][] = [
@@ -50,9 +86,9 @@ const ROUTES: [RegExp, Route][] = [
   [/^\/embed\/v1\/frame\.js$/, file('frame.js')],
   [
     /^\/embed\/v1\/territories\/([^/]+)\/(subscribers|organisations)\.svg$/,
-    (request, match, maxAge) => badgeResponse(request, segment(match[1]) ?? '', match[2] as 'subscribers' | 'organisations', maxAge),
+    figures((request, match, maxAge) => badgeResponse(request, segment(match[1]) ?? '', match[2] as 'subscribers' | 'organisations', maxAge)),
   ],
-  [/^\/embed\/v1\/territories\/([^/]+)$/, (request, match, maxAge) => frameResponse(request, segment(match[1]) ?? '', maxAge)],
+  [/^\/embed\/v1\/territories\/([^/]+)$/, figures((request, match, maxAge) => frameResponse(request, segment(match[1]) ?? '', maxAge))],
   [/^\/schema\.graphql$/, file('schema')],
   [/^\/docs\/readme$/, file('readme')],
 ];
@@ -63,10 +99,10 @@ const ROUTES: [RegExp, Route][] = [
  * `organisations.svg`, the iframe page `/embed/v1/territories/{code}` (with `frame.css`, `frame.js`),
  * `/schema.graphql` and `/docs/readme`. Other paths go on to Yoga.
  */
-export function embedPlugin(deps: EmbedDeps = {}): Plugin {
+export function embedPlugin(deps: EmbedDeps = {}, edge?: EmbedEdge): Plugin {
   const maxAge = deps.maxAge ?? DEFAULT_MAX_AGE;
   return {
-    async onRequest({ request, url, endResponse }) {
+    async onRequest({ request, url, endResponse, serverContext }) {
       let found: [RegExpExecArray, Route] | undefined;
       for (const [pattern, route] of ROUTES) {
         const match = pattern.exec(url.pathname);
@@ -82,7 +118,13 @@ export function embedPlugin(deps: EmbedDeps = {}): Plugin {
         return;
       }
       try {
-        endResponse(await route(request, match, maxAge));
+        if (!edge || !FIGURES.has(route)) return endResponse(await route(request, match, maxAge));
+        const budget = await edge.budgetFor(request, serverContext);
+        const decision = await edge.rates.consume(budget, EMBED_COST);
+        if (decision && !decision.allowed) return endResponse(tooManyRequests(decision));
+        const response = await edge.cache.answer(request, (plain) => route(plain, match, maxAge));
+        if (decision) for (const [name, value] of Object.entries(rateHeaders(decision))) response.headers.set(name, value);
+        endResponse(response);
       } catch (error) {
         logger.error({ err: error, path: url.pathname }, 'an embed route failed');
         endResponse(new Response('unavailable\n', { status: 503, headers: { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' } }));

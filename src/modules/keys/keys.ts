@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import type pg from 'pg';
 import { config } from '../../config.js';
 import { CHANNELS } from '../../db/notifications.js';
@@ -151,7 +152,7 @@ export async function rotateKey(
 export const KEYS_CHANNEL = CHANNELS.keys;
 
 /** What a request's `Authorization` header amounts to. */
-export type Presented = { kind: 'anonymous' } | { kind: 'viewer'; viewer: Viewer } | { kind: 'refused'; reason: string };
+export type Presented = { kind: 'anonymous' } | { kind: 'viewer'; viewer: Viewer } | { kind: 'refused'; reason: string } | { kind: 'limited' };
 
 /** How long a checked key is remembered (a revoke is also announced, so this only bounds a missed notice). */
 const CACHE_MS = config().keyCacheSeconds * 1000;
@@ -161,14 +162,26 @@ const TOUCH_MS = 60_000;
 interface Cached {
   row: KeyRow | undefined;
   withinIds: number[];
-  until: number;
 }
-const keyCache = new Map<string, Cached>();
-const touched = new Map<number, number>();
+/**
+ * Checked keys, bounded: the keys that work and the secrets that do not (well-formed fakes are
+ * easy to make, the checksum being CRC-32) in two LRUs, so a flood of fakes cannot evict the keys
+ * in use, and neither grows past its size.
+ */
+const KEY_CACHE_ENTRIES = 10_000;
+const keyCache = new LRUCache<string, Cached>({ max: KEY_CACHE_ENTRIES, ttl: CACHE_MS });
+const unknownKeys = new LRUCache<string, Cached>({ max: KEY_CACHE_ENTRIES, ttl: CACHE_MS });
+const touched = new LRUCache<number, number>({ max: KEY_CACHE_ENTRIES });
+
+/** How many secrets each cache holds now (tests and metrics). */
+export function cachedKeyCounts(): { known: number; unknown: number } {
+  return { known: keyCache.size, unknown: unknownKeys.size };
+}
 
 /** Forgets every cached key (a revoke was announced). */
 export function forgetCachedKeys(): void {
   keyCache.clear();
+  unknownKeys.clear();
 }
 
 function today(): string {
@@ -178,20 +191,23 @@ function today(): string {
 /**
  * Checks the key a request presents (`Authorization: Bearer <secret>`), once per request,
  * cached briefly. No header: anonymous. A malformed, unknown, revoked or expired key: refused.
+ * `mayLookUp` is asked before a secret not in the cache is looked up in the database: false
+ * refuses it as `limited` (the client's address ran out of failed attempts).
  */
-export async function presentedKey(db: pg.Pool, authorization: string | null): Promise<Presented> {
+export async function presentedKey(db: pg.Pool, authorization: string | null, mayLookUp: () => Promise<boolean> = async () => true): Promise<Presented> {
   if (!authorization) return { kind: 'anonymous' };
   const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
   if (!match) return { kind: 'refused', reason: 'the Authorization header must be "Bearer <key>"' };
   const secret = match[1];
   if (!isWellFormed(secret)) return { kind: 'refused', reason: 'this is not an API key (a key looks like gp_ followed by 49 letters and digits)' };
   const hash = secretHash(secret);
-  let cached = keyCache.get(hash);
-  if (!cached || cached.until < Date.now()) {
+  let cached = keyCache.get(hash) ?? unknownKeys.get(hash);
+  if (!cached) {
+    if (!(await mayLookUp())) return { kind: 'limited' };
     const row = await selectKeyByHash(db, hash);
     const withinIds = row?.within.length ? (await resolveTerritoryCodes(db, row.within)).ids : [];
-    cached = { row, withinIds, until: Date.now() + CACHE_MS };
-    keyCache.set(hash, cached);
+    cached = { row, withinIds };
+    (row ? keyCache : unknownKeys).set(hash, cached);
   }
   const { row } = cached;
   if (!row) return { kind: 'refused', reason: 'unknown API key' };

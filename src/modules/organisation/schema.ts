@@ -8,6 +8,7 @@ import { connectionType, sliceByPosition, sliceOfPartition } from '../common/con
 import { OrderDirection } from '../common/order.js';
 import { selectionOf } from '../common/selection.js';
 import { sliceArgs } from '../common/slice.js';
+import { PAGES_PER_ORGANISATION } from '../page/limits.js';
 import { Page, PageStatus } from '../page/schema.js';
 import { searchSpec } from '../search/rank.js';
 import { searchText } from '../search/text.js';
@@ -73,7 +74,7 @@ export const OrganisationFilter = builder.inputType('OrganisationFilter', {
     search: t.string({
       required: false,
       description:
-        'Names containing every word of this text, ignoring case and ё/е; a partial word is enough, and texts of 4 characters or more also find close misspellings. Ranked like territory search (unless `orderBy` is given). Blank means no search; at most 100 characters.',
+        'Names containing every word of this text, ignoring case and ё/е; a partial word is enough, and texts of 4 characters or more also find close misspellings. Ranked like territory search (unless `orderBy` is given). Blank means no search; at most 100 characters, and at least 3 letters or digits in a row somewhere (BAD_USER_INPUT otherwise).',
     }),
     inn: t.string({ required: false, description: 'Only the organisation(s) with this INN (10 or 12 digits, check digits verified).' }),
   }),
@@ -139,7 +140,7 @@ export const Organisation = builder.prismaNode('Organisation', {
     sector: t.relation('sector', { description: 'The sector it works in.' }),
     pages: t.field({
       type: [Page],
-      description: 'Its official pages, by platform (a handful at most): every status unless `status` is given.',
+      description: `Its official pages, by platform: every status unless \`status\` is given. An organisation with more than ${PAGES_PER_ORGANISATION} of them (on the platforms and status asked) answers this field with a LIST_TOO_LONG error: page through them with \`pagesConnection\`.`,
       args: {
         platforms: t.arg.stringList({ description: 'Only pages on these platforms (codes such as `VK`); an unknown code is an error listing the known ones.' }),
         status: t.arg({ type: PageStatus, description: 'Only pages with this status (ACTIVE for live pages).' }),
@@ -154,6 +155,39 @@ export const Organisation = builder.prismaNode('Organisation', {
 });
 
 export const OrganisationConnection = connectionType(Organisation, 'Organisation', 'organisations');
+const PageConnection = connectionType(Page, 'Page', 'pages');
+
+// Beside `pages` (which stops at PAGES_PER_ORGANISATION): every page of an organisation, a slice at a time.
+builder.prismaObjectFields('Organisation', (t) => ({
+  pagesConnection: t.connection(
+    {
+      type: Page,
+      description: `Its official pages, a slice at a time (by platform, then external id): for an organisation with more than ${PAGES_PER_ORGANISATION} pages, which \`pages\` refuses to list whole. Every status unless \`status\` is given.`,
+      args: {
+        platforms: t.arg.stringList({ description: 'Only pages on these platforms (codes such as `VK`); an unknown code is an error listing the known ones.' }),
+        status: t.arg({ type: PageStatus, description: 'Only pages with this status (ACTIVE for live pages).' }),
+      },
+      resolve: async (organisation, args, context, info) => {
+        const slice = sliceArgs('organisation-pages', args);
+        const platforms = await platformIds(context, args.platforms, 'platforms');
+        const selection = await selectionOf(context, info, 'Page', true);
+        const where = {
+          organisationId: organisation.id,
+          ...(platforms ? { platformId: { in: platforms } } : {}),
+          ...(args.status ? { status: args.status } : {}),
+        };
+        return sliceByPosition(
+          'organisation-pages',
+          slice,
+          (offset, limit) =>
+            prisma().page.findMany({ ...selection, where, orderBy: [{ platformId: 'asc' }, { externalId: 'asc' }], skip: offset, take: limit } as never),
+          () => prisma().page.count({ where }),
+        );
+      },
+    },
+    PageConnection,
+  ),
+}));
 
 // The organisations of a territory, declared here so the territory module need not know organisations.
 builder.prismaObjectFields('Territory', (t) => ({

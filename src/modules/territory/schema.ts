@@ -107,7 +107,7 @@ export const TerritoryFilter = builder.inputType('TerritoryFilter', {
     search: t.string({
       required: false,
       description:
-        'Names containing every word of this text, ignoring case and ё/е; a partial word is enough ("петушин" finds "Петушинский муниципальный район"), and texts of 4 characters or more also find close misspellings. Results are ranked: the exact name first, then names starting with the text, then names with a word starting with it, then the rest (unless `orderBy` is given). Blank means no search; at most 100 characters.',
+        'Names containing every word of this text, ignoring case and ё/е; a partial word is enough ("петушин" finds "Петушинский муниципальный район"), and texts of 4 characters or more also find close misspellings. Results are ranked: the exact name first, then names starting with the text, then names with a word starting with it, then the rest (unless `orderBy` is given). Blank means no search; at most 100 characters, and at least 3 letters or digits in a row somewhere (BAD_USER_INPUT otherwise).',
     }),
   }),
 });

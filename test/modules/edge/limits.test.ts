@@ -5,6 +5,7 @@ import { parse } from 'graphql';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readEdgeConfig } from '../../../src/modules/edge/config.js';
 import { historyPoints, operationCost } from '../../../src/modules/edge/cost.js';
+import { PAGES_PER_ORGANISATION } from '../../../src/modules/page/limits.js';
 import { schema } from '../../../src/schema.js';
 import type { Api } from '../../../src/yoga.js';
 import { loadFixture } from '../../fixtures/readApi.js';
@@ -158,8 +159,8 @@ describe('limits before execution', () => {
     expect((await refused(big)).extensions?.cost).toBeGreaterThan(10_000);
     const nodes = `{ nodes(ids: [${Array.from({ length: 100 }, (_, i) => `"x${i}"`).join(',')}]) { id } }`;
     expect(operationCost(schema, parse(nodes), {}, undefined, {})).toBe(100);
-    // 1 + 100 × (1 nodes + 10 pages + 10 × 10 points)
-    expect((await refused(big)).extensions?.cost).toBe(1 + 100 * (1 + 10 + 10 * 10));
+    // 1 + 100 × (1 nodes + PAGES_PER_ORGANISATION pages + PAGES_PER_ORGANISATION × 10 points)
+    expect((await refused(big)).extensions?.cost).toBe(1 + 100 * (1 + PAGES_PER_ORGANISATION + PAGES_PER_ORGANISATION * 10));
   });
 
   it('are configurable', async () => {

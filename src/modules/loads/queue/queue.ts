@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type pg from 'pg';
+import { isConnectionLost } from '../../../db/guard.js';
 import { logger } from '../../../logger.js';
 import { audit } from '../../audit/audit.js';
 import { ensureKeyStillValid, KeyNoLongerValid, keyScope } from '../../keys/guard.js';
@@ -206,9 +207,13 @@ export class LoadQueue {
       if (result.ok && !load.dry_run) this.options.onCommitted?.();
     } catch (error) {
       const revoked = error instanceof KeyNoLongerValid;
+      // The database went away mid-load (restarted, a network cut): its transaction was rolled back.
+      const interrupted = !revoked && isConnectionLost(error);
       const reason = revoked
         ? 'the API key was revoked or expired: nothing was applied'
-        : 'internal error: nothing was applied (the operator has the details in the log)';
+        : interrupted
+          ? 'interrupted'
+          : 'internal error: nothing was applied (the operator has the details in the log)';
       if (!revoked) log.error({ err: error }, 'load failed');
       await fs.rm(load.folder, { recursive: true, force: true }).catch(() => undefined);
       await finishLoad(pool, load.id, { status: 'FAILED', files: null, errorCount: 0, errors: [], reason });
