@@ -55,8 +55,8 @@ export function landingPage(data: LandingData): string {
 <title>Госпаблики — цифры официальных страниц госорганов и учреждений</title>
 <link rel="icon" href="/favicon.svg" type="image/svg+xml">
 <link rel="stylesheet" href="/landing.css">
-<script type="module" src="/embed/v1/gospubliki.js"></script>
-<script type="module" src="/landing.js"></script>
+<script src="/embed/v1/gospubliki.js" defer></script>
+<script src="/landing.js" defer></script>
 </head>
 <body>
 <header><h1>Госпаблики</h1>

@@ -56,7 +56,26 @@ if (!fs.existsSync(CHROMIUM)) {
     html: `<!doctype html><html lang="ru"><head><meta charset="utf-8"><title>${title}</title>${head}</head><body>${body}</body></html>`,
   });
 
+  /** Every way a portal includes the widget's script (the element comes after the scripts in the page). */
+  const INCLUSIONS: Record<string, (src: string) => string> = {
+    classic: (src) => `<script src="${src}"></script>`,
+    module: (src) => `<script type="module" src="${src}"></script>`,
+    async: (src) => `<script async src="${src}"></script>`,
+    defer: (src) => `<script defer src="${src}"></script>`,
+    'classic twice': (src) => `<script src="${src}"></script><script src="${src}"></script>`,
+    'module twice': (src) => `<script type="module" src="${src}"></script><script type="module" src="${src}?again"></script>`,
+    'classic and module': (src) => `<script src="${src}"></script><script type="module" src="${src}"></script>`,
+    'async and defer': (src) => `<script async src="${src}"></script><script defer src="${src}"></script>`,
+  };
+
   const HOST_PAGES: Record<string, (params: URLSearchParams) => { csp: string; html: string }> = {
+    '/include': (params) => {
+      const include = INCLUSIONS[params.get('how') ?? ''];
+      const body = `<main><h1>Портал</h1><gospubliki-figures territory="17000000"></gospubliki-figures></main>`;
+      // In the body, after the element, as a CMS editor pastes it; in the head for the others.
+      const tags = include(`${API}/embed/v1/gospubliki.js`);
+      return params.get('where') === 'body' ? hostPage('Портал', '', body + tags) : hostPage('Портал', tags, body);
+    },
     '/widget': (params) => {
       const theme = params.get('theme') ? ` theme="${params.get('theme')}"` : '';
       const platforms = params.get('platforms') ? ` platforms="${params.get('platforms')}"` : '';
@@ -160,6 +179,22 @@ if (!fs.existsSync(CHROMIUM)) {
   }
 
   describe('the widget on a portal with a strict CSP', () => {
+    for (const how of Object.keys(INCLUSIONS)) {
+      it(`works when included as ${how}, asking our origin, with no error or CSP violation`, async () => {
+        for (const where of ['head', 'body']) {
+          const { page, problems, graphql } = await open(`${HOST}/include?how=${encodeURIComponent(how)}&where=${where}`);
+          const number = page.locator('gospubliki-figures .number');
+          await number.waitFor();
+          expect(await number.textContent()).toBe(await regionSubscribers());
+          expect(await page.evaluate(() => typeof customElements.get('gospubliki-figures'))).toBe('function');
+          expect(graphql.length).toBeGreaterThanOrEqual(1);
+          for (const url of graphql) expect(url.startsWith(`${API}/graphql?id=embed-figures-v1&`)).toBe(true);
+          expect(problems).toEqual([]);
+          await page.close();
+        }
+      });
+    }
+
     it('shows the same subscribers as the API, from one GET of the persisted document, with no CSP violation', async () => {
       const { page, problems, graphql } = await open(`${HOST}/widget?platforms=VK,TELEGRAM`);
       const number = page.locator('gospubliki-figures .number');

@@ -5,8 +5,23 @@ import type { FiguresData } from '../view.js';
  * origin (no cookies: `credentials: 'omit'`), for the last 90 days up to today (UTC).
  */
 
-/** Where the script was loaded from: the API it asks. */
-export const API_ORIGIN = new URL(import.meta.url).origin;
+/**
+ * Where the script was loaded from: the API it asks. The bundle is a classic script (an IIFE), so
+ * it runs from `<script src>`, `async`, `defer` and `type="module"` alike: a classic script knows
+ * itself as `document.currentScript` while it runs; a module does not, so it is found by its path.
+ * The page's own origin is the last resort (the script served by the page's own host).
+ */
+export const API_ORIGIN = scriptOrigin();
+
+function scriptOrigin(): string {
+  const current = document.currentScript;
+  const script = current instanceof HTMLScriptElement && current.src ? current : document.querySelector<HTMLScriptElement>('script[src*="/gospubliki.js"]');
+  try {
+    return new URL(script?.src ?? '', location.href).origin;
+  } catch {
+    return location.origin;
+  }
+}
 
 export type FiguresResult = { kind: 'figures'; data: FiguresData } | { kind: 'unknown' } | { kind: 'invalid'; message: string } | { kind: 'failed' };
 
