@@ -289,6 +289,39 @@ if (!fs.existsSync(CHROMIUM)) {
       await page.close();
     });
 
+    it('fits a Cyrillic label in its segment as the browser measures it (the font of the badge, no textLength squeeze)', async () => {
+      const label = 'подписчики госпабликов области';
+      const page = await browser.newPage();
+      await page.goto(`${API}/embed/v1/territories/17000000/subscribers.svg?label=${encodeURIComponent(label)}`);
+      const measured = await page.evaluate(() => {
+        const svg = document.documentElement as unknown as SVGSVGElement;
+        const [labelRect, messageRect] = [...svg.querySelectorAll('g[clip-path] rect')].map((rect) => Number(rect.getAttribute('width')));
+        // The visible texts (the shadows are aria-hidden), each inside a scale(.1) group.
+        const texts = [...svg.querySelectorAll('text')].filter((text) => !text.closest('[aria-hidden]'));
+        return texts.map((text, index) => {
+          const natural = text.cloneNode(true) as SVGTextElement;
+          natural.removeAttribute('textLength');
+          text.parentNode!.appendChild(natural);
+          const width = natural.getComputedTextLength() / 10;
+          natural.remove();
+          return {
+            text: text.textContent,
+            natural: width,
+            given: Number(text.getAttribute('textLength')) / 10,
+            segment: index === 0 ? labelRect : messageRect,
+          };
+        });
+      });
+      expect(measured[0].text).toBe(label);
+      for (const text of measured) {
+        // The text as the browser lays it out fits within its segment, with room on both sides…
+        expect(text.natural + 4).toBeLessThanOrEqual(text.segment);
+        // …and badge-maker's measure (its textLength) is within 10 % of it, so nothing is visibly squeezed or stretched.
+        expect(Math.abs(text.given - text.natural) / text.natural).toBeLessThan(0.1);
+      }
+      await page.close();
+    });
+
     it('resizes the iframe to its content through postMessage, and the iframe page passes axe', async () => {
       const { page, problems } = await open(`${HOST}/frame`);
       await expect.poll(() => page.evaluate(() => Number(document.body.dataset.resized ?? 0)), { timeout: 10_000 }).toBeGreaterThan(150);
