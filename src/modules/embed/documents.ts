@@ -21,3 +21,6 @@ const EMBED_FIGURES_V1 = `query EmbedFiguresV1($code: String!, $platforms: [Stri
 }`;
 
 export const EMBED_DOCUMENTS: Record<string, string> = { 'embed-figures-v1': EMBED_FIGURES_V1 };
+
+/** The landing page's territory search (sent as a query by POST from /landing.js). */
+export const LANDING_SEARCH = 'query LandingSearch($search: String!) { territories(filter: { search: $search }, first: 8) { nodes { code name level } } }';

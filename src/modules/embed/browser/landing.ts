@@ -1,3 +1,4 @@
+import { LANDING_SEARCH } from '../documents.js';
 import { badgeSnippet, frameSnippet, widgetSnippet } from '../snippets.js';
 
 /**
@@ -5,8 +6,6 @@ import { badgeSnippet, frameSnippet, widgetSnippet } from '../snippets.js';
  * `territories(filter: { search })`), the previews and snippets of the chosen territory, the copy
  * buttons, and the preview iframe's height (from its `gospubliki:resize` messages).
  */
-
-const SEARCH = 'query LandingSearch($search: String!) { territories(filter: { search: $search }, first: 8) { nodes { code name level } } }';
 
 interface Found {
   code: string;
@@ -20,7 +19,7 @@ async function search(text: string): Promise<Found[]> {
   const response = await fetch('/graphql', {
     method: 'POST',
     headers: { 'content-type': 'application/json', accept: 'application/json' },
-    body: JSON.stringify({ query: SEARCH, variables: { search: text } }),
+    body: JSON.stringify({ query: LANDING_SEARCH, variables: { search: text } }),
   });
   const body = (await response.json()) as { data?: { territories: { nodes: Found[] } } };
   return body.data?.territories.nodes ?? [];
