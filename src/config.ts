@@ -24,6 +24,10 @@ export interface Config {
   embedMaxAge: number;
   /** statement_timeout of the server's read pool, ms (0: none); loads lift it in their transaction. */
   statementTimeoutMs: number;
+  /** Live figures streams (SSE and WebSocket) one client address may hold open (`LIVE_MAX_STREAMS_PER_ADDRESS`). */
+  liveMaxStreamsPerAddress: number;
+  /** Live figures streams one API key may hold open (`LIVE_MAX_STREAMS_PER_KEY`). */
+  liveMaxStreamsPerKey: number;
 }
 
 function positive(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -51,6 +55,8 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     statementTimeoutMs: Number(env.DATABASE_STATEMENT_TIMEOUT_MS ?? 5000),
     readUrls: readUrls(env.DATABASE_READ_URLS),
     replicaMaxLagSeconds: positive(env, 'REPLICA_MAX_LAG_SECONDS', 10),
+    liveMaxStreamsPerAddress: positive(env, 'LIVE_MAX_STREAMS_PER_ADDRESS', 20),
+    liveMaxStreamsPerKey: positive(env, 'LIVE_MAX_STREAMS_PER_KEY', 500),
   };
 }
 

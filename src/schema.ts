@@ -8,6 +8,7 @@ import './modules/common/node.js';
 import './modules/figures/schema.js';
 import './modules/loads/mutations.js';
 import './modules/loads/schema.js';
+import './modules/live/schema.js';
 
 /** The executable GraphQL schema. */
 export const schema = builder.toSchema({ sortSchema: true });

@@ -8,6 +8,7 @@ import { listen } from './db/notifications.js';
 import { logger } from './logger.js';
 import { CATALOGUE_CHANNEL, forgetCatalogue } from './modules/catalogue/loaders.js';
 import { forgetCachedKeys, KEYS_CHANNEL } from './modules/keys/keys.js';
+import { serveWebSocket } from './modules/live/ws.js';
 import { loadDemoIfEmpty } from './modules/loads/demo.js';
 import { LoadQueue } from './modules/loads/queue.js';
 import { type Api, createApi } from './yoga.js';
@@ -25,6 +26,7 @@ async function main(): Promise<void> {
   let queue: LoadQueue | undefined;
   let listener: { close(): Promise<void> } | undefined;
   let api: Api | undefined;
+  let closeWebSocket: (() => Promise<void>) | undefined;
   let stopping = false;
   let firstSignalAt = 0;
 
@@ -54,6 +56,9 @@ async function main(): Promise<void> {
     // otherwise start-up notices `stopping` after its current step
   };
   const closeServer = (listening: http.Server) => {
+    // Live streams never end by themselves: WebSockets are closed now, SSE streams with the idle connections.
+    api?.live.figures.close();
+    void closeWebSocket?.().catch((error: Error) => logger.warn({ err: error }, 'closing the WebSocket server failed'));
     listening.close(() => void stop(0));
     listening.closeIdleConnections();
     setTimeout(() => listening.closeAllConnections(), 10_000).unref();
@@ -79,9 +84,12 @@ async function main(): Promise<void> {
       loads: { queue, maxBytes: config.loadMaxBytes },
       embed: { maxAge: config.embedMaxAge },
       edge: { databaseUrl: database.url },
+      live: { perAddress: config.liveMaxStreamsPerAddress, perKey: config.liveMaxStreamsPerKey },
     });
     await api.edge.ready; // Redis connected (or given up on for now), the change listener in place
     server = http.createServer(api);
+    // GraphQL over WebSocket (graphql-ws) on the same server and path, for live figures.
+    closeWebSocket = serveWebSocket(server, api, api.live);
     await new Promise<void>((resolve, reject) => {
       server!.once('error', reject); // e.g. the port is taken
       server!.listen(config.port, () => resolve());

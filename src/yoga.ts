@@ -17,6 +17,9 @@ import { deadlinePlugin, isStatementTimeout, sizeLimitsPlugin, timeoutError } fr
 import { EMBED_DOCUMENTS } from './modules/embed/documents.js';
 import { type EmbedDeps, embedPlugin } from './modules/embed/plugin.js';
 import { keysPlugin, viewerOf } from './modules/keys/plugin.js';
+import type { StreamLimits } from './modules/live/limits.js';
+import { createLive, livePlugin } from './modules/live/plugin.js';
+import type { Live } from './modules/live/service.js';
 import { loadsRoutePlugin } from './modules/loads/http.js';
 import type { LoadQueue } from './modules/loads/queue.js';
 import { readRoutingPlugin } from './modules/replicas/plugin.js';
@@ -36,6 +39,8 @@ export interface ApiDeps {
   embed?: EmbedDeps;
   /** Limits, caching, CORS… (src/modules/edge); settings default to the environment's. */
   edge?: EdgeOptions;
+  /** Open live streams allowed per client address and per key (default 20 and 500). */
+  live?: Partial<StreamLimits>;
 }
 
 /**
@@ -53,6 +58,8 @@ function keyBudgets(fallback: BudgetFor, keyPoints: number): BudgetFor {
 export type Api = YogaServerInstance<Record<string, never>, Context> & {
   /** The edge's shared state (settings, cache generation, counters). */
   edge: Edge;
+  /** Live figures: the subscriptions' hub and stream counter (the WebSocket server uses them too). */
+  live: Live;
   /** Stops the change listener and closes Redis (the server calls it at shutdown). */
   close(): Promise<void>;
 };
@@ -120,6 +127,8 @@ export function createApi(deps: ApiDeps): Api {
   const edgeOptions = deps.edge ?? {};
   const edge = createEdge({ ...edgeOptions, documents: { ...EMBED_DOCUMENTS, ...edgeOptions.documents } });
   if (!edgeOptions.budgetFor) edge.budgetFor = keyBudgets(defaultBudgetFor(edge.config), edge.config.keyRatePoints);
+  const live = createLive({ perAddress: 20, perKey: 500, ...deps.live }, edge.budgetFor);
+  edge.onDataChanged((version) => void live.figures.changed(version));
   const yoga = createYoga<Record<string, never>, Context>({
     schema,
     context: contextFactory(deps.pool),
@@ -154,6 +163,7 @@ export function createApi(deps: ApiDeps): Api {
       graphiqlAssetsPlugin(edge.documents, DEFAULT_QUERY),
       embedPlugin(deps.embed),
       readRoutingPlugin({ pool: deps.pool, replicas: deps.replicas }),
+      livePlugin(live),
       // Loads are multipart POSTs with a key (a browser cannot forge the Authorization header): before CSRF.
       loadsRoutePlugin({ pool: deps.pool, queue: deps.loads.queue, maxBytes: deps.loads.maxBytes }),
       useReadinessCheck({
@@ -181,5 +191,5 @@ export function createApi(deps: ApiDeps): Api {
       unexpectedErrorLogPlugin(),
     ],
   });
-  return Object.assign(yoga, { edge, close: () => edge.close() });
+  return Object.assign(yoga, { edge, live, close: () => edge.close() });
 }

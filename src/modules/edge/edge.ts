@@ -33,6 +33,8 @@ export interface Edge {
   ready: Promise<void>;
   /** Purges this API's response cache (and, with Redis, every process's). */
   purge(): Promise<void>;
+  /** Calls `listener` after each committed change of the data (once the cache is purged), with its version when known. */
+  onDataChanged(listener: (version?: number) => void): void;
   close(): Promise<void>;
 }
 
@@ -42,10 +44,16 @@ export function createEdge(options: EdgeOptions = {}): Edge {
   const generation = redis ? redisGeneration(redis, config.redisPrefix) : memoryGeneration();
   const purge = () => generation.bump();
   const latest = { version: 0 };
+  const changeListeners: ((version?: number) => void)[] = [];
   const listener = options.databaseUrl
-    ? listenForDataChanges(options.databaseUrl, (version) => {
+    ? listenForDataChanges(options.databaseUrl, async (version) => {
         if (version !== undefined) latest.version = Math.max(latest.version, version);
-        return purge();
+        try {
+          await purge();
+        } finally {
+          // After the purge: what a listener reads (or tells a client to read) is never the cached past.
+          for (const changed of changeListeners) changed(version);
+        }
       })
     : undefined;
   return {
@@ -62,6 +70,9 @@ export function createEdge(options: EdgeOptions = {}): Edge {
       new Promise<void>((resolve) => setTimeout(resolve, 5000).unref()), // they keep retrying meanwhile
     ]),
     purge,
+    onDataChanged: (changed) => {
+      changeListeners.push(changed);
+    },
     close: async () => {
       await listener?.close();
       if (redis) await redis.quit().catch(() => redis.disconnect());
