@@ -7,8 +7,11 @@ import { fileURLToPath } from 'node:url';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatNumber } from '../../../src/modules/embed/format.js';
+import { today } from '../../../src/modules/figures/dates.js';
+import { importFolder } from '../../../src/modules/loads/importFolder.js';
 import { useTestDatabase } from '../../helpers/database.js';
 import { createTestApi, data } from '../../helpers/executor.js';
+import { csv, writeLoad } from '../../helpers/loads.js';
 import { loadEmbedFixture } from './fixture.js';
 
 /*
@@ -33,7 +36,7 @@ if (!fs.existsSync(CHROMIUM)) {
     }
   });
 } else {
-  const { pool } = await useTestDatabase();
+  const { pool, url: databaseUrl } = await useTestDatabase();
   await loadEmbedFixture(pool);
   const require = createRequire(import.meta.url);
   const AXE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
@@ -69,6 +72,12 @@ if (!fs.existsSync(CHROMIUM)) {
   };
 
   const HOST_PAGES: Record<string, (params: URLSearchParams) => { csp: string; html: string }> = {
+    '/live': () =>
+      hostPage(
+        'Портал с живыми цифрами',
+        `<script src="${API}/embed/v1/gospubliki.js" defer></script>`,
+        `<main><h1>Портал</h1><gospubliki-figures territory="17000000" live></gospubliki-figures></main>`,
+      ),
     '/include': (params) => {
       const include = INCLUSIONS[params.get('how') ?? ''];
       const body = `<main><h1>Портал</h1><gospubliki-figures territory="17000000"></gospubliki-figures></main>`;
@@ -121,7 +130,8 @@ if (!fs.existsSync(CHROMIUM)) {
 
   beforeAll(async () => {
     // Rate limits are the edge tests' concern: the many page loads here all come from 127.0.0.1.
-    apiServer = http.createServer(createTestApi({ edge: { config: { ratePoints: 0 } } }));
+    // The edge listens on the database for committed loads (the live figures follow them).
+    apiServer = http.createServer(createTestApi({ edge: { config: { ratePoints: 0 }, databaseUrl } }));
     API = await listen(apiServer);
     hostServer = http.createServer((request, response) => {
       const url = new URL(request.url ?? '/', HOST);
@@ -277,6 +287,58 @@ if (!fs.existsSync(CHROMIUM)) {
       const card = page.locator('gospubliki-figures .card');
       await page.locator('gospubliki-figures .number').waitFor();
       expect(await card.evaluate((element) => getComputedStyle(element).backgroundColor)).toBe('rgb(21, 25, 30)');
+      await page.close();
+    });
+  });
+
+  /** Commits one more observation of the region's administration page (today), as a load would. */
+  async function loadObservation(subscribers: number): Promise<void> {
+    const result = await importFolder(
+      pool,
+      await writeLoad({ 'observations.csv': csv('platform,external_id,subscribers,observed_on', [['VK', 'adm33', subscribers, today()]]) }),
+    );
+    expect(result.errors).toEqual([]);
+  }
+
+  describe('live figures', () => {
+    it('with `live`, the widget updates itself after a committed load, in place (no flicker), under the strict CSP', async () => {
+      const { page, problems, graphql } = await open(`${HOST}/live`);
+      const number = page.locator('gospubliki-figures .number');
+      await number.waitFor();
+      const before = await number.textContent();
+      // Mark the rendered nodes and watch for any loading state or removed card while it updates.
+      await page.evaluate(() => {
+        const root = document.querySelector('gospubliki-figures')!.shadowRoot!;
+        (root.querySelector('.number') as HTMLElement).dataset.mark = 'kept';
+        (root.querySelector('.card') as HTMLElement).dataset.mark = 'kept';
+        (window as any).flickers = 0;
+        new MutationObserver((records) => {
+          for (const record of records)
+            for (const node of record.addedNodes)
+              if (node instanceof Element && node.matches('[aria-busy], [role="status"], [role="alert"]')) (window as any).flickers++;
+        }).observe(root, { childList: true, subtree: true });
+      });
+      await expect.poll(() => graphql.some((url) => url.includes('id=embed-figures-live-v1'))).toBe(true);
+      await new Promise((resolve) => setTimeout(resolve, 500)); // the stream's baseline
+      await loadObservation(1_400_000);
+      const after = await regionSubscribers();
+      expect(after).not.toBe(before);
+      await expect.poll(() => number.textContent()).toBe(after);
+      expect(await number.getAttribute('data-mark')).toBe('kept');
+      expect(await page.locator('gospubliki-figures .card').getAttribute('data-mark')).toBe('kept');
+      expect(await page.evaluate(() => (window as any).flickers)).toBe(0);
+      expect(problems).toEqual([]);
+      await page.close();
+    });
+
+    it('the landing page’s federation figures follow the loads', async () => {
+      const { page, problems } = await open(`${API}/`);
+      await page.locator('gospubliki-figures .number').waitFor();
+      await new Promise((resolve) => setTimeout(resolve, 800)); // the streams' baselines
+      await loadObservation(1_450_000);
+      const federation = formatNumber(Number((await data('{ territory(code: "RU") { stats { subscribers } } }')).territory.stats.subscribers));
+      await expect.poll(() => page.locator('#federation-subscribers').textContent()).toBe(federation);
+      expect(problems).toEqual([]);
       await page.close();
     });
   });

@@ -38,7 +38,7 @@ describe('the persisted document of the widget', () => {
   });
 
   it('is the document exported from documents.ts, and an unknown id is refused', async () => {
-    expect(Object.keys(EMBED_DOCUMENTS)).toEqual(['embed-figures-v1']);
+    expect(Object.keys(EMBED_DOCUMENTS)).toEqual(['embed-figures-v1', 'embed-figures-live-v1', 'landing-figures-live-v1']);
     const body = await (await get('/graphql?id=embed-figures-v0', { accept: 'application/json' })).json();
     expect(body.errors[0].extensions.code).toBe('PERSISTED_QUERY_NOT_FOUND');
   });

@@ -43,10 +43,15 @@ export function figuresUrl(request: FiguresRequest, days: number, now = new Date
   return `${API_ORIGIN}/graphql?id=embed-figures-v1&variables=${encodeURIComponent(JSON.stringify(variables))}`;
 }
 
-/** Fetches the figures; never throws (a failure is a result). */
-export async function fetchFigures(request: FiguresRequest, days: number, signal: AbortSignal): Promise<FiguresResult> {
+/** Fetches the figures; never throws (a failure is a result). `fresh`: revalidate with the server, past the browser's cache. */
+export async function fetchFigures(request: FiguresRequest, days: number, signal: AbortSignal, fresh = false): Promise<FiguresResult> {
   try {
-    const response = await fetch(figuresUrl(request, days), { credentials: 'omit', headers: { accept: 'application/json' }, signal });
+    const response = await fetch(figuresUrl(request, days), {
+      credentials: 'omit',
+      headers: { accept: 'application/json' },
+      signal,
+      cache: fresh ? 'no-cache' : 'default',
+    });
     const body = (await response.json()) as { data?: { territory: FiguresData | null } | null; errors?: { message: string; extensions?: { code?: string } }[] };
     const invalid = body.errors?.find((error) => error.extensions?.code === 'BAD_USER_INPUT');
     if (invalid) return { kind: 'invalid', message: invalid.message };
@@ -55,4 +60,29 @@ export async function fetchFigures(request: FiguresRequest, days: number, signal
   } catch {
     return { kind: 'failed' };
   }
+}
+
+/** New stats pushed by `figuresChanged` (the persisted subscription `embed-figures-live-v1`). */
+export type LiveStats = FiguresData['stats'];
+
+/**
+ * Follows a territory's figures over Server-Sent Events (GET of the persisted subscription, no
+ * cookies; the browser's EventSource reconnects by itself). Calls `onStats` on each event; a
+ * refusal (an error in an event, e.g. too many streams) closes the stream for good. Returns its close.
+ */
+export function followFigures(request: FiguresRequest, onStats: (stats: LiveStats) => void): () => void {
+  const variables = { code: request.code, platforms: request.platforms, sectors: request.sectors };
+  const source = new EventSource(`${API_ORIGIN}/graphql?id=embed-figures-live-v1&variables=${encodeURIComponent(JSON.stringify(variables))}`);
+  source.addEventListener('next', (event) => {
+    try {
+      const body = JSON.parse((event as MessageEvent<string>).data) as { data?: { figuresChanged: { stats: LiveStats } } | null; errors?: unknown[] };
+      if (body.errors?.length || !body.data) return source.close();
+      onStats(body.data.figuresChanged.stats);
+    } catch {
+      source.close();
+    }
+  });
+  // The server ends a refused or finished stream with `complete`: do not reconnect then.
+  source.addEventListener('complete', () => source.close());
+  return () => source.close();
 }

@@ -1,4 +1,5 @@
 import { LANDING_SEARCH } from '../documents.js';
+import { formatNumber } from '../format.js';
 import { badgeSnippet, frameSnippet, widgetSnippet } from '../snippets.js';
 
 /**
@@ -63,7 +64,30 @@ function showResults(found: Found[]): void {
   );
 }
 
+interface FederationStats {
+  subscribers: number | string;
+  pages: number;
+  organisations: number;
+  organisationsWithPages: number;
+}
+
+/** The federation's figures at the top of the page follow `figuresChanged` (the persisted `landing-figures-live-v1`). */
+function followFederation(): void {
+  if (!byId('federation-subscribers') || typeof EventSource === 'undefined') return;
+  const source = new EventSource('/graphql?id=landing-figures-live-v1');
+  source.addEventListener('next', (event) => {
+    const body = JSON.parse((event as MessageEvent<string>).data) as { data?: { figuresChanged: { stats: FederationStats } } | null };
+    const stats = body.data?.figuresChanged.stats;
+    if (!stats) return source.close();
+    byId('federation-subscribers')!.textContent = formatNumber(Number(stats.subscribers));
+    byId('federation-coverage')!.textContent = `${formatNumber(stats.organisationsWithPages)} из ${formatNumber(stats.organisations)}`;
+    byId('federation-pages')!.textContent = formatNumber(stats.pages);
+  });
+  source.addEventListener('complete', () => source.close());
+}
+
 function start(): void {
+  followFederation();
   const input = byId<HTMLInputElement>('territory-search');
   let timer: ReturnType<typeof setTimeout> | undefined;
   let asked = 0;
