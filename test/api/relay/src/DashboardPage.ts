@@ -90,3 +90,21 @@ export const dashboardOrganisations = graphql`
     }
   }
 `;
+
+/** The tile's live figures: Relay updates the store's Stats from each event. */
+export const dashboardPageFigures = graphql`
+  subscription DashboardPageFiguresSubscription($code: String!, $platforms: [String!]) {
+    figuresChanged(territory: $code, platforms: $platforms) {
+      dataVersion
+      territory {
+        id
+        code
+      }
+      stats {
+        subscribers
+        pages
+        organisationsWithPages
+      }
+    }
+  }
+`;
