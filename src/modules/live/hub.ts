@@ -40,7 +40,7 @@ function groupKey(group: FiguresGroup): string {
 }
 
 /** Reads the current stats of groups: one loader set per round, so groups of one filter share a statement. */
-async function readStats(groups: readonly FiguresGroup[]): Promise<Stats[]> {
+export async function readGroupStats(groups: readonly FiguresGroup[]): Promise<Stats[]> {
   const loaders = createLoaders();
   return Promise.all(groups.map((group) => loaders.territoryStats.load({ id: group.territory.id, filter: { ...group.filter, at: null } })));
 }
@@ -59,7 +59,7 @@ export class LiveFigures {
   private latest = 0;
   private readonly stops = new Set<() => void>();
 
-  constructor(private readonly read: (groups: readonly FiguresGroup[]) => Promise<Stats[]> = readStats) {}
+  constructor(private readonly read: (groups: readonly FiguresGroup[]) => Promise<Stats[]> = readGroupStats) {}
 
   /** Open subscriptions, and distinct groups among them. */
   get size(): { subscriptions: number; groups: number } {

@@ -24,6 +24,7 @@ const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'gospubliki-live-'));
 const withRedis = await redisForTests();
 const prefix = testPrefix();
 const PER_ADDRESS = 4;
+const PER_KEY = 2;
 let a: number;
 let b: number;
 const streams: SseStream[] = [];
@@ -50,6 +51,7 @@ function startServer(): Promise<number> {
       // The tests play several clients from 127.0.0.1 through X-Forwarded-For.
       TRUST_PROXY: '127.0.0.1',
       LIVE_MAX_STREAMS_PER_ADDRESS: String(PER_ADDRESS),
+      LIVE_MAX_STREAMS_PER_KEY: String(PER_KEY),
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -205,5 +207,33 @@ describe('figuresChanged across two processes', () => {
     streams.push(again);
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(again.events.filter((event) => event.errors)).toEqual([]);
+  });
+
+  it('counts a key’s streams per key, whatever addresses they come from; an unknown key opens nothing', async () => {
+    const key = await keyFor(pool, { name: 'live dashboard' });
+    const auth = (client: string) => ({ authorization: `Bearer ${key.secret}`, 'x-forwarded-for': client });
+    const mine: SseStream[] = [];
+    for (const client of ['192.0.2.1', '192.0.2.2']) mine.push(await openSse(`http://127.0.0.1:${b}/graphql`, LIVE, { territory: 'RU' }, auth(client)));
+    streams.push(...mine);
+    expect(mine.map((stream) => stream.status)).toEqual([200, 200]);
+    const third = await openSse(`http://127.0.0.1:${b}/graphql`, LIVE, { territory: 'RU' }, auth('192.0.2.3'));
+    streams.push(third);
+    const refusal = await third.next();
+    expect(refusal.errors[0].extensions.code).toBe('TOO_MANY_STREAMS');
+    expect(refusal.errors[0].message).toContain(`${PER_KEY} may be open at once per API key`);
+    // The same address without the key is another client, with room of its own.
+    const anonymous = await openSse(`http://127.0.0.1:${b}/graphql`, LIVE, { territory: 'RU' }, { 'x-forwarded-for': '192.0.2.3' });
+    streams.push(anonymous);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(anonymous.events.filter((event) => event.errors)).toEqual([]);
+    // A made-up key (a fresh budget per guess, if keys were not checked) is refused before any stream.
+    const guessed = await openSse(
+      `http://127.0.0.1:${b}/graphql`,
+      LIVE,
+      { territory: 'RU' },
+      { authorization: 'Bearer gp_guessed', 'x-forwarded-for': '192.0.2.9' },
+    );
+    streams.push(guessed);
+    expect(guessed.status).toBe(401);
   });
 });
