@@ -67,22 +67,40 @@ export type LiveStats = FiguresData['stats'];
 
 /**
  * Follows a territory's figures over Server-Sent Events (GET of the persisted subscription, no
- * cookies; the browser's EventSource reconnects by itself). Calls `onStats` on each event; a
- * refusal (an error in an event, e.g. too many streams) closes the stream for good. Returns its close.
+ * cookies; the browser's EventSource reconnects by itself after a dropped connection). Calls
+ * `onStats` on each event. A stream the server ends (`complete`: a restart or a deploy) is opened
+ * again after a few seconds; a refusal (an event with errors, e.g. too many streams) ends it for
+ * good. Returns its close.
  */
 export function followFigures(request: FiguresRequest, onStats: (stats: LiveStats) => void): () => void {
   const variables = { code: request.code, platforms: request.platforms, sectors: request.sectors };
-  const source = new EventSource(`${API_ORIGIN}/graphql?id=embed-figures-live-v1&variables=${encodeURIComponent(JSON.stringify(variables))}`);
-  source.addEventListener('next', (event) => {
-    try {
-      const body = JSON.parse((event as MessageEvent<string>).data) as { data?: { figuresChanged: { stats: LiveStats } } | null; errors?: unknown[] };
-      if (body.errors?.length || !body.data) return source.close();
-      onStats(body.data.figuresChanged.stats);
-    } catch {
-      source.close();
-    }
-  });
-  // The server ends a refused or finished stream with `complete`: do not reconnect then.
-  source.addEventListener('complete', () => source.close());
-  return () => source.close();
+  const url = `${API_ORIGIN}/graphql?id=embed-figures-live-v1&variables=${encodeURIComponent(JSON.stringify(variables))}`;
+  let source: EventSource | undefined;
+  let retry: ReturnType<typeof setTimeout> | undefined;
+  let stopped = false;
+  const stop = () => {
+    stopped = true;
+    clearTimeout(retry);
+    source?.close();
+  };
+  const open = () => {
+    if (stopped) return;
+    const current = new EventSource(url);
+    source = current;
+    current.addEventListener('next', (event) => {
+      try {
+        const body = JSON.parse((event as MessageEvent<string>).data) as { data?: { figuresChanged: { stats: LiveStats } } | null; errors?: unknown[] };
+        if (body.errors?.length || !body.data) return stop();
+        onStats(body.data.figuresChanged.stats);
+      } catch {
+        stop();
+      }
+    });
+    current.addEventListener('complete', () => {
+      current.close();
+      if (!stopped) retry = setTimeout(open, 2000 + Math.random() * 3000);
+    });
+  };
+  open();
+  return stop;
 }
