@@ -17,7 +17,7 @@ import pg from 'pg';
 import { startEmbeddedPostgres } from '../src/db/embeddedPostgres.js';
 import { migrate } from '../src/db/migrate.js';
 import { isScaleName } from '../src/modules/generate/index.js';
-import { importFolder } from '../src/modules/loads/importFolder.js';
+import { importFolder } from '../src/modules/loads/pipeline/runLoad.js';
 import { ensureDataset } from './lib/dataset.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));

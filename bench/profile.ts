@@ -14,7 +14,7 @@ import { parseArgs } from 'node:util';
 import { readConfig } from '../src/config.js';
 import { openDatabase } from '../src/db/database.js';
 import { onQuery } from '../src/db/prisma.js';
-import { LoadQueue } from '../src/modules/loads/queue.js';
+import { LoadQueue } from '../src/modules/loads/queue/queue.js';
 import { createApi } from '../src/yoga.js';
 
 const { values } = parseArgs({

@@ -11,7 +11,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { migrate } from '../src/db/migrate.js';
-import { importFolder } from '../src/modules/loads/importFolder.js';
+import { importFolder } from '../src/modules/loads/pipeline/runLoad.js';
 import { startStreamingPair } from '../test/helpers/streaming.js';
 import { ensureDataset } from './lib/dataset.js';
 import { startLoad, summarise } from './lib/load.js';

@@ -5,6 +5,7 @@ import RelayPlugin from '@pothos/plugin-relay';
 import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
 import { GraphQLError } from 'graphql';
 import { BigIntResolver, DateTimeResolver, URLResolver } from 'graphql-scalars';
+import { config } from './config.js';
 import type { Context } from './context.js';
 import { prisma } from './db/prisma.js';
 import type PrismaTypes from './generated/pothos-types.js';
@@ -24,11 +25,12 @@ export interface AuthScopes {
   operator: boolean;
 }
 
+import { DEFAULT_SLICE_SIZE, MAX_SLICE_SIZE } from './modules/common/slice.js';
 import { fieldComplexity } from './modules/edge/cost.js';
 
 /**
- * The schema builder: plugins, scalars and defaults only. Types live in src/schema, one file per
- * domain type.
+ * The schema builder: plugins, scalars and defaults only. Types live in the modules, each in its
+ * folder's schema.ts (src/modules/<module>/schema.ts, gathered by src/schema.ts).
  */
 export const builder = new SchemaBuilder<{
   Context: Context;
@@ -85,9 +87,11 @@ export const builder = new SchemaBuilder<{
     edgesFieldOptions: { description: 'The items of this page, each with its cursor.' },
     cursorFieldOptions: { description: 'Opaque cursor of this item: pass it as `after` (or `before`) to page from here.' },
     nodeFieldOptions: { description: 'The item.' },
-    firstArgOptions: { description: 'Return at most this many items from the start (after `after`): 0 to 100, 20 when neither `first` nor `last` is given.' },
+    firstArgOptions: {
+      description: `Return at most this many items from the start (after \`after\`): 0 to ${MAX_SLICE_SIZE}, ${DEFAULT_SLICE_SIZE} when neither \`first\` nor \`last\` is given.`,
+    },
     afterArgOptions: { description: 'Return items after this cursor (an `endCursor` or edge `cursor` this same list returned).' },
-    lastArgOptions: { description: 'Return at most this many items from the end (before `before`): 0 to 100.' },
+    lastArgOptions: { description: `Return at most this many items from the end (before \`before\`): 0 to ${MAX_SLICE_SIZE}.` },
     beforeArgOptions: { description: 'Return items before this cursor (a `startCursor` or edge `cursor` this same list returned).' },
   },
   prisma: {
@@ -95,9 +99,9 @@ export const builder = new SchemaBuilder<{
     dmmf: getDatamodel(),
     exposeDescriptions: true,
     filterConnectionTotalCount: true,
-    onUnusedQuery: process.env.NODE_ENV === 'production' ? null : 'error',
-    defaultConnectionSize: 20,
-    maxConnectionSize: 100,
+    onUnusedQuery: config().production ? null : 'error',
+    defaultConnectionSize: DEFAULT_SLICE_SIZE,
+    maxConnectionSize: MAX_SLICE_SIZE,
   },
 });
 

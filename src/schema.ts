@@ -6,8 +6,8 @@ import './modules/organisation/schema.js';
 import './modules/page/schema.js';
 import './modules/common/node.js';
 import './modules/figures/schema.js';
-import './modules/loads/mutations.js';
-import './modules/loads/schema.js';
+import './modules/loads/push/mutations.js';
+import './modules/loads/queue/schema.js';
 import './modules/live/schema.js';
 
 /** The executable GraphQL schema. */

@@ -1,16 +1,15 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { readConfig } from './config.js';
+import { config as readConfigOnce } from './config.js';
 import { type Database, openDatabase } from './db/database.js';
 import { migrationsApplied } from './db/migrate.js';
-import { listen } from './db/notifications.js';
+import { listenForNotifications, type Notifications } from './db/notifications.js';
 import { logger } from './logger.js';
 import { CATALOGUE_CHANNEL, forgetCatalogue } from './modules/catalogue/loaders.js';
 import { forgetCachedKeys, KEYS_CHANNEL } from './modules/keys/keys.js';
 import { serveWebSocket } from './modules/live/ws.js';
-import { loadDemoIfEmpty } from './modules/loads/demo.js';
-import { LoadQueue } from './modules/loads/queue.js';
+import { LoadQueue } from './modules/loads/queue/queue.js';
 import { type Api, createApi } from './yoga.js';
 
 /**
@@ -20,11 +19,17 @@ import { type Api, createApi } from './yoga.js';
  */
 async function main(): Promise<void> {
   const started = Date.now();
-  const config = readConfig();
+  let config: ReturnType<typeof readConfigOnce>;
+  try {
+    config = readConfigOnce();
+  } catch (error) {
+    logger.fatal((error as Error).message);
+    process.exit(1);
+  }
   let db: Database | undefined;
   let server: http.Server | undefined;
   let queue: LoadQueue | undefined;
-  let listener: { close(): Promise<void> } | undefined;
+  let listener: Notifications | undefined;
   let api: Api | undefined;
   let closeWebSocket: (() => Promise<void>) | undefined;
   let stopping = false;
@@ -68,22 +73,29 @@ async function main(): Promise<void> {
 
   try {
     db = await openDatabase(config, { statementTimeoutMs: config.statementTimeoutMs, replicas: true });
-    if (!stopping && process.env.DEMO !== '0') await loadDemoIfEmpty(db.pool, process.env.DEMO_SCALE);
+    if (!stopping && config.demo) {
+      // Imported only when it may load: a production server with DEMO=0 never loads the generator.
+      const { loadDemoIfEmpty } = await import('./modules/demo/demo.js');
+      await loadDemoIfEmpty(db.pool, config.demoScale);
+    }
     if (stopping) return stop(0);
     const database = db;
-    // A revoke in any process (or `npm run keys -- revoke`) reaches this one at once; so does a
-    // load in another process (`npm run import`) that changed the sectors.
-    listener = listen(database.url, { [KEYS_CHANNEL]: forgetCachedKeys, [CATALOGUE_CHANNEL]: forgetCatalogue });
     queue = new LoadQueue({ pool: database.pool, uploadsDir: path.join(config.dataDir, 'uploads'), retentionDays: config.loadRetentionDays });
     await queue.start();
-    // The edge LISTENs on the database for committed loads (from any process) to purge its cache.
+    // One LISTEN session for every channel. A revoke in any process (or `npm run keys -- revoke`)
+    // reaches this one at once; so does a load in another process (`npm run import`) that changed
+    // the sectors; the edge subscribes in createApi (committed loads purge its cache). All
+    // subscribe in this tick, so the first connection LISTENs on every channel.
+    listener = listenForNotifications(database.url);
+    listener.on(KEYS_CHANNEL, forgetCachedKeys);
+    listener.on(CATALOGUE_CHANNEL, forgetCatalogue);
     api = createApi({
       pool: database.pool,
       ready: () => migrationsApplied(database.pool),
       replicas: database.replicas,
       loads: { queue, maxBytes: config.loadMaxBytes },
       embed: { maxAge: config.embedMaxAge },
-      edge: { databaseUrl: database.url },
+      edge: { notifications: listener, config: config.edge },
       live: { perAddress: config.liveMaxStreamsPerAddress, perKey: config.liveMaxStreamsPerKey },
     });
     await api.edge.ready; // Redis connected (or given up on for now), the change listener in place

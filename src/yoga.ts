@@ -20,8 +20,8 @@ import { keysPlugin, viewerOf } from './modules/keys/plugin.js';
 import type { StreamLimits } from './modules/live/limits.js';
 import { createLive, livePlugin } from './modules/live/plugin.js';
 import type { Live } from './modules/live/service.js';
-import { loadsRoutePlugin } from './modules/loads/http.js';
-import type { LoadQueue } from './modules/loads/queue.js';
+import { loadsRoutePlugin } from './modules/loads/queue/http.js';
+import type { LoadQueue } from './modules/loads/queue/queue.js';
 import { readRoutingPlugin } from './modules/replicas/plugin.js';
 import { schema } from './schema.js';
 

@@ -1,7 +1,7 @@
 import { setMaxListeners } from 'node:events';
 import path from 'node:path';
 import type pg from 'pg';
-import { importFolder } from '../../src/modules/loads/importFolder.js';
+import { importFolder } from '../../src/modules/loads/pipeline/runLoad.js';
 import { sleep } from '../../src/util/os.js';
 import { writeBatch } from './dataset.js';
 import { round, rssBytes } from './procstat.js';

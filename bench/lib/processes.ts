@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
-import type { FileSummary } from '../../src/modules/loads/files.js';
+import type { FileSummary } from '../../src/modules/loads/rows/files.js';
 import { freePort, sleep } from '../../src/util/os.js';
 import { round } from './procstat.js';
 

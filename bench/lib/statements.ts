@@ -21,7 +21,7 @@ export async function countStatements(pool: pg.Pool, requests: Map<string, Graph
   const { connectPrisma, disconnectPrisma, onQuery } = await import('../../src/db/prisma.js');
   connectPrisma(pool);
   const { createApi } = await import('../../src/yoga.js');
-  const { LoadQueue } = await import('../../src/modules/loads/queue.js');
+  const { LoadQueue } = await import('../../src/modules/loads/queue/queue.js');
   // No load is sent here: the queue is never started.
   const queue = new LoadQueue({ pool, uploadsDir: os.tmpdir(), retentionDays: 30 });
   const api = createApi({ pool, ready: async () => true, loads: { queue, maxBytes: 1 } });

@@ -1,6 +1,6 @@
 import fs from 'node:fs/promises';
-import { formatRowError } from '../modules/loads/files.js';
-import { rosstatToLoadFolder } from '../modules/loads/rosstat.js';
+import { formatRowError } from '../modules/loads/rows/files.js';
+import { rosstatToLoadFolder } from '../modules/oktmo/loadFolder.js';
 import { parseImportArgs, runImport } from './runImport.js';
 
 const USAGE = `usage: npm run import:oktmo -- <file.csv> [--dry-run]

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { readConfig } from '../config.js';
+import { config } from '../config.js';
 import { openDatabase } from '../db/database.js';
 import { readAudit } from '../modules/audit/audit.js';
 import { createKey, KeyRequestError, listKeys, revokeKey } from '../modules/keys/keys.js';
@@ -47,7 +47,7 @@ async function main(): Promise<number> {
     process.stderr.write(`${USAGE}\n`);
     return values.help ? 0 : 2;
   }
-  const db = await openDatabase(readConfig());
+  const db = await openDatabase(config());
   try {
     if (command === 'create') {
       if (!values.name) throw new KeyRequestError('create needs --name NAME');

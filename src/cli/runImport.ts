@@ -1,11 +1,11 @@
 import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
-import { readConfig } from '../config.js';
+import { config } from '../config.js';
 import { openDatabase } from '../db/database.js';
-import { formatRowError } from '../modules/loads/files.js';
-import type { ImportResult } from '../modules/loads/importFolder.js';
-import { importFolder } from '../modules/loads/importFolder.js';
-import type { ReadProgress } from '../modules/loads/source.js';
+import type { ImportResult } from '../modules/loads/pipeline/runLoad.js';
+import { importFolder } from '../modules/loads/pipeline/runLoad.js';
+import { formatRowError } from '../modules/loads/rows/files.js';
+import type { ReadProgress } from '../modules/loads/rows/source.js';
 
 const MAX_LISTED = 100;
 
@@ -75,7 +75,7 @@ export function printResult(result: ImportResult, out: NodeJS.WritableStream = p
  * returns the exit code (0 applied or valid, 1 bad rows).
  */
 export async function runImport(folder: string, dryRun: boolean): Promise<number> {
-  const db = await openDatabase(readConfig());
+  const db = await openDatabase(config());
   const reporter = progressReporter();
   try {
     const result = await importFolder(db.pool, folder, { dryRun, onProgress: reporter.progress, onPhase: reporter.phase });

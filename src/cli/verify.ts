@@ -1,6 +1,6 @@
-import { readConfig } from '../config.js';
+import { config } from '../config.js';
 import { openDatabase } from '../db/database.js';
-import { findRollupMismatches } from '../modules/loads/sql/verify.js';
+import { findRollupMismatches } from '../modules/loads/pipeline/sql/verify.js';
 
 /**
  * `npm run verify`: recounts every rollup row (organisations, pages, current subscribers and the
@@ -8,7 +8,7 @@ import { findRollupMismatches } from '../modules/loads/sql/verify.js';
  * each difference. Exit code 1 when anything differs.
  */
 async function main(): Promise<number> {
-  const db = await openDatabase(readConfig());
+  const db = await openDatabase(config());
   try {
     const started = Date.now();
     const mismatches = await findRollupMismatches(db.pool);

@@ -4,12 +4,10 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { logger } from '../logger.js';
+import { ADVISORY_LOCKS } from './locks.js';
 
 /** Where the SQL migrations live, in Prisma's layout: `<timestamp>_<name>/migration.sql`. */
 export const MIGRATIONS_DIR = fileURLToPath(new URL('../../prisma/migrations/', import.meta.url));
-
-/** Any 64-bit number unique to this application: the advisory lock serialising migrators. */
-const MIGRATION_LOCK = 72_707_001;
 
 export interface Migration {
   name: string;
@@ -43,7 +41,7 @@ export async function migrate(connectionString: string): Promise<string[]> {
   await client.connect();
   const applied: string[] = [];
   try {
-    await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
+    await client.query('SELECT pg_advisory_lock($1)', [ADVISORY_LOCKS.migration]);
     // Prisma's own bookkeeping table, column for column.
     await client.query(`CREATE TABLE IF NOT EXISTS "_prisma_migrations" (
       "id"                  VARCHAR(36) PRIMARY KEY NOT NULL,
@@ -89,7 +87,7 @@ export async function migrate(connectionString: string): Promise<string[]> {
       logger.info({ migration: migration.name }, 'migration applied');
     }
   } finally {
-    await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => undefined);
+    await client.query('SELECT pg_advisory_unlock($1)', [ADVISORY_LOCKS.migration]).catch(() => undefined);
     await client.end();
   }
   return applied;

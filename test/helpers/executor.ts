@@ -3,7 +3,7 @@ import type pg from 'pg';
 import { inject } from 'vitest';
 import { migrationsApplied } from '../../src/db/migrate.js';
 import { onQuery } from '../../src/db/prisma.js';
-import { LoadQueue } from '../../src/modules/loads/queue.js';
+import { LoadQueue } from '../../src/modules/loads/queue/queue.js';
 import { type Api, type ApiDeps, createApi } from '../../src/yoga.js';
 
 export interface GraphQLResponse<T = any> {

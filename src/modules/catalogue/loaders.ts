@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { CHANNELS } from '../../db/notifications.js';
 import { onPrimary, prismaPool } from '../../db/prisma.js';
 import { type Catalogue, loadCatalogue } from './catalogue.js';
 
@@ -9,9 +10,9 @@ export interface CatalogueLoaders {
 
 /**
  * The process's copy of the catalogue. Platforms change only with a migration (before the
- * process serves) and sectors only through a load (`runLoad`, src/modules/loads/importFolder.ts),
+ * process serves) and sectors only through a load (`runLoad`, src/modules/loads/pipeline/runLoad.ts),
  * which, when it changes a sector, forgets this copy in its own process once it has committed and
- * sends `NOTIFY catalogue_changed` (delivered at commit) to the others, whose server forgets it
+ * sends a notice on `CATALOGUE_CHANNEL` (delivered at commit) to the others, whose server forgets it
  * on the notification (src/server.ts; also after the listener reconnects, when a notice may have
  * been missed). `generation` keeps a read that started before a change from being remembered
  * after it. The copy belongs to the database it was read from (the pool under the Prisma client):
@@ -21,7 +22,7 @@ let shared = new WeakMap<pg.Pool, Promise<Catalogue>>();
 let generation = 0;
 
 /** The notification channel a load that changed the catalogue notifies. */
-export const CATALOGUE_CHANNEL = 'catalogue_changed';
+export const CATALOGUE_CHANNEL = CHANNELS.catalogue;
 
 /** Forgets the process's copy of the catalogue: the next request reads it again. */
 export function forgetCatalogue(): void {

@@ -1,7 +1,11 @@
+import { z } from 'zod';
+import { type Environment, listSetting, numberSetting, onUnlessZero, readSettings, textSetting } from '../common/settings.js';
+
 /**
- * Settings of the public edge (limits, rate, time, caching, CORS), read from the environment.
- * Every value has a default that keeps the examples and benchmark operations working and refuses
- * anything that could return more than about ten thousand objects (README, "Running in production").
+ * Settings of the public edge (limits, rate, time, caching, CORS), from the environment (read by
+ * src/config.ts). Every value has a default that keeps the examples and benchmark operations
+ * working and refuses anything that could return more than about ten thousand objects (README,
+ * "Running in production").
  */
 export interface EdgeConfig {
   /** Largest cost of one operation (about the number of fields it could resolve). */
@@ -40,39 +44,51 @@ export interface EdgeConfig {
   redisPrefix: string;
 }
 
-function int(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isFinite(value) || value < 0) throw new Error(`${name} must be a non-negative number, got "${raw}"`);
-  return value;
-}
+/** The edge's environment variables, each with its default. */
+export const EDGE_ENVIRONMENT = z.object({
+  MAX_QUERY_COST: numberSetting(10_000),
+  MAX_QUERY_DEPTH: numberSetting(12),
+  MAX_QUERY_ALIASES: numberSetting(30),
+  MAX_QUERY_TOKENS: numberSetting(2_000),
+  MAX_QUERY_DIRECTIVES: numberSetting(20),
+  RATE_LIMIT_POINTS: numberSetting(20_000),
+  RATE_LIMIT_KEY_POINTS: numberSetting(200_000),
+  RATE_LIMIT_WINDOW_S: numberSetting(60),
+  TRUST_PROXY: listSetting,
+  REQUEST_TIMEOUT_MS: numberSetting(10_000),
+  MAX_RESPONSE_BYTES: numberSetting(5_000_000),
+  MAX_BODY_BYTES: numberSetting(1_000_000),
+  CACHE_MAX_AGE: numberSetting(60),
+  CACHE: onUnlessZero,
+  CORS_ORIGINS: listSetting,
+  REDIS_URL: textSetting(undefined),
+  REDIS_PREFIX: textSetting('gospubliki:'),
+});
 
-function list(raw: string | undefined): string[] {
-  return (raw ?? '')
-    .split(',')
-    .map((item) => item.trim())
-    .filter(Boolean);
-}
-
-export function readEdgeConfig(env: NodeJS.ProcessEnv = process.env): EdgeConfig {
+/** The edge's settings from its environment variables (`{}`: every default). */
+export function edgeConfigOf(env: z.output<typeof EDGE_ENVIRONMENT>): EdgeConfig {
   return {
-    maxCost: int(env, 'MAX_QUERY_COST', 10_000),
-    maxDepth: int(env, 'MAX_QUERY_DEPTH', 12),
-    maxAliases: int(env, 'MAX_QUERY_ALIASES', 30),
-    maxTokens: int(env, 'MAX_QUERY_TOKENS', 2_000),
-    maxDirectives: int(env, 'MAX_QUERY_DIRECTIVES', 20),
-    ratePoints: int(env, 'RATE_LIMIT_POINTS', 20_000),
-    keyRatePoints: int(env, 'RATE_LIMIT_KEY_POINTS', 200_000),
-    rateWindowSeconds: int(env, 'RATE_LIMIT_WINDOW_S', 60),
-    trustProxy: list(env.TRUST_PROXY),
-    requestTimeoutMs: int(env, 'REQUEST_TIMEOUT_MS', 10_000),
-    maxResponseBytes: int(env, 'MAX_RESPONSE_BYTES', 5_000_000),
-    maxBodyBytes: int(env, 'MAX_BODY_BYTES', 1_000_000),
-    cacheMaxAge: int(env, 'CACHE_MAX_AGE', 60),
-    cacheEnabled: env.CACHE !== '0',
-    corsOrigins: list(env.CORS_ORIGINS),
-    redisUrl: env.REDIS_URL || undefined,
-    redisPrefix: env.REDIS_PREFIX ?? 'gospubliki:',
+    maxCost: env.MAX_QUERY_COST,
+    maxDepth: env.MAX_QUERY_DEPTH,
+    maxAliases: env.MAX_QUERY_ALIASES,
+    maxTokens: env.MAX_QUERY_TOKENS,
+    maxDirectives: env.MAX_QUERY_DIRECTIVES,
+    ratePoints: env.RATE_LIMIT_POINTS,
+    keyRatePoints: env.RATE_LIMIT_KEY_POINTS,
+    rateWindowSeconds: env.RATE_LIMIT_WINDOW_S,
+    trustProxy: env.TRUST_PROXY,
+    requestTimeoutMs: env.REQUEST_TIMEOUT_MS,
+    maxResponseBytes: env.MAX_RESPONSE_BYTES,
+    maxBodyBytes: env.MAX_BODY_BYTES,
+    cacheMaxAge: env.CACHE_MAX_AGE,
+    cacheEnabled: env.CACHE,
+    corsOrigins: env.CORS_ORIGINS,
+    redisUrl: env.REDIS_URL,
+    redisPrefix: env.REDIS_PREFIX,
   };
+}
+
+/** The edge's settings from environment variables (tests pass `{}` for the defaults). */
+export function readEdgeConfig(env: Environment): EdgeConfig {
+  return edgeConfigOf(readSettings(EDGE_ENVIRONMENT, env));
 }

@@ -6,7 +6,7 @@ const EXPOSED = ['ETag', 'Retry-After', 'RateLimit-Limit', 'RateLimit-Remaining'
 const ALLOWED_HEADERS = 'content-type, authorization, x-request-id, x-graphql-yoga-csrf, if-none-match';
 
 /**
- * CORS (DESIGN section 9). Without `CORS_ORIGINS`: any origin, `Access-Control-Allow-Origin: *`,
+ * CORS. Without `CORS_ORIGINS`: any origin, `Access-Control-Allow-Origin: *`,
  * never credentials (so a CDN keeps one copy for every origin). With it: only the listed origins
  * are answered, each by name with credentials; an unlisted origin gets no CORS headers at all.
  * (Yoga's own CORS, which reflects every origin with credentials, is turned off in yoga.ts.)

@@ -11,6 +11,7 @@ import {
   isNonNullType,
   Kind,
 } from 'graphql';
+import { DEFAULT_SLICE_SIZE } from '../common/slice.js';
 
 /**
  * The cost model (GitHub style): every object a field returns costs 1 (scalars and enums cost
@@ -22,8 +23,6 @@ import {
  * aliases counted one by one).
  */
 
-/** Default page size of a connection (the relay default in src/builder.ts). */
-const DEFAULT_PAGE = 20;
 /** Estimated sizes of the lists that take no size argument. */
 const LIST_SIZES: Record<string, number> = {
   ancestors: 8, // depth of the territory tree
@@ -69,7 +68,7 @@ export function fieldComplexity<Context>(
   // A scalar or enum is part of its object: only objects count (tokens and aliases bound the rest).
   if (isLeafType(named)) return { field: 0, multiplier: 1 };
   if (named.name.endsWith('Connection')) {
-    const size = (args.first as number | null | undefined) ?? (args.last as number | null | undefined) ?? DEFAULT_PAGE;
+    const size = (args.first as number | null | undefined) ?? (args.last as number | null | undefined) ?? DEFAULT_SLICE_SIZE;
     return { field: 1, multiplier: Math.max(0, size) };
   }
   if (!isListType(type)) return { field: 1, multiplier: 1 };

@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { listenForNotifications, type Notifications } from '../../db/notifications.js';
 import { type Generation, type LatestVersion, memoryGeneration, redisGeneration } from './cache.js';
 import { type EdgeConfig, readEdgeConfig } from './config.js';
 import { DocumentRegistry, exampleDocuments } from './documents.js';
@@ -10,7 +11,9 @@ import { connectRedis, redisReady } from './redis.js';
 export interface EdgeOptions {
   /** Overrides of the settings read from the environment (tests, embedders). */
   config?: Partial<EdgeConfig>;
-  /** The database whose committed changes purge this API's response cache (LISTEN); none: no listener. */
+  /** The process's notification listener: committed changes purge this API's response cache. */
+  notifications?: Notifications;
+  /** Without `notifications`: the database to open a listener on for this API alone; neither: no listener. */
   databaseUrl?: string;
   /** Who pays for a request and their budget (default: key by Authorization header hash, else client address). */
   budgetFor?: BudgetFor;
@@ -39,22 +42,27 @@ export interface Edge {
 }
 
 export function createEdge(options: EdgeOptions = {}): Edge {
-  const config = { ...readEdgeConfig(), ...options.config };
+  const config = { ...readEdgeConfig({}), ...options.config };
   const redis = config.redisUrl ? connectRedis(config.redisUrl) : undefined;
   const generation = redis ? redisGeneration(redis, config.redisPrefix) : memoryGeneration();
   const purge = () => generation.bump();
   const latest = { version: 0 };
   const changeListeners: ((version?: number) => void)[] = [];
-  const listener = options.databaseUrl
-    ? listenForDataChanges(options.databaseUrl, async (version) => {
-        if (version !== undefined) latest.version = Math.max(latest.version, version);
-        try {
-          await purge();
-        } finally {
-          // After the purge: what a listener reads (or tells a client to read) is never the cached past.
-          for (const changed of changeListeners) changed(version);
-        }
-      })
+  const notifications = options.notifications ?? (options.databaseUrl ? listenForNotifications(options.databaseUrl) : undefined);
+  const listener = notifications
+    ? listenForDataChanges(
+        notifications,
+        async (version) => {
+          if (version !== undefined) latest.version = Math.max(latest.version, version);
+          try {
+            await purge();
+          } finally {
+            // After the purge: what a listener reads (or tells a client to read) is never the cached past.
+            for (const changed of changeListeners) changed(version);
+          }
+        },
+        !options.notifications,
+      )
     : undefined;
   return {
     config,

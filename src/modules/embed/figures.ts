@@ -1,10 +1,10 @@
 import { GraphQLError } from 'graphql';
-import { createLoaders } from '../../context.js';
 import { prisma } from '../../db/prisma.js';
 import { addDays, type Day, today } from '../figures/dates.js';
 import { resolveScopeFilter, type ScopeFilter } from '../figures/filter.js';
 import type { Stats } from '../figures/fold.js';
 import type { Growth, HistoryPoint } from '../figures/history.js';
+import { createLoaders, type Loaders } from '../loaders.js';
 import type { EmbedQuery } from './query.js';
 import type { FiguresData } from './view.js';
 import { GROWTH_DAYS } from './words.js';
@@ -39,8 +39,6 @@ export function isBadUserInput(error: unknown): error is GraphQLError {
 export async function findTerritory(code: string): Promise<EmbedTerritory | null> {
   return prisma().territory.findUnique({ where: { code }, select: { id: true, code: true, name: true } });
 }
-
-type Loaders = ReturnType<typeof createLoaders>;
 
 /** Platform and sector codes resolved; an unknown one throws BAD_USER_INPUT. */
 async function scopeOf(loaders: Loaders, query: Pick<EmbedQuery, 'platforms' | 'sectors'>): Promise<ScopeFilter> {

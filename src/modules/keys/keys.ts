@@ -1,4 +1,6 @@
 import type pg from 'pg';
+import { config } from '../../config.js';
+import { CHANNELS } from '../../db/notifications.js';
 import { isWellFormed, newSecret, secretHash, secretHint } from './secret.js';
 import { insertKey, type KeyRow, resolveTerritoryCodes, revokeKeyRow, selectKeyByHash, selectKeys, touchKey } from './sql.js';
 
@@ -104,13 +106,13 @@ export async function revokeKey(db: pg.Pool, id: number): Promise<KeySummary | u
 }
 
 /** The notification channel on which a revoke tells every API process to forget cached keys. */
-export const KEYS_CHANNEL = 'gospubliki_keys';
+export const KEYS_CHANNEL = CHANNELS.keys;
 
 /** What a request's `Authorization` header amounts to. */
 export type Presented = { kind: 'anonymous' } | { kind: 'viewer'; viewer: Viewer } | { kind: 'refused'; reason: string };
 
 /** How long a checked key is remembered (a revoke is also announced, so this only bounds a missed notice). */
-const CACHE_MS = Number(process.env.KEY_CACHE_SECONDS ?? 30) * 1000;
+const CACHE_MS = config().keyCacheSeconds * 1000;
 /** Last-used times are written at most this often per key and process. */
 const TOUCH_MS = 60_000;
 

@@ -1,5 +1,6 @@
 import type { Plugin } from 'graphql-yoga';
 import type pg from 'pg';
+import { jsonResponse, RestError, restErrorResponse } from '../common/rest.js';
 import { presentedKey, type Viewer } from './keys.js';
 
 const viewers = new WeakMap<Request, Viewer | null>();
@@ -23,14 +24,11 @@ export function keysPlugin(pool: pg.Pool): Plugin {
         viewers.set(request, presented.kind === 'viewer' ? presented.viewer : null);
         return;
       }
-      const body = url.pathname.startsWith('/v1/')
-        ? { error: { code: 'UNAUTHENTICATED', message: presented.reason } }
-        : { errors: [{ message: presented.reason, extensions: { code: 'UNAUTHENTICATED' } }] };
+      const headers = { 'www-authenticate': 'Bearer realm="gospubliki"' };
       endResponse(
-        new fetchAPI.Response(JSON.stringify(body), {
-          status: 401,
-          headers: { 'content-type': 'application/json; charset=utf-8', 'www-authenticate': 'Bearer realm="gospubliki"' },
-        }),
+        url.pathname.startsWith('/v1/')
+          ? restErrorResponse(fetchAPI, new RestError(401, 'UNAUTHENTICATED', presented.reason, headers))
+          : jsonResponse(fetchAPI, 401, { errors: [{ message: presented.reason, extensions: { code: 'UNAUTHENTICATED' } }] }, headers),
       );
     },
   };

@@ -1,8 +1,8 @@
 import { Repeater } from 'graphql-yoga';
-import { createLoaders } from '../../context.js';
 import { logger } from '../../logger.js';
 import type { ScopeFilter } from '../figures/filter.js';
 import type { Stats } from '../figures/fold.js';
+import { createLoaders } from '../loaders.js';
 
 /** A territory row as the subscription's `territory` field resolves it. */
 export type LiveTerritory = { id: number; code: string } & Record<string, unknown>;

@@ -1,10 +1,15 @@
 import { type ExecutionArgs, type ExecutionResult, GraphQLError, getOperationAST, type OperationDefinitionNode } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type pg from 'pg';
-import { type Context, createLoaders } from '../../context.js';
 import { withPrisma } from '../../db/prisma.js';
 import type { Replica, ReplicaSet } from '../../db/replicas.js';
+import { createLoaders, type Loaders } from '../loaders.js';
 import { type DataVersion, dataVersionCache, readDataVersion } from './dataVersion.js';
+
+/** What this plugin needs of the request's context: its loaders, replaced when an operation runs again on the primary. */
+interface RoutedContext {
+  loaders: Loaders;
+}
 
 /**
  * Routes each GraphQL operation to a database. A read-only operation (a query) runs on a fit read
@@ -23,7 +28,7 @@ import { type DataVersion, dataVersionCache, readDataVersion } from './dataVersi
  * of the last load the answering database had applied when the operation started: what it read
  * includes at least that load) and `extensions.database` (`primary` or `replica`).
  */
-export function readRoutingPlugin(options: { pool: pg.Pool; replicas?: ReplicaSet }): Plugin<Context> {
+export function readRoutingPlugin(options: { pool: pg.Pool; replicas?: ReplicaSet }): Plugin<RoutedContext> {
   const versionOf = dataVersionCache();
   const { pool, replicas } = options;
 
@@ -61,7 +66,7 @@ export function readRoutingPlugin(options: { pool: pg.Pool; replicas?: ReplicaSe
           const answered = await onReplica(executeFn, executionArgs, replica);
           if (answered) return answered;
           // Again on the primary, with DataLoaders (and Pothos' per-context caches) of its own.
-          const context = executionArgs.contextValue as Context;
+          const context = executionArgs.contextValue as RoutedContext;
           return onPrimary(executeFn, { ...executionArgs, contextValue: { ...context, loaders: createLoaders() } }, readOnly);
         }
         return onPrimary(executeFn, executionArgs, readOnly);

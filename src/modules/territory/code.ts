@@ -12,7 +12,7 @@ import type { TerritoryLevelName } from './levels.js';
  *   `FD-CENTRAL`, `ЦФО`. Letters are upper case; the API upper-cases what it is given (`фд1` finds
  *   `ФД1`), so a load refuses lower-case letters rather than store a code no query could reach.
  *
- * The federation's code is always `RU` (DESIGN.md section 2); a federal district may not take it.
+ * The federation's code is always `RU`; a federal district may not take it.
  */
 const OKTMO_8 = /^\d{8}$/;
 const OKTMO_11 = /^\d{11}$/;

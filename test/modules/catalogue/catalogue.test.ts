@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CATALOGUE_CHANNEL } from '../../../src/modules/catalogue/loaders.js';
-import { importFolder } from '../../../src/modules/loads/importFolder.js';
+import { importFolder } from '../../../src/modules/loads/pipeline/runLoad.js';
 import { SECTORS } from '../../fixtures/smallTree.js';
 import { useTestDatabase } from '../../helpers/database.js';
 import { countStatements, data } from '../../helpers/executor.js';

@@ -4,7 +4,7 @@ import { poolOptions } from '../../../src/db/database.js';
 import { connectPrisma, disconnectPrisma } from '../../../src/db/prisma.js';
 import { readEdgeConfig } from '../../../src/modules/edge/config.js';
 import { isStatementTimeout } from '../../../src/modules/edge/timeLimits.js';
-import { withLoadTransaction } from '../../../src/modules/loads/transaction.js';
+import { withLoadTransaction } from '../../../src/modules/loads/pipeline/transaction.js';
 import { loadFixture } from '../../fixtures/readApi.js';
 import { useTestDatabase } from '../../helpers/database.js';
 import { createTestApi } from '../../helpers/executor.js';

@@ -8,7 +8,7 @@ import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatNumber } from '../../../src/modules/embed/format.js';
 import { today } from '../../../src/modules/figures/dates.js';
-import { importFolder } from '../../../src/modules/loads/importFolder.js';
+import { importFolder } from '../../../src/modules/loads/pipeline/runLoad.js';
 import { useTestDatabase } from '../../helpers/database.js';
 import { createTestApi, data } from '../../helpers/executor.js';
 import { csv, writeLoad } from '../../helpers/loads.js';

@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import { expect } from 'vitest';
 import { addDays, today } from '../../../src/modules/figures/dates.js';
-import { importFolder } from '../../../src/modules/loads/importFolder.js';
+import { importFolder } from '../../../src/modules/loads/pipeline/runLoad.js';
 import { ORGANISATIONS, PAGES, TREE } from '../../fixtures/readApi.js';
 import { SECTORS } from '../../fixtures/smallTree.js';
 import { csv, writeLoad } from '../../helpers/loads.js';

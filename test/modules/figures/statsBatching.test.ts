@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { forgetCatalogue } from '../../../src/modules/catalogue/loaders.js';
 import { addDays, today } from '../../../src/modules/figures/dates.js';
-import { importFolder } from '../../../src/modules/loads/importFolder.js';
+import { importFolder } from '../../../src/modules/loads/pipeline/runLoad.js';
 import { useTestDatabase } from '../../helpers/database.js';
 import { countStatements, execute } from '../../helpers/executor.js';
 import { csv, writeLoad } from '../../helpers/loads.js';

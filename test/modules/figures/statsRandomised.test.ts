@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { addDays, today } from '../../../src/modules/figures/dates.js';
-import { importFolder } from '../../../src/modules/loads/importFolder.js';
-import { findRollupMismatches } from '../../../src/modules/loads/sql/verify.js';
+import { importFolder } from '../../../src/modules/loads/pipeline/runLoad.js';
+import { findRollupMismatches } from '../../../src/modules/loads/pipeline/sql/verify.js';
 import { useTestDatabase } from '../../helpers/database.js';
 import { execute } from '../../helpers/executor.js';
 import { writeLoad } from '../../helpers/loads.js';

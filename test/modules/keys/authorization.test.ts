@@ -1,7 +1,7 @@
 import { type GraphQLObjectType, getNamedType } from 'graphql';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { revokeKey } from '../../../src/modules/keys/keys.js';
-import { findRollupMismatches } from '../../../src/modules/loads/sql/verify.js';
+import { findRollupMismatches } from '../../../src/modules/loads/pipeline/sql/verify.js';
 import { schema } from '../../../src/schema.js';
 import { keyFor, loadTwoRegions } from '../../fixtures/twoRegions.js';
 import { useTestDatabase } from '../../helpers/database.js';

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { loadCatalogue } from '../../../src/modules/catalogue/catalogue.js';
 import { resolveScopeFilter } from '../../../src/modules/figures/filter.js';
 import { type FiguresEvent, type FiguresGroup, LiveFigures, readGroupStats } from '../../../src/modules/live/hub.js';
-import { importFolder } from '../../../src/modules/loads/importFolder.js';
+import { importFolder } from '../../../src/modules/loads/pipeline/runLoad.js';
 import { loadTwoRegions } from '../../fixtures/twoRegions.js';
 import { useTestDatabase } from '../../helpers/database.js';
 import { csv, writeLoad } from '../../helpers/loads.js';

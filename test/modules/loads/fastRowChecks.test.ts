@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fastRowChecks, rowSchemas } from '../../../src/modules/loads/rows.js';
+import { fastRowChecks, rowSchemas } from '../../../src/modules/loads/rows/rules.js';
 
 const context = {
   platformHosts: new Map([

@@ -1,9 +1,9 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { importFolder } from '../../../src/modules/loads/importFolder.js';
-import { LoadQueue } from '../../../src/modules/loads/queue.js';
-import { findRollupMismatches } from '../../../src/modules/loads/sql/verify.js';
+import { importFolder } from '../../../src/modules/loads/pipeline/runLoad.js';
+import { findRollupMismatches } from '../../../src/modules/loads/pipeline/sql/verify.js';
+import { LoadQueue } from '../../../src/modules/loads/queue/queue.js';
 import { keyFor, loadTwoRegions, TWO_REGIONS } from '../../fixtures/twoRegions.js';
 import { useSecondDatabase, useTestDatabase } from '../../helpers/database.js';
 import { api, executeAs, loadQueue, TEST_LOAD_MAX_BYTES } from '../../helpers/executor.js';

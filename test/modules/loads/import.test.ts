@@ -2,9 +2,9 @@ import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { importFolder } from '../../../src/modules/loads/importFolder.js';
-import { rosstatToLoadFolder } from '../../../src/modules/loads/rosstat.js';
-import { findRollupMismatches } from '../../../src/modules/loads/sql/verify.js';
+import { importFolder } from '../../../src/modules/loads/pipeline/runLoad.js';
+import { findRollupMismatches } from '../../../src/modules/loads/pipeline/sql/verify.js';
+import { rosstatToLoadFolder } from '../../../src/modules/oktmo/loadFolder.js';
 import { SECTORS, SMALL_TREE } from '../../fixtures/smallTree.js';
 import { useTestDatabase } from '../../helpers/database.js';
 import { csv, writeLoad } from '../../helpers/loads.js';
@@ -69,7 +69,7 @@ describe('bulk import', () => {
     const before = await snapshot(pool);
     const result = await importFolder(pool, await writeLoad(files));
     expect(result.ok).toBe(false);
-    expect(result.errors).toEqual([{ file: 'observations.csv', line: 4322, column: 'subscribers', reason: 'must be a non-negative integer' }]);
+    expect(result.errors).toEqual([{ file: 'observations.csv', line: 4322, column: 'subscribers', reason: 'must be a non-negative integer', code: 'INVALID' }]);
     expect(result.files.find((f) => f.file === 'observations.csv')?.rejected).toBe(1);
     expect(await snapshot(pool)).toEqual(before);
   });
@@ -254,7 +254,7 @@ describe('bulk import', () => {
     );
     expect(result.ok).toBe(false);
     expect(result.errors).toEqual([
-      { file: 'territories.csv', line: 2, column: 'parent_code', reason: 'territory 11000000 would be its own ancestor (a cycle)' },
+      { file: 'territories.csv', line: 2, column: 'parent_code', reason: 'territory 11000000 would be its own ancestor (a cycle)', code: 'INVALID' },
     ]);
     expect(await snapshot(pool)).toEqual(before);
   });

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { importFolder } from '../../../src/modules/loads/importFolder.js';
-import { findRollupMismatches } from '../../../src/modules/loads/sql/verify.js';
+import { importFolder } from '../../../src/modules/loads/pipeline/runLoad.js';
+import { findRollupMismatches } from '../../../src/modules/loads/pipeline/sql/verify.js';
 import { keyFor, loadTwoRegions } from '../../fixtures/twoRegions.js';
 import { useTestDatabase } from '../../helpers/database.js';
 import { executeAs } from '../../helpers/executor.js';

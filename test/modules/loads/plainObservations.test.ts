@@ -2,11 +2,11 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { addDays, today } from '../../../src/modules/figures/dates.js';
-import { type ImportResult, importFolder, runLoad } from '../../../src/modules/loads/importFolder.js';
-import { stagePlainObservations } from '../../../src/modules/loads/plainObservations.js';
-import { fastRowChecks } from '../../../src/modules/loads/rows.js';
-import { folderSource } from '../../../src/modules/loads/source.js';
-import { STAGING_TABLES } from '../../../src/modules/loads/sql/staging.js';
+import { stagePlainObservations } from '../../../src/modules/loads/pipeline/plainObservations.js';
+import { type ImportResult, importFolder, runLoad } from '../../../src/modules/loads/pipeline/runLoad.js';
+import { STAGED, TEMP_TABLES } from '../../../src/modules/loads/pipeline/tables.js';
+import { fastRowChecks } from '../../../src/modules/loads/rows/rules.js';
+import { folderSource } from '../../../src/modules/loads/rows/source.js';
 import { SECTORS, SMALL_TREE } from '../../fixtures/smallTree.js';
 import { useSecondDatabase, useTestDatabase } from '../../helpers/database.js';
 import { csv, writeLoad } from '../../helpers/loads.js';
@@ -51,7 +51,7 @@ async function plainRows(text: string): Promise<number | undefined> {
   const client = await plainDb.connect();
   try {
     await client.query('BEGIN');
-    await client.query(STAGING_TABLES.observations.ddl);
+    await client.query(TEMP_TABLES[STAGED.observations]);
     const hosts = new Map((await client.query<{ code: string; hosts: string[] }>('SELECT code, hosts FROM platform')).rows.map((r) => [r.code, r.hosts]));
     const fast = fastRowChecks({ platformHosts: hosts, latestDate: today() }).observations!;
     const rows = await stagePlainObservations(client, path.join(folder, 'observations.csv'), fast, () => undefined);

@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import type pg from 'pg';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { addDays, today } from '../../../src/modules/figures/dates.js';
-import { importFolder } from '../../../src/modules/loads/importFolder.js';
-import { findRollupMismatches } from '../../../src/modules/loads/sql/verify.js';
+import { importFolder } from '../../../src/modules/loads/pipeline/runLoad.js';
+import { findRollupMismatches } from '../../../src/modules/loads/pipeline/sql/verify.js';
 import { MUNICIPAL_FORMATIONS_2024_CSV, OKTMO_MO_2019_CSV, parseMoList, parseMunicipalFormations } from '../../../src/modules/oktmo/tree.js';
 import { useTestDatabase } from '../../helpers/database.js';
 import { data } from '../../helpers/executor.js';
@@ -154,6 +154,7 @@ describe('refusing unsafe retirements', () => {
         line: 3,
         column: 'status',
         reason: `cannot retire ${settlements2019[0].code}: 1 organisation stays in it (k-school); move them to a current territory in organisations.csv of this load`,
+        code: 'INVALID',
       },
       {
         file: 'territories.csv',
@@ -163,12 +164,14 @@ describe('refusing unsafe retirements', () => {
           .slice(1, 4)
           .map((s) => s.code)
           .join(', ')}, …); retire them or move them to another parent in this load`,
+        code: 'INVALID',
       },
       {
         file: 'territories.csv',
         line: 4,
         column: 'status',
         reason: `cannot retire ${DISTRICT}: 1 organisation stays in it (k-admin); move them to a current territory in organisations.csv of this load`,
+        code: 'INVALID',
       },
     ]);
     expect(await snapshot(pool)).toBe(start);
@@ -189,6 +192,7 @@ describe('refusing unsafe retirements', () => {
         line: 2,
         column: 'status',
         reason: `cannot retire ${settlements2019[4].code}: 1 organisation stays in it (a-school); move them to a current territory in organisations.csv of this load`,
+        code: 'INVALID',
       },
     ]);
     expect(await snapshot(pool)).toBe(start);
@@ -199,7 +203,7 @@ describe('refusing unsafe retirements', () => {
       pool,
       await writeLoad({ 'territories.csv': csv(TERRITORY_HEADER, [[DISTRICT, '34000000', 'MUNICIPAL_DISTRICT', 'x', 'ABOLISHED']]) }),
     );
-    expect(result.errors).toEqual([{ file: 'territories.csv', line: 2, column: 'status', reason: 'must be ACTIVE or RETIRED' }]);
+    expect(result.errors).toEqual([{ file: 'territories.csv', line: 2, column: 'status', reason: 'must be ACTIVE or RETIRED', code: 'INVALID' }]);
   });
 });
 
@@ -286,12 +290,14 @@ describe('applying the reform in one load', () => {
         line: 2,
         column: 'parent_code',
         reason: `parent ${DISTRICT} is retired; place 34612499 under a current territory (or retire 34612499 too)`,
+        code: 'INVALID',
       },
       {
         file: 'organisations.csv',
         line: 2,
         column: 'territory_code',
         reason: `territory ${DISTRICT} is retired; place the organisation in a current territory`,
+        code: 'INVALID',
       },
     ]);
     expect(await snapshot(pool)).toBe(start);

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { importFolder } from '../../../src/modules/loads/importFolder.js';
-import { findRollupMismatches } from '../../../src/modules/loads/sql/verify.js';
+import { importFolder } from '../../../src/modules/loads/pipeline/runLoad.js';
+import { findRollupMismatches } from '../../../src/modules/loads/pipeline/sql/verify.js';
 import { codeProblemForLevel, territoryCode } from '../../../src/modules/territory/code.js';
 import { TERRITORY_LEVELS, type TerritoryLevelName } from '../../../src/modules/territory/levels.js';
 import { useTestDatabase } from '../../helpers/database.js';

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { importFolder } from '../../../src/modules/loads/importFolder.js';
+import { importFolder } from '../../../src/modules/loads/pipeline/runLoad.js';
 import { useTestDatabase } from '../../helpers/database.js';
 import { countStatements, data } from '../../helpers/executor.js';
 import { csv, writeLoad } from '../../helpers/loads.js';

@@ -1,0 +1,421 @@
+import type pg from 'pg';
+import { OBSERVATION_CHANGE, STAGED } from '../tables.js';
+
+/**
+ * Rollup maintenance: the only writer of territory_page_rollup, territory_organisation_rollup and
+ * territory_subscriber_change.
+ *
+ * A load changes the rollups by the difference between what the rows it touches contributed
+ * before and what they contribute after. A contribution is attached to a "cell" (territory,
+ * sector, platform or platform set) and added to the cell of every ancestor of the territory
+ * (its `path`). The steps, all inside the load's transaction (driven by ../rollups.ts and
+ * ../incremental.ts):
+ *
+ *   1. `captureBefore`            before organisations and pages are written
+ *   2. `captureObservationKeys`   after pages are written, before observations are
+ *   3. `refreshFigures`           after everything is written: pages' and organisations' own figures
+ *   4. `collectAfter`, `addRollupChanges`  (after - before) added to the rollups; or `rebuildRollups`
+ *
+ * Subscriber history is kept as per-day changes: a page contributes on each observation day the
+ * difference from its previous observation; the figure as of D is the sum of changes up to D.
+ * An observation at D changes the page's change on D and on its next observation day only, so
+ * a late or corrected observation touches two days, not the whole series.
+ */
+
+/** Pages in a rollup snapshot from which its temporary tables are analysed before being joined. */
+const LARGE_SNAPSHOT = 5_000;
+
+/** Highest ids before the load: rows above them are new in this load. */
+export interface Watermarks {
+  organisation: number;
+  page: number;
+}
+
+/** Step 1: snapshot what the organisations and pages this load will change contribute now. */
+export async function captureBefore(client: pg.PoolClient, staged: ReadonlySet<string>): Promise<Watermarks> {
+  const { rows } = await client.query<{ organisation: number; page: number }>(
+    'SELECT coalesce((SELECT max(id) FROM organisation), 0) AS organisation, coalesce((SELECT max(id) FROM page), 0) AS page',
+  );
+  // Existing organisations moving to another territory or sector.
+  await client.query(`CREATE TEMP TABLE moved_org ON COMMIT DROP AS
+    ${
+      staged.has('organisations')
+        ? `SELECT o.id AS org_id FROM ${STAGED.organisations} s
+           JOIN organisation o ON o.external_id = s.external_id
+           JOIN territory t ON t.code = s.territory_code JOIN sector c ON c.code = s.sector_code
+          WHERE (o.territory_id, o.sector_id) <> (t.id, c.id)`
+        : 'SELECT NULL::int AS org_id WHERE false'
+    }`);
+  // Existing pages whose organisation or status changes, with the organisation they move to.
+  await client.query(`CREATE TEMP TABLE changed_page ON COMMIT DROP AS
+    ${
+      staged.has('pages')
+        ? `SELECT p.id AS page_id, p.organisation_id AS old_org_id, o.id AS new_org_id FROM ${STAGED.pages} s
+           JOIN platform f ON f.code = s.platform
+           JOIN page p ON p.platform_id = f.id AND p.external_id = s.external_id
+           LEFT JOIN organisation o ON o.external_id = s.organisation_external_id
+          WHERE p.organisation_id IS DISTINCT FROM o.id OR p.status <> s.status`
+        : 'SELECT NULL::int AS page_id, NULL::int AS old_org_id, NULL::int AS new_org_id WHERE false'
+    }`);
+  // Existing organisations whose platform set may change: moved ones, and both ends of a changed page
+  // or of a new page.
+  await client.query(`CREATE TEMP TABLE affected_org ON COMMIT DROP AS
+    SELECT org_id FROM moved_org
+    UNION SELECT old_org_id FROM changed_page
+    UNION SELECT new_org_id FROM changed_page WHERE new_org_id IS NOT NULL
+    ${
+      staged.has('pages')
+        ? `UNION SELECT o.id FROM ${STAGED.pages} s JOIN organisation o ON o.external_id = s.organisation_external_id
+          WHERE NOT EXISTS (SELECT 1 FROM page p JOIN platform f ON f.id = p.platform_id
+                             WHERE f.code = s.platform AND p.external_id = s.external_id)`
+        : ''
+    }`);
+  // Existing pages whose cell (territory, sector, platform, active) changes: their whole series moves.
+  await client.query(`CREATE TEMP TABLE moved_page ON COMMIT DROP AS
+    SELECT page_id FROM changed_page
+    UNION SELECT p.id FROM page p JOIN moved_org m ON m.org_id = p.organisation_id`);
+  await client.query(`CREATE TEMP TABLE org_before ON COMMIT DROP AS
+    SELECT o.id AS org_id, o.territory_id, o.sector_id, o.platform_mask FROM organisation o JOIN affected_org a ON a.org_id = o.id`);
+  await client.query(`CREATE TEMP TABLE page_before ON COMMIT DROP AS ${pageCells('JOIN moved_page m ON m.page_id = p.id')}`);
+  // The full change series of pages whose cell changes.
+  await client.query(`CREATE TEMP TABLE series_before ON COMMIT DROP AS ${fullSeries('SELECT page_id FROM moved_page')}`);
+  return rows[0];
+}
+
+/**
+ * Step 2 (the observation change is resolved, nothing observed is written yet): for pages that only
+ * get observations, snapshot their cell and their change on every day the new observations can
+ * alter: the observation's day and the next observed day after it.
+ */
+export async function captureObservationKeys(client: pg.PoolClient, marks: Watermarks): Promise<void> {
+  const observed = await client.query(`CREATE TEMP TABLE observed_page ON COMMIT DROP AS
+    SELECT DISTINCT page_id FROM ${OBSERVATION_CHANGE} WHERE page_id <= ${Number(marks.page)}
+    EXCEPT SELECT page_id FROM moved_page`);
+  await client.query(`INSERT INTO page_before ${pageCells('JOIN observed_page m ON m.page_id = p.id')}`);
+  // The snapshots can hold every page (a daily push): the joins below are then planned on their
+  // real sizes (a small load's tiny tables plan well on the default guess).
+  const large = (observed.rowCount ?? 0) >= LARGE_SNAPSHOT;
+  if (large) await client.query('ANALYZE observed_page, page_before');
+  // Days up to the page's latest stored day whose change can differ after the load: each new or
+  // corrected day, and the next day already observed after it. (Days after the latest, a daily
+  // push's, are counted from the load's own rows: TAIL_SERIES.)
+  await client.query(`CREATE TEMP TABLE series_key ON COMMIT DROP AS
+    WITH stored AS (
+      SELECT c.page_id, c.observed_on, c.observed_on < b.observed_on AS before_latest
+        FROM ${OBSERVATION_CHANGE} c JOIN observed_page m ON m.page_id = c.page_id
+        JOIN page_before b ON b.page_id = c.page_id AND c.observed_on <= b.observed_on)
+    SELECT page_id, observed_on AS day FROM stored
+    UNION
+    SELECT s.page_id, nxt.observed_on FROM stored s
+      CROSS JOIN LATERAL (SELECT o.observed_on FROM observation o WHERE o.page_id = s.page_id AND o.observed_on > s.observed_on
+                           ORDER BY o.observed_on LIMIT 1) nxt
+     WHERE s.before_latest`);
+  if (large) await client.query('ANALYZE series_key');
+  await client.query(`INSERT INTO series_before ${keyedSeries()}`);
+}
+
+/**
+ * Step 3: refresh the per-page and per-organisation figures (a page's current count, an
+ * organisation's platform set and subscribers) from what the load wrote.
+ */
+export async function refreshFigures(client: pg.PoolClient, marks: Watermarks): Promise<void> {
+  // A page's current count is its latest observation: the latest this load adds or corrects when
+  // it is on or after the latest stored before the load (which the page holds until here), else
+  // the page's as it is. No load deletes an observation, so nothing older needs to be read.
+  await client.query(
+    `UPDATE page p SET subscribers = l.subscribers, observed_on = l.observed_on
+       FROM (SELECT DISTINCT ON (page_id) page_id, subscribers, observed_on FROM ${OBSERVATION_CHANGE} ORDER BY page_id, observed_on DESC) l
+      WHERE p.id = l.page_id AND (p.observed_on IS NULL OR l.observed_on >= p.observed_on)
+        AND (p.subscribers, p.observed_on) IS DISTINCT FROM (l.subscribers, l.observed_on)`,
+  );
+  // Pages that only got observations (their cell is as before), with their count before and now.
+  await client.query(`CREATE TEMP TABLE observed_now ON COMMIT DROP AS
+    SELECT b.page_id, p.organisation_id, b.territory_id, b.sector_id, b.platform_id, b.active, b.subscribers AS subscribers_before,
+           coalesce(p.subscribers, 0)::bigint AS subscribers, p.observed_on
+      FROM page_before b JOIN observed_page m ON m.page_id = b.page_id JOIN page p ON p.id = b.page_id`);
+  // Organisations whose platform set may have changed (moved, or at either end of a changed or
+  // new page) and new ones: counted again from their active pages.
+  await client.query(
+    `CREATE TEMP TABLE touched_org ON COMMIT DROP AS
+       SELECT org_id FROM affected_org
+       UNION SELECT old_org_id FROM changed_page
+       UNION SELECT organisation_id FROM page WHERE id > ${Number(marks.page)}
+       UNION SELECT id FROM organisation WHERE id > ${Number(marks.organisation)}`,
+  );
+  // An organisation's platform set and current subscribers, from its active pages.
+  await client.query(
+    `UPDATE organisation o SET platform_mask = a.mask, subscribers = a.subscribers
+       FROM (SELECT t.org_id,
+                    coalesce(bit_or(1 << (p.platform_id - 1)) FILTER (WHERE p.status = 'ACTIVE'), 0) AS mask,
+                    coalesce(sum(p.subscribers) FILTER (WHERE p.status = 'ACTIVE'), 0) AS subscribers
+               FROM touched_org t LEFT JOIN page p ON p.organisation_id = t.org_id
+              GROUP BY t.org_id) a
+      WHERE o.id = a.org_id AND (o.platform_mask, o.subscribers) IS DISTINCT FROM (a.mask, a.subscribers)`,
+  );
+  // The other organisations with observed pages keep their platform set; their subscribers change
+  // by their active pages' new counts minus the old (a daily push: every organisation with a page).
+  await client.query(
+    `UPDATE organisation o SET subscribers = o.subscribers + d.change
+       FROM (SELECT n.organisation_id, sum(n.subscribers - n.subscribers_before) AS change
+               FROM observed_now n WHERE n.active AND NOT EXISTS (SELECT 1 FROM touched_org t WHERE t.org_id = n.organisation_id)
+              GROUP BY 1 HAVING sum(n.subscribers - n.subscribers_before) <> 0) d
+      WHERE o.id = d.organisation_id`,
+  );
+}
+
+/** Step 4a: what the organisations and pages the load touched contribute now (its new ones included). */
+export async function collectAfter(client: pg.PoolClient, marks: Watermarks): Promise<void> {
+  // The affected organisations (all existing: ids up to the watermark) and the new ones, read
+  // as two index lookups (one OR over both would scan the whole table).
+  await client.query(`CREATE TEMP TABLE org_after ON COMMIT DROP AS
+    SELECT o.id AS org_id, o.territory_id, o.sector_id, o.platform_mask FROM organisation o JOIN (SELECT DISTINCT org_id FROM affected_org) a ON a.org_id = o.id
+    UNION ALL
+    SELECT o.id, o.territory_id, o.sector_id, o.platform_mask FROM organisation o WHERE o.id > ${Number(marks.organisation)}`);
+  // The same for pages: those snapshotted before (moved ones, and observed ones as they are now)
+  // and the new ones.
+  const before = await client.query(`CREATE TEMP TABLE page_after ON COMMIT DROP AS
+    ${pageCells('JOIN moved_page m ON m.page_id = p.id')}
+    UNION ALL
+    SELECT page_id, territory_id, sector_id, platform_id, active, subscribers, observed_on FROM observed_now`);
+  const added = await client.query(`INSERT INTO page_after ${pageCells(`WHERE p.id > ${Number(marks.page)}`)}`);
+  await client.query(`CREATE TEMP TABLE series_after ON COMMIT DROP AS
+    ${fullSeries(`SELECT page_id FROM moved_page UNION ALL SELECT id FROM page WHERE id > ${Number(marks.page)}`)}`);
+  await client.query(`INSERT INTO series_after ${keyedSeries()}`);
+  await client.query(`INSERT INTO series_after ${TAIL_SERIES}`);
+  // Planned on their real sizes when large (see captureObservationKeys).
+  if ((before.rowCount ?? 0) + (added.rowCount ?? 0) >= LARGE_SNAPSHOT) await client.query('ANALYZE page_after, series_before, series_after');
+}
+
+/** Step 4b: adds (after - before) to the three rollups, deleting the rows brought to nothing. */
+export async function addRollupChanges(client: pg.PoolClient): Promise<void> {
+  await addOrganisationChanges(client);
+  await addPageChanges(client);
+  await addSubscriberChanges(client);
+}
+
+async function addOrganisationChanges(client: pg.PoolClient): Promise<void> {
+  // Organisations per (ancestor, sector, platform set): -1 for each old state, +1 for each new one.
+  await addAndDropEmpty(
+    client,
+    'territory_organisation_rollup',
+    ['territory_id', 'sector_id', 'platform_mask'],
+    'organisations = 0',
+    `INSERT INTO territory_organisation_rollup AS r (territory_id, sector_id, platform_mask, organisations)
+     SELECT a.id, d.sector_id, d.platform_mask, sum(d.n)::int
+       FROM (SELECT territory_id, sector_id, platform_mask, sum(n) AS n FROM (
+               SELECT territory_id, sector_id, platform_mask, -1 AS n FROM org_before
+               UNION ALL SELECT territory_id, sector_id, platform_mask, 1 FROM org_after) x
+             GROUP BY 1, 2, 3 HAVING sum(n) <> 0) d
+       JOIN territory t ON t.id = d.territory_id CROSS JOIN LATERAL unnest(t.path) AS a(id)
+      GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
+     ON CONFLICT (territory_id, sector_id, platform_mask) DO UPDATE SET organisations = r.organisations + excluded.organisations
+     RETURNING r.*`,
+  );
+}
+
+async function addPageChanges(client: pg.PoolClient): Promise<void> {
+  // Active pages and current subscribers per (ancestor, sector, platform).
+  await addAndDropEmpty(
+    client,
+    'territory_page_rollup',
+    ['territory_id', 'sector_id', 'platform_id'],
+    'pages = 0 AND subscribers = 0',
+    `INSERT INTO territory_page_rollup AS r (territory_id, sector_id, platform_id, pages, subscribers)
+     SELECT a.id, d.sector_id, d.platform_id, sum(d.pages)::int, sum(d.subscribers)
+       FROM (SELECT territory_id, sector_id, platform_id, sum(sign) AS pages, sum(sign * subscribers) AS subscribers FROM (
+               SELECT territory_id, sector_id, platform_id, -1 AS sign, subscribers FROM page_before WHERE active
+               UNION ALL SELECT territory_id, sector_id, platform_id, 1, subscribers FROM page_after WHERE active) x
+             GROUP BY 1, 2, 3 HAVING sum(sign) <> 0 OR sum(sign * subscribers) <> 0) d
+       JOIN territory t ON t.id = d.territory_id CROSS JOIN LATERAL unnest(t.path) AS a(id)
+      GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
+     ON CONFLICT (territory_id, sector_id, platform_id) DO UPDATE
+        SET pages = r.pages + excluded.pages, subscribers = r.subscribers + excluded.subscribers
+     RETURNING r.*`,
+  );
+}
+
+async function addSubscriberChanges(client: pg.PoolClient): Promise<void> {
+  // Subscriber changes per (ancestor, day, sector, platform): the old series of a page leaves its
+  // old cell, the new series enters its new cell (archived pages contribute nothing).
+  await addAndDropEmpty(
+    client,
+    'territory_subscriber_change',
+    ['territory_id', 'day', 'sector_id', 'platform_id'],
+    'delta = 0',
+    `INSERT INTO territory_subscriber_change AS r (territory_id, day, sector_id, platform_id, delta)
+     SELECT a.id, d.day, d.sector_id, d.platform_id, sum(d.delta)
+       FROM (SELECT territory_id, day, sector_id, platform_id, sum(delta) AS delta FROM (
+               SELECT c.territory_id, s.day, c.sector_id, c.platform_id, -s.delta AS delta
+                 FROM series_before s JOIN page_before c ON c.page_id = s.page_id WHERE c.active
+               UNION ALL
+               SELECT c.territory_id, s.day, c.sector_id, c.platform_id, s.delta
+                 FROM series_after s JOIN page_after c ON c.page_id = s.page_id WHERE c.active) x
+             GROUP BY 1, 2, 3, 4 HAVING sum(delta) <> 0) d
+       JOIN territory t ON t.id = d.territory_id CROSS JOIN LATERAL unnest(t.path) AS a(id)
+      GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4
+     ON CONFLICT (territory_id, day, sector_id, platform_id) DO UPDATE SET delta = r.delta + excluded.delta
+     RETURNING r.*`,
+  );
+}
+
+/**
+ * Runs an additive upsert (`… RETURNING r.*`) and deletes the rows it brought to nothing
+ * (`empty`): they carry no information, and "anything in scope" for byPlatform/bySector must
+ * stay exact. Only the rows this load touched are looked at, not the whole table.
+ */
+async function addAndDropEmpty(client: pg.PoolClient, table: string, key: readonly string[], empty: string, upsert: string): Promise<void> {
+  const keys = key.join(', ');
+  // The keys of the upserted rows that now hold nothing.
+  const emptied = await client.query(`CREATE TEMP TABLE emptied_${table} ON COMMIT DROP AS
+    WITH touched AS (${upsert}) SELECT ${keys} FROM touched WHERE ${empty}`);
+  // Usually none: then the delete (planned on a guess of the temp table's size, a scan of the
+  // whole rollup) is not sent.
+  if (emptied.rowCount === 0) return;
+  await client.query(`ANALYZE emptied_${table}`);
+  // Those rows, deleted (a second statement: one statement cannot change a row twice).
+  await client.query(
+    `DELETE FROM ${table} r USING emptied_${table} e WHERE ${key.map((k) => `r.${k} = e.${k}`).join(' AND ')} AND r.${empty.replaceAll(' AND ', ' AND r.')}`,
+  );
+}
+
+/** SELECT of the cell, current count and latest observed day of pages (joined or filtered by `restrict`). */
+function pageCells(restrict: string): string {
+  return `SELECT p.id AS page_id, o.territory_id, o.sector_id, p.platform_id, p.status = 'ACTIVE' AS active,
+                 coalesce(p.subscribers, 0)::bigint AS subscribers, p.observed_on
+            FROM page p ${restrict.startsWith('JOIN') ? restrict : ''} JOIN organisation o ON o.id = p.organisation_id
+            ${restrict.startsWith('WHERE') ? restrict : ''}`;
+}
+
+/** SELECT of every observation day's change (count minus the previous count) of the pages listed. */
+function fullSeries(pages: string): string {
+  return `SELECT o.page_id, o.observed_on AS day,
+                 (o.subscribers - coalesce(lag(o.subscribers) OVER (PARTITION BY o.page_id ORDER BY o.observed_on), 0))::bigint AS delta
+            FROM observation o WHERE o.page_id IN (${pages})`;
+}
+
+/** SELECT of the change on each (page, day) of series_key, in the observation table as it is now. */
+function keyedSeries(): string {
+  return `SELECT k.page_id, k.day, (o.subscribers - coalesce(prev.subscribers, 0))::bigint AS delta
+            FROM series_key k
+            JOIN observation o ON o.page_id = k.page_id AND o.observed_on = k.day
+            LEFT JOIN LATERAL (SELECT p.subscribers FROM observation p WHERE p.page_id = k.page_id AND p.observed_on < k.day
+                                ORDER BY p.observed_on DESC LIMIT 1) prev ON true`;
+}
+
+/**
+ * SELECT of the change on each day this load adds after an observed page's latest stored day (a
+ * daily push's days), from this load's observations alone: the count minus the one before it,
+ * which is this load's previous day when that is on or after the stored latest day, else the
+ * stored latest count (page_before; no observation lies between). Before the load these days had
+ * no observation, so no change: series_before has nothing for them.
+ */
+const TAIL_SERIES = `
+  SELECT c.page_id, c.observed_on AS day,
+         (c.subscribers - CASE WHEN b.observed_on IS NULL OR c.prev_day >= b.observed_on THEN coalesce(c.prev_subscribers, 0)
+                               ELSE b.subscribers END)::bigint AS delta
+    FROM (SELECT page_id, observed_on, subscribers,
+                 lag(observed_on) OVER w AS prev_day, lag(subscribers) OVER w AS prev_subscribers
+            FROM ${OBSERVATION_CHANGE} WINDOW w AS (PARTITION BY page_id ORDER BY observed_on)) c
+    JOIN observed_page m ON m.page_id = c.page_id
+    JOIN page_before b ON b.page_id = c.page_id
+   WHERE b.observed_on IS NULL OR c.observed_on > b.observed_on`;
+
+/**
+ * Recomputes all three rollups (after a territory moved, or on a first load) from the written
+ * rows: organisations by their platform set, pages by their current count (both kept up to date
+ * before this runs), and the per-day changes from the observations.
+ */
+export async function rebuildRollups(client: pg.PoolClient): Promise<void> {
+  await client.query('DELETE FROM territory_organisation_rollup');
+  await client.query('DELETE FROM territory_page_rollup');
+  await client.query('DELETE FROM territory_subscriber_change');
+  await client.query(`INSERT INTO territory_organisation_rollup ${REBUILD.organisations} ORDER BY 1, 2, 3`);
+  await client.query(`INSERT INTO territory_page_rollup ${REBUILD.pages} ORDER BY 1, 2, 3`);
+  await client.query(`INSERT INTO territory_subscriber_change ${RECOUNT.changes} ORDER BY 1, 2, 3, 4`);
+}
+
+/**
+ * Organisation counts per (territory, sector, platform set), `leaf` giving them with columns
+ * territory_id, sector_id, platform_mask, n: summed into the cell of every ancestor of the territory.
+ */
+function organisationsOverAncestors(leaf: string): string {
+  return `
+    SELECT a.id AS territory_id, l.sector_id, l.platform_mask, sum(l.n)::int AS organisations
+      FROM (${leaf}) l
+      JOIN territory t ON t.id = l.territory_id CROSS JOIN LATERAL unnest(t.path) AS a(id)
+     GROUP BY 1, 2, 3`;
+}
+
+/**
+ * Active pages and their subscribers per (territory, sector, platform), `leaf` giving them with
+ * columns territory_id, sector_id, platform_id, pages, subscribers: summed into every ancestor.
+ */
+function pagesOverAncestors(leaf: string): string {
+  return `
+    SELECT a.id AS territory_id, l.sector_id, l.platform_id, sum(l.pages)::int AS pages, sum(l.subscribers)::bigint AS subscribers
+      FROM (${leaf}) l
+      JOIN territory t ON t.id = l.territory_id CROSS JOIN LATERAL unnest(t.path) AS a(id)
+     GROUP BY 1, 2, 3`;
+}
+
+/**
+ * The organisation and page rollups counted from the stored per-row figures
+ * (`organisation.platform_mask`, `page.subscribers`), cheaper than from the raw rows; `npm run
+ * verify` checks those figures against the raw rows (`RECOUNT.pageFigures`, `RECOUNT.organisationFigures`).
+ */
+const REBUILD = {
+  // Organisations per (ancestor territory, sector, platform set).
+  organisations: organisationsOverAncestors('SELECT territory_id, sector_id, platform_mask, count(*) AS n FROM organisation GROUP BY 1, 2, 3'),
+  // Active pages and the sum of their current counts per (ancestor, sector, platform).
+  pages: pagesOverAncestors(`
+    SELECT o.territory_id, o.sector_id, p.platform_id, count(*) AS pages, coalesce(sum(p.subscribers), 0) AS subscribers
+      FROM page p JOIN organisation o ON o.id = p.organisation_id
+     WHERE p.status = 'ACTIVE'
+     GROUP BY 1, 2, 3`),
+} as const;
+
+/**
+ * The rollups, and the per-row figures they are rebuilt from, recounted from the raw rows, each as
+ * a SELECT with its table's columns: what `npm run verify` compares with (the per-day changes also
+ * serve the rebuild).
+ */
+export const RECOUNT = {
+  // Organisations per (ancestor territory, sector, set of platforms with an active page).
+  organisations: organisationsOverAncestors(`
+    SELECT o.territory_id, o.sector_id, coalesce(m.mask, 0) AS platform_mask, count(*) AS n
+      FROM organisation o
+      LEFT JOIN (SELECT organisation_id, bit_or(1 << (platform_id - 1)) AS mask FROM page
+                  WHERE status = 'ACTIVE' GROUP BY organisation_id) m ON m.organisation_id = o.id
+     GROUP BY 1, 2, 3`),
+  // Active pages and the sum of their latest observations per (ancestor, sector, platform).
+  pages: pagesOverAncestors(`
+    SELECT o.territory_id, o.sector_id, p.platform_id, count(*) AS pages, coalesce(sum(last.subscribers), 0) AS subscribers
+      FROM page p JOIN organisation o ON o.id = p.organisation_id
+      LEFT JOIN LATERAL (SELECT subscribers FROM observation WHERE page_id = p.id ORDER BY observed_on DESC LIMIT 1) last ON true
+     WHERE p.status = 'ACTIVE'
+     GROUP BY 1, 2, 3`),
+  // Per-day subscriber changes of active pages per (ancestor, day, sector, platform).
+  changes: `
+    SELECT a.id AS territory_id, l.day, l.sector_id, l.platform_id, sum(l.delta)::bigint AS delta
+      FROM (SELECT o.territory_id, s.day, o.sector_id, p.platform_id, sum(s.delta) AS delta
+              FROM (SELECT page_id, observed_on AS day,
+                           subscribers - coalesce(lag(subscribers) OVER (PARTITION BY page_id ORDER BY observed_on), 0) AS delta
+                      FROM observation) s
+              JOIN page p ON p.id = s.page_id AND p.status = 'ACTIVE'
+              JOIN organisation o ON o.id = p.organisation_id
+             GROUP BY 1, 2, 3, 4) l
+      JOIN territory t ON t.id = l.territory_id CROSS JOIN LATERAL unnest(t.path) AS a(id)
+     GROUP BY 1, 2, 3, 4 HAVING sum(l.delta) <> 0`,
+  // Each page's current count and its day: its latest observation (none: both null).
+  pageFigures: `
+    SELECT p.id, last.subscribers, last.observed_on
+      FROM page p
+      LEFT JOIN LATERAL (SELECT subscribers, observed_on FROM observation WHERE page_id = p.id ORDER BY observed_on DESC LIMIT 1) last ON true`,
+  // Each organisation's platform set and current subscribers, from its active pages.
+  organisationFigures: `
+    SELECT o.id,
+           coalesce(bit_or(1 << (p.platform_id - 1)) FILTER (WHERE p.status = 'ACTIVE'), 0) AS platform_mask,
+           coalesce(sum(p.subscribers) FILTER (WHERE p.status = 'ACTIVE'), 0)::bigint AS subscribers
+      FROM organisation o LEFT JOIN page p ON p.organisation_id = o.id
+     GROUP BY o.id`,
+} as const;
