@@ -7,6 +7,7 @@ import { migrationsApplied } from './db/migrate.js';
 import { listenForNotifications, type Notifications } from './db/notifications.js';
 import { logger } from './logger.js';
 import { CATALOGUE_CHANNEL, forgetCatalogue } from './modules/catalogue/loaders.js';
+import { publishCommittedChanges } from './modules/edge/relay.js';
 import { forgetCachedKeys, KEYS_CHANNEL } from './modules/keys/keys.js';
 import { serveWebSocket } from './modules/live/ws.js';
 import { LoadQueue } from './modules/loads/queue/queue.js';
@@ -99,6 +100,7 @@ async function main(): Promise<void> {
       live: { perAddress: config.liveMaxStreamsPerAddress, perKey: config.liveMaxStreamsPerKey },
     });
     await api.edge.ready; // Redis connected (or given up on for now), the change listener in place
+    publishCommittedChanges(api.edge.redis, config.edge.redisPrefix); // with REDIS_URL: this process's loads, on Redis
     server = http.createServer(api);
     // GraphQL over WebSocket (graphql-ws) on the same server and path, for live figures.
     closeWebSocket = serveWebSocket(server, api, api.live);

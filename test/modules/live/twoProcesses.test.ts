@@ -3,7 +3,9 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { changesChannel } from '../../../src/modules/edge/relay.js';
 import { keyFor, loadTwoRegions } from '../../fixtures/twoRegions.js';
 import { useTestDatabase } from '../../helpers/database.js';
 import { csv } from '../../helpers/loads.js';
@@ -28,8 +30,12 @@ const PER_KEY = 2;
 let a: number;
 let b: number;
 const streams: SseStream[] = [];
+/** What was published on the Redis channel of committed changes (a test's own subscription). */
+const published: string[] = [];
+let watcher: Redis | undefined;
 
 afterAll(async () => {
+  await watcher?.quit();
   for (const stream of streams) stream.close();
   for (const child of children) child.kill('SIGKILL');
   await fs.rm(dataDir, { recursive: true, force: true });
@@ -106,6 +112,9 @@ beforeAll(async () => {
   await loadTwoRegions(pool);
   if (!withRedis) return;
   loader = await keyFor(pool, { name: 'live loader' });
+  watcher = new Redis(TEST_REDIS_URL);
+  watcher.on('message', (_channel: string, message: string) => published.push(message));
+  await watcher.subscribe(changesChannel(prefix));
   [a, b] = await Promise.all([startServer(), startServer()]);
 });
 
@@ -131,6 +140,12 @@ describe('figuresChanged across two processes', () => {
     expect(event.data.figuresChanged.territory).toEqual({ code: '17000000', name: 'Владимирская область' });
     expect(Number(event.data.figuresChanged.stats.subscribers)).toBe(150);
     expect(event.data.figuresChanged.dataVersion).toBeGreaterThan(0);
+    // It went through Redis: process A published the version it committed, and process B's live
+    // figures were told by Redis, not by its NOTIFY (which only stands in while Redis is silent).
+    expect(published).toEqual([String(event.data.figuresChanged.dataVersion)]);
+    const routes = await (await fetch(`http://127.0.0.1:${b}/metrics`)).text();
+    expect(routes).toMatch(/gospubliki_live_changes_total\{route="redis"\} 1\n/);
+    expect(routes).not.toMatch(/gospubliki_live_changes_total\{route="notify"\} [1-9]/);
     await ws.settled(0);
     expect(ws.errors).toEqual([]);
     expect(Number(ws.events[0].data.figuresChanged.stats.subscribers)).toBe(150);
