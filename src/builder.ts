@@ -105,16 +105,25 @@ export const builder = new SchemaBuilder<{
   },
 });
 
+// Each custom scalar names its specification (`@specifiedBy`), so codegen and Relay users can map it.
 builder.addScalarType('Date', DateScalar, {
   description: 'A calendar day, `YYYY-MM-DD` (ISO 8601), with no time zone, between 1900-01-01 and 2999-12-31.',
+  specifiedByURL: 'https://www.rfc-editor.org/rfc/rfc3339#section-5.6',
 });
-builder.addScalarType('URL', URLResolver, { description: 'An absolute URL, e.g. `https://vk.com/club1`.' });
+builder.addScalarType('URL', URLResolver, {
+  description: 'An absolute URL, e.g. `https://vk.com/club1`.',
+  specifiedByURL: 'https://url.spec.whatwg.org/',
+});
 builder.addScalarType('BigInt', BigIntResolver, {
   description:
-    'A whole number that may exceed 32 bits, such as a subscriber sum. Sent as a JSON number while it is a safe integer (below 2^53), as a decimal string beyond.',
+    'A whole number that may exceed 32 bits, such as a subscriber sum. Sent as a JSON number while it is a safe integer (below 2^53), as a decimal string beyond (as I-JSON, RFC 7493 section 2.2, recommends). Type it `number | string` in TypeScript (codegen: `scalars: { BigInt: "number | string" }`; Relay: `customScalarTypes: { BigInt: "number | string" }`) and read it with `BigInt(value)` or `Number(value)`.',
+  specifiedByURL: 'https://www.rfc-editor.org/rfc/rfc7493#section-2.2',
 });
 
-builder.addScalarType('DateTime', DateTimeResolver, { description: 'A moment in time, ISO 8601 with its offset, e.g. `2026-12-01T19:14:42.000Z`.' });
+builder.addScalarType('DateTime', DateTimeResolver, {
+  description: 'A moment in time, ISO 8601 with its offset, e.g. `2026-12-01T19:14:42.000Z`.',
+  specifiedByURL: 'https://scalars.graphql.org/andimarek/date-time.html',
+});
 
 builder.queryType({ description: 'Read access to territories, organisations, their official pages and subscriber figures.' });
 builder.mutationType({

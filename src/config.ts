@@ -48,6 +48,10 @@ export interface Config {
   webhookPollMs: number;
   /** Key the webhook secrets are encrypted with (`WEBHOOK_ENCRYPTION_KEY`); unset: a key file in `dataDir`. */
   webhookEncryptionKey: string | undefined;
+  /** Live figures streams (SSE and WebSocket) one client address may hold open (`LIVE_MAX_STREAMS_PER_ADDRESS`). */
+  liveMaxStreamsPerAddress: number;
+  /** Live figures streams one API key may hold open (`LIVE_MAX_STREAMS_PER_KEY`). */
+  liveMaxStreamsPerKey: number;
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -89,6 +93,8 @@ const ENVIRONMENT = EDGE_ENVIRONMENT.extend({
   WEBHOOK_TIMEOUT_MS: numberSetting(10_000, { positive: true }),
   WEBHOOK_POLL_MS: numberSetting(1000, { positive: true }),
   WEBHOOK_ENCRYPTION_KEY: textSetting(undefined),
+  LIVE_MAX_STREAMS_PER_ADDRESS: numberSetting(20, { integer: true, positive: true }),
+  LIVE_MAX_STREAMS_PER_KEY: numberSetting(500, { integer: true, positive: true }),
 });
 
 /** Reads and validates the configuration from `env` (default: this process's environment). */
@@ -113,6 +119,8 @@ export function readConfig(env: Environment = process.env): Config {
     webhookTimeoutMs: settings.WEBHOOK_TIMEOUT_MS,
     webhookPollMs: settings.WEBHOOK_POLL_MS,
     webhookEncryptionKey: settings.WEBHOOK_ENCRYPTION_KEY,
+    liveMaxStreamsPerAddress: settings.LIVE_MAX_STREAMS_PER_ADDRESS,
+    liveMaxStreamsPerKey: settings.LIVE_MAX_STREAMS_PER_KEY,
     edge: edgeConfigOf(settings),
   };
 }

@@ -9,6 +9,7 @@ import './modules/figures/schema.js';
 import './modules/monitoring/schema.js';
 import './modules/loads/push/mutations.js';
 import './modules/loads/queue/schema.js';
+import './modules/live/schema.js';
 
 /** The executable GraphQL schema. */
 export const schema = builder.toSchema({ sortSchema: true });

@@ -8,12 +8,40 @@ import { migrationsApplied } from './db/migrate.js';
 import { listenForNotifications, type Notifications } from './db/notifications.js';
 import { logger } from './logger.js';
 import { CATALOGUE_CHANNEL, forgetCatalogue } from './modules/catalogue/loaders.js';
+import { publishCommittedChanges } from './modules/edge/relay.js';
 import { nodeListener } from './modules/edge/safety.js';
 import { forgetCachedKeys, KEYS_CHANNEL } from './modules/keys/keys.js';
+import { serveWebSocket } from './modules/live/ws.js';
 import { LoadQueue } from './modules/loads/queue/queue.js';
 import { webhookEncryptionKey } from './modules/webhooks/secret.js';
 import { WEBHOOKS_CHANNEL, WebhookWorker } from './modules/webhooks/worker.js';
 import { type Api, createApi } from './yoga.js';
+
+/**
+ * One LISTEN session for every channel. A revoke in any process (or `npm run keys -- revoke`)
+ * reaches this one at once; so does a load in another process (`npm run import`) that changed the
+ * sectors, and a webhook delivery queued by a load's end (this process may claim it); the edge
+ * subscribes in createApi (committed loads purge its cache). All subscribe in this tick, so the
+ * first connection LISTENs on every channel.
+ */
+function listenOnEveryChannel(url: string, worker: WebhookWorker): Notifications {
+  const listener = listenForNotifications(url);
+  listener.on(KEYS_CHANNEL, forgetCachedKeys);
+  listener.on(CATALOGUE_CHANNEL, forgetCatalogue);
+  listener.on(WEBHOOKS_CHANNEL, () => worker.kick());
+  return listener;
+}
+
+/** The HTTP server of the API (every request through the safety net), and GraphQL over WebSocket (graphql-ws) on the same server and path, for live figures. */
+async function serve(api: Api, port: number): Promise<{ server: http.Server; closeWebSocket: () => Promise<void> }> {
+  const server = http.createServer(nodeListener(api));
+  const closeWebSocket = serveWebSocket(server, api, api.live);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject); // e.g. the port is taken
+    server.listen(port, () => resolve());
+  });
+  return { server, closeWebSocket };
+}
 
 /**
  * The only file that opens a socket: the API of src/yoga.ts (GraphQL on /graphql with GraphiQL in
@@ -35,6 +63,7 @@ async function main(): Promise<void> {
   let webhooks: WebhookWorker | undefined;
   let listener: Notifications | undefined;
   let api: Api | undefined;
+  let closeWebSocket: (() => Promise<void>) | undefined;
   let stopping = false;
   let firstSignalAt = 0;
 
@@ -66,6 +95,9 @@ async function main(): Promise<void> {
     // otherwise start-up notices `stopping` after its current step
   };
   const closeServer = (listening: http.Server) => {
+    // Live streams never end by themselves: WebSockets are closed now, SSE streams with the idle connections.
+    api?.live.figures.close();
+    void closeWebSocket?.().catch((error: Error) => logger.warn({ err: error }, 'closing the WebSocket server failed'));
     listening.close(() => void stop(0));
     listening.closeIdleConnections();
     setTimeout(() => listening.closeAllConnections(), 10_000).unref();
@@ -86,15 +118,7 @@ async function main(): Promise<void> {
     webhooks = worker;
     queue = new LoadQueue({ pool: database.pool, uploadsDir: path.join(config.dataDir, 'uploads'), retentionDays: config.loadRetentionDays });
     await queue.start();
-    // One LISTEN session for every channel. A revoke in any process (or `npm run keys -- revoke`)
-    // reaches this one at once; so does a load in another process (`npm run import`) that changed
-    // the sectors, and a webhook delivery queued by a load's end (this process may claim it); the
-    // edge subscribes in createApi (committed loads purge its cache). All subscribe in this tick,
-    // so the first connection LISTENs on every channel.
-    listener = listenForNotifications(database.url);
-    listener.on(KEYS_CHANNEL, forgetCachedKeys);
-    listener.on(CATALOGUE_CHANNEL, forgetCatalogue);
-    listener.on(WEBHOOKS_CHANNEL, () => worker.kick());
+    listener = listenOnEveryChannel(database.url, worker);
     worker.start();
     api = createApi({
       pool: database.pool,
@@ -103,13 +127,13 @@ async function main(): Promise<void> {
       loads: { queue, maxBytes: config.loadMaxBytes },
       embed: { maxAge: config.embedMaxAge },
       edge: { notifications: listener, config: config.edge },
+      live: { perAddress: config.liveMaxStreamsPerAddress, perKey: config.liveMaxStreamsPerKey },
     });
     await api.edge.ready; // Redis connected (or given up on for now), the change listener in place
-    server = http.createServer(nodeListener(api));
-    await new Promise<void>((resolve, reject) => {
-      server!.once('error', reject); // e.g. the port is taken
-      server!.listen(config.port, () => resolve());
-    });
+    publishCommittedChanges(api.edge.redis, config.edge.redisPrefix); // with REDIS_URL: this process's loads, on Redis
+    const served = await serve(api, config.port);
+    server = served.server;
+    closeWebSocket = served.closeWebSocket;
     const { port } = server.address() as AddressInfo;
     logger.info({ port, startupMs: Date.now() - started, embedded: db.embedded }, `serving GraphQL on http://localhost:${port}/graphql`);
     if (stopping) closeServer(server);

@@ -22,6 +22,9 @@ import { explorerPlugin } from './modules/explorer/plugin.js';
 import { exportsRoutePlugin } from './modules/exports/http.js';
 import { exportsOpenApi } from './modules/exports/openapi.js';
 import { keysPlugin, viewerOf } from './modules/keys/plugin.js';
+import type { StreamLimits } from './modules/live/limits.js';
+import { createLive, livePlugin } from './modules/live/plugin.js';
+import type { Live } from './modules/live/service.js';
 import { loadsRoutePlugin } from './modules/loads/queue/http.js';
 import { loadsOpenApi } from './modules/loads/queue/openapi.js';
 import type { LoadQueue } from './modules/loads/queue/queue.js';
@@ -43,6 +46,8 @@ export interface ApiDeps {
   embed?: EmbedDeps;
   /** Limits, caching, CORS… (src/modules/edge); settings default to the environment's. */
   edge?: EdgeOptions;
+  /** Open live streams allowed per client address and per key (default 20 and 500). */
+  live?: Partial<StreamLimits>;
 }
 
 /**
@@ -60,6 +65,8 @@ function keyBudgets(fallback: BudgetFor, keyPoints: number): BudgetFor {
 export type Api = YogaServerInstance<Record<string, never>, Context> & {
   /** The edge's shared state (settings, cache generation, counters). */
   edge: Edge;
+  /** Live figures: the subscriptions' hub and stream counter (the WebSocket server uses them too). */
+  live: Live;
   /** Stops the change listener and closes Redis (the server calls it at shutdown). */
   close(): Promise<void>;
 };
@@ -130,6 +137,8 @@ export function createApi(deps: ApiDeps): Api {
   const edgeOptions = deps.edge ?? {};
   const edge = createEdge({ ...edgeOptions, documents: { ...EMBED_DOCUMENTS, ...edgeOptions.documents } });
   if (!edgeOptions.budgetFor) edge.budgetFor = keyBudgets(defaultBudgetFor(edge.config), edge.config.keyRatePoints);
+  const live = createLive({ perAddress: 20, perKey: 500, ...deps.live }, edge.budgetFor);
+  edge.onDataChanged((version) => void live.figures.changed(version));
   const yoga = createYoga<Record<string, never>, Context>({
     schema,
     context: contextFactory(deps.pool),
@@ -172,6 +181,7 @@ export function createApi(deps: ApiDeps): Api {
       openApiPlugin([loadsOpenApi, exportsOpenApi], API_VERSION),
       // Spreadsheet exports (GET /v1/exports/…), charged to the rate budget per batch of rows; before the loads route, which answers every other /v1/ path.
       exportsRoutePlugin(edge),
+      livePlugin(live),
       // Loads are multipart POSTs with a key (a browser cannot forge the Authorization header): before CSRF.
       loadsRoutePlugin({ pool: deps.pool, queue: deps.loads.queue, maxBytes: deps.loads.maxBytes }),
       useReadinessCheck({
@@ -199,5 +209,5 @@ export function createApi(deps: ApiDeps): Api {
       unexpectedErrorLogPlugin(),
     ]),
   });
-  return Object.assign(yoga, { edge, close: () => edge.close() });
+  return Object.assign(yoga, { edge, live, close: () => edge.close() });
 }

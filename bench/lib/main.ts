@@ -12,6 +12,7 @@ import { bareCopy, typedCopy } from './copy.js';
 import { ensureDataset, writeBatch } from './dataset.js';
 import { type EdgeResult, edgeBench, edgeMarkdown } from './edge.js';
 import { type ExportsResult, exportsBench, exportsMarkdown } from './exports.js';
+import { type LiveResult, liveBench, liveMarkdown } from './live.js';
 import { type GraphQLRequest, interleaved, measure, post, type RunStats, startLoad, toStats } from './load.js';
 import { BASELINE, OPERATIONS, type OperationContext, REGION, readQuery, requestOf, unreferencedQueryFiles } from './operations.js';
 import { type ImportRun, runImport, startServer, tail } from './processes.js';
@@ -145,7 +146,8 @@ async function run(options: RunOptions): Promise<number> {
   // 3. The server, as a user starts it.
   const serverLog = path.join(workDir, `${scale}-server.log`);
   log('starting the server…');
-  const server = await startServer(root, database.env, serverLog);
+  // One client address opens the live bench's 2,000 streams: the per-address stream limit is lifted.
+  const server = await startServer(root, { ...database.env, LIVE_MAX_STREAMS_PER_ADDRESS: '100000' }, serverLog);
   log(`server ready on port ${server.port} in ${server.startupSeconds} s (pid ${server.pid}, log ${path.relative(root, serverLog)})`);
   let client: { pool: pg.Pool; url: string; release: () => Promise<void> } | undefined;
   const cleanup = async () => {
@@ -352,6 +354,14 @@ async function run(options: RunOptions): Promise<number> {
       });
     }
 
+    // 6d. Live figures: commit-to-event latency with 2,000 open SSE subscriptions on this process.
+    let live: LiveResult | null = null;
+    if (!options.only || options.only.has('live')) {
+      log('live figures: 2,000 SSE subscriptions, then 10 loads…');
+      live = await liveBench({ endpoint: server.endpoint, pool, serverPid: server.pid, workDir, endDate, seed });
+      log(`live figures: p50 ${live.latencyMs.p50} ms, p99 ${live.latencyMs.p99} ms, server RSS ${live.rssMb.open} MB with the streams open`);
+    }
+
     // 7. Pushes over HTTP: the daily push (one observation for every page through POST /v1/loads)
     // while Q1–Q4 are read, and recordObservations with 1,000 items.
     let push: PushReport | null = null;
@@ -488,6 +498,10 @@ async function run(options: RunOptions): Promise<number> {
     let markdown = markdownReport(results_);
     if (edge) markdown += `\n${edgeMarkdown(edge)}`;
     if (exportsResult) markdown += `\n## Exports (issue 20)\n\n${exportsMarkdown(exportsResult)}\n`;
+    if (live) {
+      markdown += `\n${liveMarkdown(live)}`;
+      fs.writeFileSync(`${base}-live.json`, `${JSON.stringify(live, null, 2)}\n`);
+    }
     if (options.compare) {
       const comparison = compareResults(options.compare.results, results_, options.compare.name, 'this run');
       markdown += `\n## Compared with ${path.basename(options.compare.name)}\n\n${comparison}\n`;

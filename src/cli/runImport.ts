@@ -2,6 +2,9 @@ import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
 import { config } from '../config.js';
 import { openDatabase } from '../db/database.js';
+import type { EdgeConfig } from '../modules/edge/config.js';
+import { connectRedis, redisReady } from '../modules/edge/redis.js';
+import { publishCommittedChanges } from '../modules/edge/relay.js';
 import type { ImportResult } from '../modules/loads/pipeline/runLoad.js';
 import { importFolder } from '../modules/loads/pipeline/runLoad.js';
 import { formatRowError } from '../modules/loads/rows/files.js';
@@ -77,6 +80,7 @@ export function printResult(result: ImportResult, out: NodeJS.WritableStream = p
 export async function runImport(folder: string, dryRun: boolean): Promise<number> {
   const db = await openDatabase(config());
   const reporter = progressReporter();
+  const redis = await publishOnRedis(config().edge);
   try {
     const result = await importFolder(db.pool, folder, { dryRun, onProgress: reporter.progress, onPhase: reporter.phase });
     reporter.stop();
@@ -84,8 +88,19 @@ export async function runImport(folder: string, dryRun: boolean): Promise<number
     return result.ok ? 0 : 1;
   } finally {
     reporter.stop();
+    publishCommittedChanges(undefined, '');
+    await redis?.quit().catch(() => redis.disconnect());
     await db.close();
   }
+}
+
+/** With `REDIS_URL`, the load is published on Redis after its commit (the API processes' live figures follow it there). */
+async function publishOnRedis(edge: EdgeConfig) {
+  if (!edge.redisUrl) return undefined;
+  const redis = connectRedis(edge.redisUrl);
+  await redisReady(redis);
+  publishCommittedChanges(redis, edge.redisPrefix);
+  return redis;
 }
 
 /**

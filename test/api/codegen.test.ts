@@ -3,14 +3,17 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { generate } from '@graphql-codegen/cli';
+import { getIntrospectionQuery, parse } from 'graphql';
 import ts from 'typescript';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EMBED_DOCUMENTS, LANDING_SEARCH } from '../../src/modules/embed/documents.js';
 import { loadFixture } from '../fixtures/readApi.js';
 import { useTestDatabase } from '../helpers/database.js';
 import { api, execute } from '../helpers/executor.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const EXAMPLES = path.join(ROOT, 'examples');
+const SCALARS = { Date: 'string', URL: 'string', DateTime: 'string', BigInt: 'number | string' };
 
 const { pool } = await useTestDatabase();
 let out: string;
@@ -37,7 +40,7 @@ describe('GraphQL Code Generator (client preset) over schema.graphql and example
         cwd: ROOT,
         schema: path.join(ROOT, 'schema.graphql'),
         documents: path.join(EXAMPLES, '*.graphql'),
-        generates: { [gql]: { preset: 'client', config: { scalars: { Date: 'string', URL: 'string', BigInt: 'number | string' } } } },
+        generates: { [gql]: { preset: 'client', config: { scalars: SCALARS } } },
         silent: true,
         errorsOnly: true,
       },
@@ -107,6 +110,108 @@ export const document = RegionDashboardDocument;
         ).toBe(true);
       }
     }
+  });
+});
+
+/** Every `.graphql` file of the repo's clients: examples, the benchmark's queries, test fixtures (not node_modules). */
+async function graphqlFiles(): Promise<string[]> {
+  const found: string[] = [];
+  for (const folder of ['examples', 'bench/queries', 'test']) {
+    for (const entry of await fs.readdir(path.join(ROOT, folder), { recursive: true, withFileTypes: true })) {
+      if (entry.isFile() && entry.name.endsWith('.graphql')) found.push(path.join(entry.parentPath, entry.name));
+    }
+  }
+  return found.sort();
+}
+
+/** The server's own persisted documents (the widget's, the landing page's search), written to one file. */
+async function serverDocuments(): Promise<string> {
+  const file = path.join(out, 'server-documents.graphql');
+  await fs.writeFile(file, [...Object.values(EMBED_DOCUMENTS), LANDING_SEARCH].join('\n\n'));
+  return file;
+}
+
+/** The names of the operations and fragments of a GraphQL document (`fragment X`, `operation Y`: two namespaces, as in GraphQL). */
+function definitionNames(text: string): string[] {
+  return parse(text).definitions.flatMap((definition) =>
+    'name' in definition && definition.name ? [`${definition.kind === 'FragmentDefinition' ? 'fragment' : 'operation'} ${definition.name.value}`] : [],
+  );
+}
+
+/** Operation and fragment names written in the tests' TypeScript and Relay fixtures (`query Name(`, `fragment Name on`). */
+async function inlineNames(): Promise<Map<string, string>> {
+  const names = new Map<string, string>();
+  for (const entry of await fs.readdir(path.join(ROOT, 'test'), { recursive: true, withFileTypes: true })) {
+    if (!entry.isFile() || !entry.name.endsWith('.ts') || entry.parentPath.includes('__generated__')) continue;
+    const file = path.relative(ROOT, path.join(entry.parentPath, entry.name));
+    const text = await fs.readFile(path.join(ROOT, file), 'utf8');
+    // One file may send the same named document twice; two files may not share a name.
+    for (const [, kind, name] of text.matchAll(/\b(query|mutation|subscription|fragment) ([A-Z]\w*)(?:\s*[({]| on\b)/g)) {
+      const key = `${kind === 'fragment' ? 'fragment' : 'operation'} ${name}`;
+      names.set(key, names.has(key) && names.get(key) !== file ? `${names.get(key)} and ${file}` : file);
+    }
+  }
+  return names;
+}
+
+/** One client-preset run; the generated graphql.ts. */
+async function generateTypes(schema: string, documents: string[], folder: string): Promise<string> {
+  const gql = path.join(out, folder) + path.sep;
+  await generate(
+    { cwd: ROOT, schema, documents, generates: { [gql]: { preset: 'client', config: { scalars: SCALARS } } }, silent: true, errorsOnly: true },
+    true,
+  );
+  return fs.readFile(path.join(gql, 'graphql.ts'), 'utf8');
+}
+
+describe('every document of the repo, in one GraphQL Code Generator run', () => {
+  it('has unique operation and fragment names (examples, bench/queries, the server’s documents, the tests’)', async () => {
+    const seen = new Map<string, string>();
+    const clash: string[] = [];
+    const files = [...(await graphqlFiles()), await serverDocuments()];
+    for (const file of files) {
+      for (const name of definitionNames(await fs.readFile(file, 'utf8'))) {
+        if (seen.has(name)) clash.push(`${name}: ${seen.get(name)} and ${path.relative(ROOT, file)}`);
+        seen.set(name, path.relative(ROOT, file));
+      }
+    }
+    for (const [name, where] of await inlineNames()) {
+      if (where.includes(' and ')) clash.push(`${name}: ${where}`);
+      else if (seen.has(name) && !files.some((file) => path.relative(ROOT, file) === where)) clash.push(`${name}: ${seen.get(name)} and ${where}`);
+    }
+    expect(seen.size).toBeGreaterThan(12);
+    expect(clash).toEqual([]);
+  });
+
+  it('generates the same types from schema.graphql as from the server’s introspection', async () => {
+    const documents = [...(await graphqlFiles()), await serverDocuments()];
+    const fromFile = await generateTypes(path.join(ROOT, 'schema.graphql'), documents, 'from-file');
+    const introspection = await fetchOperation(getIntrospectionQuery({ specifiedByUrl: true, descriptions: true }), 'IntrospectionQuery', {});
+    expect(introspection.errors).toBeUndefined();
+    const json = path.join(out, 'introspection.json');
+    await fs.writeFile(json, JSON.stringify({ data: introspection.data }));
+    const fromServer = await generateTypes(json, documents, 'from-server');
+    for (const name of ['BenchRegionDashboardQuery', 'RegionDashboardQuery', 'EmbedFiguresV1Query', 'LandingSearchQuery', 'TerritoryLevel']) {
+      expect(fromFile).toMatch(new RegExp(`export (type|enum) ${name}\\b`));
+    }
+    expect(fromServer).toBe(fromFile);
+  });
+});
+
+describe('a dashboard’s tiles', () => {
+  it('lose only the tile whose figure fails when each tile is its own territory(code:) alias', async () => {
+    // Stats, growth and history are non-null (an error in one nulls its territory): a dashboard
+    // that wants each tile to fail alone asks each through its own alias of the nullable root field.
+    const response = await execute(`{
+      totals: territory(code: "17000000") { stats { subscribers } }
+      trend: territory(code: "17000000") { growth(from: "2026-03-01", to: "2026-01-01") { change } }
+      series: territory(code: "17000000") { history(from: "2026-01-01", to: "2026-01-03") { date subscribers } }
+    }`);
+    expect(response.data?.trend).toBeNull();
+    expect(response.errors?.map((error) => error.path)).toEqual([['trend', 'growth']]);
+    expect(response.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+    expect(response.data?.totals.stats.subscribers).not.toBeNull();
+    expect(response.data?.series.history).toHaveLength(3);
   });
 });
 

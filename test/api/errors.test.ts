@@ -22,7 +22,7 @@ describe('errors', () => {
   it('shows GraphQL validation and variable errors as they are, so clients can fix their query', async () => {
     const unknownField = await execute('{ platforms { colour } }');
     expect(unknownField.errors?.[0].message).toContain('Cannot query field "colour" on type "Platform"');
-    const missingVariable = await execute('query Q($code: String!) { territory(code: $code) { name } }');
+    const missingVariable = await execute('query MissingCode($code: String!) { territory(code: $code) { name } }');
     expect(missingVariable.errors?.[0].message).toContain('Variable "$code" of required type "String!" was not provided');
   });
 
@@ -76,7 +76,7 @@ describe('dates', () => {
   it('refuses a day outside 1900–2999 with a message saying which days are accepted', async () => {
     const response = await execute('{ territory(code: "RU") { growth(from: "2026-01-01", to: "9999-12-31") { change } } }');
     expect(response.errors?.[0].message).toContain('between 1900-01-01 and 2999-12-31');
-    const variable = await execute('query Q($at: Date) { territory(code: "RU") { stats(at: $at) { subscribers } } }', { at: '1812-09-07' });
+    const variable = await execute('query StatsAtOldDay($at: Date) { territory(code: "RU") { stats(at: $at) { subscribers } } }', { at: '1812-09-07' });
     expect(variable.errors?.[0].message).toContain('between 1900-01-01 and 2999-12-31');
   });
 });

@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import { listenForNotifications, type Notifications } from '../../db/notifications.js';
 import { type Generation, type LatestVersion, memoryGeneration, redisGeneration } from './cache.js';
+import { ChangeFeed } from './changeFeed.js';
 import { type EdgeConfig, readEdgeConfig } from './config.js';
 import { DocumentRegistry, exampleDocuments } from './documents.js';
 import { type ChangeListener, listenForDataChanges } from './invalidation.js';
@@ -36,6 +37,11 @@ export interface Edge {
   ready: Promise<void>;
   /** Purges this API's response cache (and, with Redis, every process's). */
   purge(): Promise<void>;
+  /**
+   * Calls `listener` after each committed change of the data (once the cache is purged), with its
+   * version when known: through Redis pub/sub with `REDIS_URL` (NOTIFY while Redis is down), else NOTIFY.
+   */
+  onDataChanged(listener: (version?: number) => void): void;
   close(): Promise<void>;
 }
 
@@ -45,13 +51,23 @@ export function createEdge(options: EdgeOptions = {}): Edge {
   const generation = redis ? redisGeneration(redis, config.redisPrefix) : memoryGeneration();
   const purge = () => generation.bump();
   const latest = { version: 0 };
+  // Brings this process up to a committed change: its version noted, the response cache purged.
+  const settle = (version?: number) => {
+    if (version !== undefined) latest.version = Math.max(latest.version, version);
+    return purge();
+  };
+  const feed = new ChangeFeed(redis && config.redisUrl ? { url: config.redisUrl, prefix: config.redisPrefix } : undefined, settle);
   const notifications = options.notifications ?? (options.databaseUrl ? listenForNotifications(options.databaseUrl) : undefined);
   const listener = notifications
     ? listenForDataChanges(
         notifications,
-        (version) => {
-          if (version !== undefined) latest.version = Math.max(latest.version, version);
-          return purge();
+        async (version) => {
+          try {
+            await settle(version);
+          } finally {
+            // After the purge: what a listener reads (or tells a client to read) is never the cached past.
+            feed.fromNotify(version);
+          }
         },
         !options.notifications,
       )
@@ -70,8 +86,10 @@ export function createEdge(options: EdgeOptions = {}): Edge {
       new Promise<void>((resolve) => setTimeout(resolve, 5000).unref()), // they keep retrying meanwhile
     ]),
     purge,
+    onDataChanged: (changed) => feed.on(changed),
     close: async () => {
       await listener?.close();
+      await feed.close();
       if (redis) await redis.quit().catch(() => redis.disconnect());
     },
   };

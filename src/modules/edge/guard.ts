@@ -2,7 +2,7 @@ import { maxAliasesPlugin } from '@escape.tech/graphql-armor-max-aliases';
 import { maxDepthPlugin } from '@escape.tech/graphql-armor-max-depth';
 import { maxDirectivesPlugin } from '@escape.tech/graphql-armor-max-directives';
 import { maxTokensPlugin } from '@escape.tech/graphql-armor-max-tokens';
-import { GraphQLError, type ValidationContext } from 'graphql';
+import { type DocumentNode, GraphQLError, type GraphQLSchema, type ValidationContext } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { EdgeConfig } from './config.js';
 import { operationCost, tooComplex } from './cost.js';
@@ -33,54 +33,14 @@ export function armorPlugins(config: EdgeConfig): Plugin[] {
 
 const decisions = new WeakMap<Request, RateDecision>();
 
+type Refuse = (result: { errors: GraphQLError[] }) => void;
+
 export function costPlugin(config: EdgeConfig, rates: RateLimits, budgetFor: BudgetFor): Plugin<{ request: Request }> {
+  const guard = (args: GuardedOperation, refuse: Refuse) => guardOperation(config, rates, budgetFor, args, refuse);
   return {
     async onExecute({ args, setResultAndStopExecution }) {
-      const context = args.contextValue as unknown as { request: Request } & Record<string, unknown>;
-      let cost: number;
-      try {
-        cost = operationCost(args.schema, args.document, args.variableValues ?? undefined, args.operationName, context);
-      } catch (error) {
-        // An argument the cost could not be read from is an invalid request: refuse it as such.
-        const message = error instanceof Error ? error.message : String(error);
-        setResultAndStopExecution({ errors: [new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT' } })] });
-        return;
-      }
-      if (config.maxCost > 0 && cost > config.maxCost) {
-        metrics.limitRefusals.inc({ limit: 'cost' });
-        setResultAndStopExecution({
-          errors: [
-            tooComplex(
-              `The query's cost is ${cost}, above the limit of ${config.maxCost}: ask for smaller pages (first/last), fewer nested lists or shorter histories.`,
-              {
-                cost,
-                limit: config.maxCost,
-              },
-            ),
-          ],
-        });
-        return;
-      }
-      const budget = await budgetFor(context.request, context);
-      const decision = await rates.consume(budget, cost);
-      if (decision) decisions.set(context.request, decision);
-      if (decision && !decision.allowed) {
-        metrics.rateRefusals.inc({ client: budget.anonymous ? 'anonymous' : 'key' });
-        setResultAndStopExecution({
-          errors: [
-            new GraphQLError(`Rate limit: ${decision.limit} cost points per window; this query costs ${cost}. Try again in ${decision.resetSeconds} s.`, {
-              extensions: {
-                code: 'RATE_LIMITED',
-                cost,
-                limit: decision.limit,
-                retryAfter: decision.resetSeconds,
-                http: { status: 429, headers: { 'Retry-After': String(decision.resetSeconds), ...rateHeaders(decision) } },
-              },
-            }),
-          ],
-        });
-        return;
-      }
+      const cost = await guard(args, setResultAndStopExecution);
+      if (cost === undefined) return;
       return {
         onExecuteDone({ result, setResult }) {
           if (!('data' in result) && !('errors' in result)) return; // a stream: no cost extension
@@ -88,6 +48,10 @@ export function costPlugin(config: EdgeConfig, rates: RateLimits, budgetFor: Bud
           setResult({ ...result, extensions: { ...single.extensions, cost: { requested: cost, limit: config.maxCost } } } as typeof result);
         },
       };
+    },
+    // A subscription (SSE or WebSocket) is costed and charged like a query, once, when it opens.
+    async onSubscribe({ args, setResultAndStopExecution }) {
+      await guard(args, setResultAndStopExecution);
     },
     onResponse({ request, response }) {
       const decision = decisions.get(request);
@@ -97,4 +61,69 @@ export function costPlugin(config: EdgeConfig, rates: RateLimits, budgetFor: Bud
       }
     },
   };
+}
+
+/** What the guard reads of an operation about to execute or subscribe. */
+interface GuardedOperation {
+  schema: GraphQLSchema;
+  document: DocumentNode;
+  variableValues?: Record<string, unknown> | null;
+  operationName?: string | null;
+  contextValue: unknown;
+}
+
+/** The operation's cost when it may run; undefined when it was refused (through `refuse`). */
+async function guardOperation(
+  config: EdgeConfig,
+  rates: RateLimits,
+  budgetFor: BudgetFor,
+  args: GuardedOperation,
+  refuse: Refuse,
+): Promise<number | undefined> {
+  const context = args.contextValue as unknown as { request: Request } & Record<string, unknown>;
+  let cost: number;
+  try {
+    cost = operationCost(args.schema, args.document, args.variableValues ?? undefined, args.operationName, context);
+  } catch (error) {
+    // An argument the cost could not be read from is an invalid request: refuse it as such.
+    const message = error instanceof Error ? error.message : String(error);
+    refuse({ errors: [new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT' } })] });
+    return undefined;
+  }
+  if (config.maxCost > 0 && cost > config.maxCost) {
+    metrics.limitRefusals.inc({ limit: 'cost' });
+    refuse({
+      errors: [
+        tooComplex(
+          `The query's cost is ${cost}, above the limit of ${config.maxCost}: ask for smaller pages (first/last), fewer nested lists or shorter histories.`,
+          {
+            cost,
+            limit: config.maxCost,
+          },
+        ),
+      ],
+    });
+    return undefined;
+  }
+  const budget = await budgetFor(context.request, context);
+  const decision = await rates.consume(budget, cost);
+  if (decision) decisions.set(context.request, decision);
+  if (decision && !decision.allowed) {
+    metrics.rateRefusals.inc({ client: budget.anonymous ? 'anonymous' : 'key' });
+    refuse({
+      errors: [
+        new GraphQLError(`Rate limit: ${decision.limit} cost points per window; this query costs ${cost}. Try again in ${decision.resetSeconds} s.`, {
+          extensions: {
+            code: 'RATE_LIMITED',
+            cost,
+            limit: decision.limit,
+            retryAfter: decision.resetSeconds,
+            http: { status: 429, headers: { 'Retry-After': String(decision.resetSeconds), ...rateHeaders(decision) } },
+          },
+        }),
+      ],
+    });
+    return undefined;
+  }
+  return cost;
 }

@@ -27,6 +27,12 @@ export const metrics = {
     help: 'Committed changes notified to this process (each purges the response cache)',
     registers: [registry],
   }),
+  changesFollowed: new Counter({
+    name: 'gospubliki_live_changes_total',
+    help: 'Committed changes told to the live figures, by the route they came by (redis: pub/sub, notify: PostgreSQL NOTIFY)',
+    labelNames: ['route'] as const,
+    registers: [registry],
+  }),
   cacheHits: new Counter({ name: 'gospubliki_response_cache_hits_total', help: 'Responses served from the server-side cache', registers: [registry] }),
   cacheMisses: new Counter({
     name: 'gospubliki_response_cache_misses_total',

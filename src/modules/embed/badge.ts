@@ -1,5 +1,5 @@
+import { makeBadge } from 'badge-maker';
 import { escapeMarkup } from './markup.js';
-import { textWidth } from './textWidth.js';
 
 /** What a badge says: a grey label and a coloured message, as shields.io draws them. */
 export interface Badge {
@@ -14,42 +14,18 @@ export interface Badge {
 /** Colours of the badges: blue for a figure, red for an error (white text passes WCAG AA on both). */
 export const BADGE_COLORS = { figure: '#0b5fa5', error: '#b42318' } as const;
 
-/** Horizontal padding on each side of a text (px). */
-const PADDING = 6;
-
-/** Width of one part of the badge: its text and its padding, rounded to a whole px. */
-export function partWidth(text: string): number {
-  return Math.round(textWidth(text) + 2 * PADDING);
-}
+/** Background of the label (shields.io's grey). */
+const LABEL_COLOR = '#555';
 
 /**
- * A flat shields-style SVG badge, 20 px high, its width computed for the text. Every text is
- * escaped; the SVG carries a `<title>` and `role="img"` for screen readers.
+ * A flat SVG badge, 20 px high, drawn by `badge-maker` (the library shields.io renders with: it
+ * measures every text, Cyrillic included, with Verdana's own advance widths and escapes it). Our one
+ * addition is the accessible name: badge-maker writes `label: message` into `<title>` and
+ * `aria-label`; ours says which territory (and, for a compact number, the full one).
  */
 export function renderBadge(badge: Badge): string {
-  const labelWidth = partWidth(badge.label);
-  const messageWidth = partWidth(badge.message);
-  const width = labelWidth + messageWidth;
-  const label = escapeMarkup(badge.label);
-  const message = escapeMarkup(badge.message);
-  const title = escapeMarkup(badge.title ?? `${badge.label}: ${badge.message}`);
-  const color = escapeMarkup(badge.color);
-  return [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="20" viewBox="0 0 ${width} 20" role="img" aria-label="${title}">`,
-    `<title>${title}</title>`,
-    '<linearGradient id="g" x2="0" y2="100%"><stop offset="0" stop-color="#bbb" stop-opacity=".1"/><stop offset="1" stop-opacity=".1"/></linearGradient>',
-    `<clipPath id="c"><rect width="${width}" height="20" rx="3" fill="#fff"/></clipPath>`,
-    '<g clip-path="url(#c)">',
-    `<rect width="${labelWidth}" height="20" fill="#555"/>`,
-    `<rect x="${labelWidth}" width="${messageWidth}" height="20" fill="${color}"/>`,
-    `<rect width="${width}" height="20" fill="url(#g)"/>`,
-    '</g>',
-    '<g fill="#fff" text-anchor="middle" font-family="Verdana,Geneva,DejaVu Sans,sans-serif" font-size="11">',
-    `<text x="${labelWidth / 2}" y="15" fill="#010101" fill-opacity=".3" aria-hidden="true">${label}</text>`,
-    `<text x="${labelWidth / 2}" y="14">${label}</text>`,
-    `<text x="${labelWidth + messageWidth / 2}" y="15" fill="#010101" fill-opacity=".3" aria-hidden="true">${message}</text>`,
-    `<text x="${labelWidth + messageWidth / 2}" y="14">${message}</text>`,
-    '</g>',
-    '</svg>',
-  ].join('');
+  const svg = makeBadge({ label: badge.label, message: badge.message, color: badge.color, labelColor: LABEL_COLOR, style: 'flat' });
+  if (badge.title === undefined) return svg;
+  const title = escapeMarkup(badge.title);
+  return svg.replace(/ aria-label="[^"]*"/, () => ` aria-label="${title}"`).replace(/<title>[^<]*<\/title>/, () => `<title>${title}</title>`);
 }

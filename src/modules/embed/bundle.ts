@@ -22,12 +22,16 @@ export interface Bundle {
   gzipBytes: number;
 }
 
-/** Bundles a browser script into one minified ES module (no source map, no eval). */
+/**
+ * Bundles a browser script into one minified classic script (an IIFE: no `import.meta`, no
+ * top-level `import`/`export`), which a page may load as `<script src>`, `async`, `defer` or
+ * `type="module"` alike (no source map, no eval).
+ */
 export async function buildBundle(entry: Entry): Promise<Bundle> {
   const result = await build({
     entryPoints: [ENTRIES[entry]],
     bundle: true,
-    format: 'esm',
+    format: 'iife',
     minify: true,
     target: 'es2021',
     platform: 'browser',

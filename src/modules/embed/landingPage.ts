@@ -27,10 +27,10 @@ function federationSection(federation: LandingData['federation']): string {
   const platforms = stats.byPlatform
     .map((p) => `<li><span>${e(p.platform.name)}</span> <span class="value">${e(formatCompact(p.subscribers))}</span></li>`)
     .join('');
-  return `<dl class="figures">
+  return `<dl class="figures" aria-live="polite">
 <div><dt>Подписчиков</dt><dd id="federation-subscribers">${e(formatNumber(stats.subscribers))}</dd></div>
-<div><dt>Организаций с официальными страницами</dt><dd>${e(formatNumber(stats.organisationsWithPages))} из ${e(formatNumber(stats.organisations))}</dd></div>
-<div><dt>Страниц</dt><dd>${e(formatNumber(stats.pages))}</dd></div>
+<div><dt>Организаций с официальными страницами</dt><dd id="federation-coverage">${e(formatNumber(stats.organisationsWithPages))} из ${e(formatNumber(stats.organisations))}</dd></div>
+<div><dt>Страниц</dt><dd id="federation-pages">${e(formatNumber(stats.pages))}</dd></div>
 </dl>
 <ul class="platforms" aria-label="Подписчики по площадкам">${platforms}</ul>`;
 }
@@ -55,8 +55,8 @@ export function landingPage(data: LandingData): string {
 <title>Госпаблики — цифры официальных страниц госорганов и учреждений</title>
 <link rel="icon" href="/favicon.svg" type="image/svg+xml">
 <link rel="stylesheet" href="/landing.css">
-<script type="module" src="/embed/v1/gospubliki.js"></script>
-<script type="module" src="/landing.js"></script>
+<script src="/embed/v1/gospubliki.js" defer></script>
+<script src="/landing.js" defer></script>
 </head>
 <body>
 <header><h1>Госпаблики</h1>
@@ -79,7 +79,7 @@ ${federationSection(data.federation)}
 <ul id="territory-results" class="results" aria-label="Найденные территории"></ul>
 <p id="territory-chosen" aria-live="polite">Выбрана: <strong id="territory-name">${e(data.preview.name)}</strong> (<span id="territory-code">${code}</span>)</p>
 </form>
-${preview('widget', 'Веб-компонент', widgetSnippet(options), `<gospubliki-figures id="widget-element" territory="${code}"></gospubliki-figures>`)}
+${preview('widget', 'Веб-компонент', widgetSnippet(options), `<gospubliki-figures id="widget-element" territory="${code}" live></gospubliki-figures>`)}
 ${preview('badge', 'Значок (SVG)', badgeSnippet(options), `<img id="badge-image" src="/embed/v1/territories/${code}/subscribers.svg" alt="Подписчики госпабликов: ${e(data.preview.name)}" height="20">`)}
 ${preview('frame', 'Страница для iframe', frameSnippet(options), `<iframe id="frame-element" src="/embed/v1/territories/${code}" title="Госпаблики: ${e(data.preview.name)}" width="360" height="320"></iframe>`)}
 </section>

@@ -22,7 +22,7 @@ function search(options: SnippetOptions): string {
 }
 
 export function widgetSnippet(options: SnippetOptions): string {
-  return `<script type="module" src="${options.origin}/embed/v1/gospubliki.js"></script>\n<gospubliki-figures territory="${options.code}"${attributes(options)}></gospubliki-figures>`;
+  return `<script src="${options.origin}/embed/v1/gospubliki.js" defer></script>\n<gospubliki-figures territory="${options.code}"${attributes(options)}></gospubliki-figures>`;
 }
 
 export function badgeSnippet(options: SnippetOptions): string {

@@ -155,11 +155,19 @@ async function historyFilter(context: Context, args: ScopeArgs & { from: string;
   return { ...(await rangeFilter(context, args, MAX_HISTORY_DAYS)), interval: args.interval ?? 'DAY' };
 }
 
+/**
+ * Said on each figure field: they stay non-null (a nullable output would break every typed
+ * client already generated from this schema), so an error in one nulls its territory; a tile that
+ * must fail alone asks through its own alias of `territory(code:)`.
+ */
+const FAILS_WITH_TERRITORY =
+  ' Non-null: if it fails (bad arguments, a time limit), the error carries its path and its territory is null; give each dashboard tile its own `territory(code:)` alias so one failing figure empties one tile.';
+
 builder.prismaObjectFields('Territory', (t) => ({
   stats: t.field({
     type: Stats,
     select: { id: true },
-    description: 'Figures of the whole subtree (this territory and everything below it), from maintained rollups: as cheap at the federation as at a village.',
+    description: `Figures of the whole subtree (this territory and everything below it), from maintained rollups: as cheap at the federation as at a village.${FAILS_WITH_TERRITORY}`,
     args: {
       platforms: t.arg.stringList({ description: PLATFORMS }),
       sectors: t.arg.stringList({ description: SECTORS }),
@@ -171,7 +179,7 @@ builder.prismaObjectFields('Territory', (t) => ({
   history: t.field({
     type: [HistoryPoint],
     select: { id: true },
-    description: `The subtree's subscriber figure over [from, to], one point per interval, oldest first. At most ${MAX_HISTORY_DAYS} days.`,
+    description: `The subtree's subscriber figure over [from, to], one point per interval, oldest first. At most ${MAX_HISTORY_DAYS} days.${FAILS_WITH_TERRITORY}`,
     args: {
       from: t.arg({ type: 'Date', required: true, description: FROM }),
       to: t.arg({ type: 'Date', required: true, description: TO }),
@@ -184,7 +192,7 @@ builder.prismaObjectFields('Territory', (t) => ({
   growth: t.field({
     type: Growth,
     select: { id: true },
-    description: "Change of the subtree's subscriber figure from `from` to `to` (figure as of `to` minus figure as of `from`).",
+    description: `Change of the subtree's subscriber figure from \`from\` to \`to\` (figure as of \`to\` minus figure as of \`from\`).${FAILS_WITH_TERRITORY}`,
     args: {
       from: t.arg({ type: 'Date', required: true, description: FROM }),
       to: t.arg({ type: 'Date', required: true, description: TO }),

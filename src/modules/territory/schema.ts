@@ -10,6 +10,7 @@ import { searchSpec } from '../search/rank.js';
 import { searchText } from '../search/text.js';
 import { resolveTerritoryOrder } from './args.js';
 import { territoryCode } from './code.js';
+import { TERRITORY_LEVELS } from './levels.js';
 import { childStatsAhead, territoryAhead } from './readAhead.js';
 import {
   TERRITORY_FIELDS,
@@ -22,7 +23,8 @@ import {
 } from './sql.js';
 
 export const TerritoryLevel = builder.enumType('TerritoryLevel', {
-  description: 'Level of a territory in the tree, top to bottom.',
+  // The schema (printed and introspected alike) lists enum values alphabetically: the tree order is said here.
+  description: `Level of a territory in the tree. From the top: ${TERRITORY_LEVELS.join(', ')} (the schema lists the values alphabetically; \`Territory.depth\` is a territory's distance from the root).`,
   values: {
     FEDERATION: { description: 'The Russian Federation (code `RU`), the root.' },
     FEDERAL_DISTRICT: {

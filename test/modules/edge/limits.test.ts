@@ -84,7 +84,7 @@ describe('limits before execution', () => {
   });
 
   it('counts a list by its first/last, a history by its points, with the variables of the request', async () => {
-    const query = 'query Q($n: Int) { territories(first: $n) { nodes { code children(first: $n) { nodes { code parent { code } } } } } }';
+    const query = 'query NestedChildren($n: Int) { territories(first: $n) { nodes { code children(first: $n) { nodes { code parent { code } } } } } }';
     // 1 (connection) + n × (1 territory + 1 children connection + n × (1 child + 1 parent))
     expect(operationCost(schema, parse(query), { n: 5 }, undefined, {})).toBe(1 + 5 * (2 + 5 * 2));
     // Costs are remembered per document object: the same object with other variables costs anew.

@@ -1,25 +1,28 @@
 import { describe, expect, it } from 'vitest';
-import { BADGE_COLORS, partWidth, renderBadge } from '../../../src/modules/embed/badge.js';
+import { BADGE_COLORS, renderBadge } from '../../../src/modules/embed/badge.js';
 import { escapeMarkup } from '../../../src/modules/embed/markup.js';
 import { sparklinePoints } from '../../../src/modules/embed/sparkline.js';
-import { textWidth } from '../../../src/modules/embed/textWidth.js';
 
-describe('badge width', () => {
-  it('measures text with Verdana 11px advance widths', () => {
-    expect(textWidth('')).toBe(0);
-    expect(textWidth('0000')).toBeCloseTo(28, 5);
-    // Verdana is wider for W than for i, and a longer text is wider.
-    expect(textWidth('W')).toBeGreaterThan(textWidth('i') * 3);
-    expect(textWidth('подписчики')).toBeGreaterThan(55);
-    expect(textWidth('подписчики')).toBeLessThan(75);
-  });
+/** The widths of a badge's label and message segments, and of the whole SVG. */
+function widths(svg: string) {
+  const [label, message] = [...svg.matchAll(/<rect (?:x="\d+" )?width="(\d+)" height="20" fill="#(?!bbb)[0-9a-f]{3,6}"/g)].map((m) => Number(m[1]));
+  return { label, message, whole: Number(/^<svg[^>]* width="(\d+)"/.exec(svg)?.[1]) };
+}
 
-  it('sizes the SVG to its two texts plus padding', () => {
-    const svg = renderBadge({ label: 'подписчики', message: '1,4 млн', color: BADGE_COLORS.figure });
-    const width = partWidth('подписчики') + partWidth('1,4 млн');
-    expect(svg).toContain(`width="${width}"`);
-    expect(svg).toContain(`<rect x="${partWidth('подписчики')}"`);
-    expect(partWidth('a much longer label than that')).toBeGreaterThan(partWidth('short'));
+describe('badge width (badge-maker)', () => {
+  it('sizes each segment to its text, Cyrillic measured as Cyrillic', () => {
+    const badge = widths(renderBadge({ label: 'подписчики', message: '1,4 млн', color: BADGE_COLORS.figure }));
+    expect(badge.whole).toBe(badge.label + badge.message);
+    // Verdana 11 px: «подписчики» is about 67 px of text, plus padding.
+    expect(badge.label).toBeGreaterThan(67);
+    expect(badge.label).toBeLessThan(85);
+    const longer = widths(renderBadge({ label: 'подписчики госпабликов', message: '1,4 млн', color: BADGE_COLORS.figure }));
+    expect(longer.label).toBeGreaterThan(badge.label + 60);
+    expect(longer.message).toBe(badge.message);
+    // Wide letters take more room than narrow ones of the same count.
+    expect(widths(renderBadge({ label: 'ЖЖЖЖ', message: '1', color: '#000' })).label).toBeGreaterThan(
+      widths(renderBadge({ label: 'іііі', message: '1', color: '#000' })).label + 20,
+    );
   });
 
   it('escapes every text and carries a title', () => {
@@ -29,6 +32,7 @@ describe('badge width', () => {
     expect(svg).toContain('a &amp; b');
     expect(svg).toMatch(/<title>&lt;script&gt;.*: a &amp; b<\/title>/);
     expect(svg).toContain('role="img"');
+    expect(renderBadge({ label: 'a', message: 'b', color: '#000', title: "$& $' $1" })).toContain('<title>$&amp; $&#39; $1</title>');
   });
 
   it('escapes the characters of HTML and XML', () => {

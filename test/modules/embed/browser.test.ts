@@ -7,8 +7,11 @@ import { fileURLToPath } from 'node:url';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatNumber } from '../../../src/modules/embed/format.js';
+import { today } from '../../../src/modules/figures/dates.js';
+import { importFolder } from '../../../src/modules/loads/pipeline/runLoad.js';
 import { useTestDatabase } from '../../helpers/database.js';
 import { createTestApi, data } from '../../helpers/executor.js';
+import { csv, writeLoad } from '../../helpers/loads.js';
 import { loadEmbedFixture } from './fixture.js';
 
 /*
@@ -33,7 +36,7 @@ if (!fs.existsSync(CHROMIUM)) {
     }
   });
 } else {
-  const { pool } = await useTestDatabase();
+  const { pool, url: databaseUrl } = await useTestDatabase();
   await loadEmbedFixture(pool);
   const require = createRequire(import.meta.url);
   const AXE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
@@ -56,7 +59,32 @@ if (!fs.existsSync(CHROMIUM)) {
     html: `<!doctype html><html lang="ru"><head><meta charset="utf-8"><title>${title}</title>${head}</head><body>${body}</body></html>`,
   });
 
+  /** Every way a portal includes the widget's script (the element comes after the scripts in the page). */
+  const INCLUSIONS: Record<string, (src: string) => string> = {
+    classic: (src) => `<script src="${src}"></script>`,
+    module: (src) => `<script type="module" src="${src}"></script>`,
+    async: (src) => `<script async src="${src}"></script>`,
+    defer: (src) => `<script defer src="${src}"></script>`,
+    'classic twice': (src) => `<script src="${src}"></script><script src="${src}"></script>`,
+    'module twice': (src) => `<script type="module" src="${src}"></script><script type="module" src="${src}?again"></script>`,
+    'classic and module': (src) => `<script src="${src}"></script><script type="module" src="${src}"></script>`,
+    'async and defer': (src) => `<script async src="${src}"></script><script defer src="${src}"></script>`,
+  };
+
   const HOST_PAGES: Record<string, (params: URLSearchParams) => { csp: string; html: string }> = {
+    '/live': () =>
+      hostPage(
+        'Портал с живыми цифрами',
+        `<script src="${API}/embed/v1/gospubliki.js" defer></script>`,
+        `<main><h1>Портал</h1><gospubliki-figures territory="17000000" live></gospubliki-figures></main>`,
+      ),
+    '/include': (params) => {
+      const include = INCLUSIONS[params.get('how') ?? ''];
+      const body = `<main><h1>Портал</h1><gospubliki-figures territory="17000000"></gospubliki-figures></main>`;
+      // In the body, after the element, as a CMS editor pastes it; in the head for the others.
+      const tags = include(`${API}/embed/v1/gospubliki.js`);
+      return params.get('where') === 'body' ? hostPage('Портал', '', body + tags) : hostPage('Портал', tags, body);
+    },
     '/widget': (params) => {
       const theme = params.get('theme') ? ` theme="${params.get('theme')}"` : '';
       const platforms = params.get('platforms') ? ` platforms="${params.get('platforms')}"` : '';
@@ -102,7 +130,8 @@ if (!fs.existsSync(CHROMIUM)) {
 
   beforeAll(async () => {
     // Rate limits are the edge tests' concern: the many page loads here all come from 127.0.0.1.
-    apiServer = http.createServer(createTestApi({ edge: { config: { ratePoints: 0 } } }));
+    // The edge listens on the database for committed loads (the live figures follow them).
+    apiServer = http.createServer(createTestApi({ edge: { config: { ratePoints: 0 }, databaseUrl } }));
     API = await listen(apiServer);
     hostServer = http.createServer((request, response) => {
       const url = new URL(request.url ?? '/', HOST);
@@ -160,6 +189,22 @@ if (!fs.existsSync(CHROMIUM)) {
   }
 
   describe('the widget on a portal with a strict CSP', () => {
+    for (const how of Object.keys(INCLUSIONS)) {
+      it(`works when included as ${how}, asking our origin, with no error or CSP violation`, async () => {
+        for (const where of ['head', 'body']) {
+          const { page, problems, graphql } = await open(`${HOST}/include?how=${encodeURIComponent(how)}&where=${where}`);
+          const number = page.locator('gospubliki-figures .number');
+          await number.waitFor();
+          expect(await number.textContent()).toBe(await regionSubscribers());
+          expect(await page.evaluate(() => typeof customElements.get('gospubliki-figures'))).toBe('function');
+          expect(graphql.length).toBeGreaterThanOrEqual(1);
+          for (const url of graphql) expect(url.startsWith(`${API}/graphql?id=embed-figures-v1&`)).toBe(true);
+          expect(problems).toEqual([]);
+          await page.close();
+        }
+      });
+    }
+
     it('shows the same subscribers as the API, from one GET of the persisted document, with no CSP violation', async () => {
       const { page, problems, graphql } = await open(`${HOST}/widget?platforms=VK,TELEGRAM`);
       const number = page.locator('gospubliki-figures .number');
@@ -246,11 +291,96 @@ if (!fs.existsSync(CHROMIUM)) {
     });
   });
 
+  /** Commits one more observation of the region's administration page (today), as a load would. */
+  async function loadObservation(subscribers: number): Promise<void> {
+    const result = await importFolder(
+      pool,
+      await writeLoad({ 'observations.csv': csv('platform,external_id,subscribers,observed_on', [['VK', 'adm33', subscribers, today()]]) }),
+    );
+    expect(result.errors).toEqual([]);
+  }
+
+  describe('live figures', () => {
+    it('with `live`, the widget updates itself after a committed load, in place (no flicker), under the strict CSP', async () => {
+      const { page, problems, graphql } = await open(`${HOST}/live`);
+      const number = page.locator('gospubliki-figures .number');
+      await number.waitFor();
+      const before = await number.textContent();
+      // Mark the rendered nodes and watch for any loading state or removed card while it updates.
+      await page.evaluate(() => {
+        const root = document.querySelector('gospubliki-figures')!.shadowRoot!;
+        (root.querySelector('.number') as HTMLElement).dataset.mark = 'kept';
+        (root.querySelector('.card') as HTMLElement).dataset.mark = 'kept';
+        (window as any).flickers = 0;
+        new MutationObserver((records) => {
+          for (const record of records)
+            for (const node of record.addedNodes)
+              if (node instanceof Element && node.matches('[aria-busy], [role="status"], [role="alert"]')) (window as any).flickers++;
+        }).observe(root, { childList: true, subtree: true });
+      });
+      await expect.poll(() => graphql.some((url) => url.includes('id=embed-figures-live-v1'))).toBe(true);
+      await new Promise((resolve) => setTimeout(resolve, 500)); // the stream's baseline
+      await loadObservation(1_400_000);
+      const after = await regionSubscribers();
+      expect(after).not.toBe(before);
+      await expect.poll(() => number.textContent()).toBe(after);
+      expect(await number.getAttribute('data-mark')).toBe('kept');
+      expect(await page.locator('gospubliki-figures .card').getAttribute('data-mark')).toBe('kept');
+      expect(await page.evaluate(() => (window as any).flickers)).toBe(0);
+      expect(problems).toEqual([]);
+      await page.close();
+    });
+
+    it('the landing page’s federation figures follow the loads', async () => {
+      const { page, problems } = await open(`${API}/`);
+      await page.locator('gospubliki-figures .number').waitFor();
+      await new Promise((resolve) => setTimeout(resolve, 800)); // the streams' baselines
+      await loadObservation(1_450_000);
+      const federation = formatNumber(Number((await data('{ territory(code: "RU") { stats { subscribers } } }')).territory.stats.subscribers));
+      await expect.poll(() => page.locator('#federation-subscribers').textContent()).toBe(federation);
+      expect(problems).toEqual([]);
+      await page.close();
+    });
+  });
+
   describe('the badge and the iframe on a portal', () => {
     it('renders the badge', async () => {
       const { page, problems } = await open(`${HOST}/badge`);
       await expect.poll(() => page.locator('#badge').evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBeGreaterThan(60);
       expect(problems).toEqual([]);
+      await page.close();
+    });
+
+    it('fits a Cyrillic label in its segment as the browser measures it (the font of the badge, no textLength squeeze)', async () => {
+      const label = 'подписчики госпабликов области';
+      const page = await browser.newPage();
+      await page.goto(`${API}/embed/v1/territories/17000000/subscribers.svg?label=${encodeURIComponent(label)}`);
+      const measured = await page.evaluate(() => {
+        const svg = document.documentElement as unknown as SVGSVGElement;
+        const [labelRect, messageRect] = [...svg.querySelectorAll('g[clip-path] rect')].map((rect) => Number(rect.getAttribute('width')));
+        // The visible texts (the shadows are aria-hidden), each inside a scale(.1) group.
+        const texts = [...svg.querySelectorAll('text')].filter((text) => !text.closest('[aria-hidden]'));
+        return texts.map((text, index) => {
+          const natural = text.cloneNode(true) as SVGTextElement;
+          natural.removeAttribute('textLength');
+          text.parentNode!.appendChild(natural);
+          const width = natural.getComputedTextLength() / 10;
+          natural.remove();
+          return {
+            text: text.textContent,
+            natural: width,
+            given: Number(text.getAttribute('textLength')) / 10,
+            segment: index === 0 ? labelRect : messageRect,
+          };
+        });
+      });
+      expect(measured[0].text).toBe(label);
+      for (const text of measured) {
+        // The text as the browser lays it out fits within its segment, with room on both sides…
+        expect(text.natural + 4).toBeLessThanOrEqual(text.segment);
+        // …and badge-maker's measure (its textLength) is within 10 % of it, so nothing is visibly squeezed or stretched.
+        expect(Math.abs(text.given - text.natural) / text.natural).toBeLessThan(0.1);
+      }
       await page.close();
     });
 

@@ -1,3 +1,4 @@
+import vm from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import { readConfig } from '../../../src/config.js';
 import { buildBundle, WIDGET_BUDGET_GZIP } from '../../../src/modules/embed/bundle.js';
@@ -37,7 +38,7 @@ describe('the persisted document of the widget', () => {
   });
 
   it('is the document exported from documents.ts, and an unknown id is refused', async () => {
-    expect(Object.keys(EMBED_DOCUMENTS)).toEqual(['embed-figures-v1']);
+    expect(Object.keys(EMBED_DOCUMENTS)).toEqual(['embed-figures-v1', 'embed-figures-live-v1', 'landing-figures-live-v1']);
     const body = await (await get('/graphql?id=embed-figures-v0', { accept: 'application/json' })).json();
     expect(body.errors[0].extensions.code).toBe('PERSISTED_QUERY_NOT_FOUND');
   });
@@ -135,7 +136,7 @@ describe('the iframe page', () => {
 });
 
 describe('the widget script', () => {
-  it(`is served as a JavaScript module readable from any origin, under ${WIDGET_BUDGET_GZIP} bytes gzipped`, async () => {
+  it(`is served as a classic script (also loadable as a module) readable from any origin, under ${WIDGET_BUDGET_GZIP} bytes gzipped`, async () => {
     const response = await get('/embed/v1/gospubliki.js');
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
@@ -143,6 +144,9 @@ describe('the widget script', () => {
     const code = await response.text();
     expect(code).toContain('gospubliki-figures');
     expect(code).not.toMatch(/\beval\(|new Function\(|localStorage|sessionStorage|document\.cookie/);
+    // A classic script: it compiles as one (a module's import/export/import.meta would throw here).
+    expect(code).not.toContain('import.meta');
+    expect(() => new vm.Script(code)).not.toThrow();
     const bundle = await buildBundle('widget');
     console.info(`widget bundle: ${Buffer.byteLength(bundle.code)} bytes, ${bundle.gzipBytes} bytes gzipped (budget ${WIDGET_BUDGET_GZIP})`);
     expect(bundle.gzipBytes).toBeLessThanOrEqual(WIDGET_BUDGET_GZIP);
@@ -158,7 +162,7 @@ describe('the landing page and docs', () => {
     const result = await data('{ territory(code: "RU") { stats { subscribers } } }');
     expect(page).toContain(`<dd id="federation-subscribers">${formatNumber(Number(result.territory.stats.subscribers))}</dd>`);
     for (const link of ['href="/graphql"', 'href="/docs/readme"', 'href="/schema.graphql"']) expect(page).toContain(link);
-    expect(page).toContain('&lt;script type=&quot;module&quot; src=&quot;http://test/embed/v1/gospubliki.js&quot;&gt;&lt;/script&gt;');
+    expect(page).toContain('&lt;script src=&quot;http://test/embed/v1/gospubliki.js&quot; defer&gt;&lt;/script&gt;');
     expect(page).not.toMatch(/style=|<style|<script>|https?:\/\/(?!test)[a-z]/);
     expect(await (await get('/landing.js')).text()).toContain('territories(filter: { search: $search }');
   });

@@ -4,7 +4,7 @@ import { langOf } from '../format.js';
 import { SPARKLINE } from '../sparkline.js';
 import { figuresView } from '../view.js';
 import { GROWTH_DAYS, WORDS } from '../words.js';
-import { API_ORIGIN, type FiguresResult, fetchFigures } from './api.js';
+import { API_ORIGIN, type FiguresRequest, type FiguresResult, fetchFigures, followFigures, type LiveStats } from './api.js';
 import { styles } from './styles.js';
 
 type State = { kind: 'loading' } | FiguresResult;
@@ -21,6 +21,7 @@ export class GospublikiFigures extends LitElement {
     sectors: { type: String },
     theme: { type: String, reflect: true },
     locale: { type: String, attribute: 'lang' },
+    live: { type: Boolean },
     state: { state: true },
   };
 
@@ -31,9 +32,11 @@ export class GospublikiFigures extends LitElement {
   declare sectors: string | null;
   declare theme: string | null;
   declare locale: string | null;
+  declare live: boolean;
   declare state: State;
 
   private controller: AbortController | undefined;
+  private unfollow: (() => void) | undefined;
 
   constructor() {
     super();
@@ -42,31 +45,72 @@ export class GospublikiFigures extends LitElement {
     this.sectors = null;
     this.theme = null;
     this.locale = null;
+    this.live = false;
     this.state = { kind: 'loading' };
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    // Put back in the page after a removal: follow again (the figures themselves were kept).
+    if (this.state.kind === 'figures') this.follow();
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     this.controller?.abort();
+    this.stopFollowing();
   }
 
   protected override willUpdate(changed: Map<PropertyKey, unknown>): void {
     if (changed.has('territory') || changed.has('platforms') || changed.has('sectors')) this.load();
+    else if (changed.has('live')) this.follow();
+  }
+
+  private request(): FiguresRequest {
+    return { code: (this.territory ?? '').trim(), platforms: codeList(this.platforms), sectors: codeList(this.sectors) };
+  }
+
+  private stopFollowing(): void {
+    this.unfollow?.();
+    this.unfollow = undefined;
+  }
+
+  /**
+   * With `live`: follows `figuresChanged`. Each event's stats replace the shown ones at once (only
+   * the changed text nodes are touched: no flicker), then growth and history are read again in the
+   * background (past the browser's cache) and swapped in when they arrive.
+   */
+  private follow(): void {
+    this.stopFollowing();
+    if (!this.live || !this.isConnected || this.state.kind !== 'figures') return;
+    const request = this.request();
+    const controller = this.controller;
+    this.unfollow = followFigures(request, (stats: LiveStats) => {
+      if (this.state.kind !== 'figures' || controller?.signal.aborted) return;
+      this.state = { kind: 'figures', data: { ...this.state.data, stats } };
+      if (!controller) return;
+      void fetchFigures(request, GROWTH_DAYS, controller.signal, true).then((result) => {
+        if (result.kind === 'figures' && !controller.signal.aborted) this.state = result;
+      });
+    });
   }
 
   private load(): void {
     this.controller?.abort();
+    this.stopFollowing();
     const controller = new AbortController();
     this.controller = controller;
-    const code = (this.territory ?? '').trim();
-    if (!code) {
+    const request = this.request();
+    if (!request.code) {
       this.state = { kind: 'invalid', message: 'territory=""' };
       return;
     }
     this.state = { kind: 'loading' };
-    fetchFigures({ code, platforms: codeList(this.platforms), sectors: codeList(this.sectors) }, GROWTH_DAYS, controller.signal).then(
+    fetchFigures(request, GROWTH_DAYS, controller.signal).then(
       (result) => {
-        if (!controller.signal.aborted) this.state = result;
+        if (controller.signal.aborted) return;
+        this.state = result;
+        this.follow();
       },
       () => {
         if (!controller.signal.aborted) this.state = { kind: 'failed' };
@@ -98,7 +142,7 @@ export class GospublikiFigures extends LitElement {
     const { width, height } = SPARKLINE;
     return html`<section class="card" part="card" lang=${lang} aria-label=${view.name}>
       <h2 class="name">${view.name}</h2>
-      <p class="total"><span class="number">${view.total}</span> <span class="unit">${view.unit}</span></p>
+      <p class="total" aria-live=${this.live ? 'polite' : nothing}><span class="number">${view.total}</span> <span class="unit">${view.unit}</span></p>
       <p class="growth ${view.trend}">${view.growth}</p>
       <p class="coverage">${view.coverage}</p>
       <h3>${view.byPlatformTitle}</h3>

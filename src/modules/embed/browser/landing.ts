@@ -1,3 +1,5 @@
+import { LANDING_SEARCH } from '../documents.js';
+import { formatNumber } from '../format.js';
 import { badgeSnippet, frameSnippet, widgetSnippet } from '../snippets.js';
 
 /**
@@ -5,8 +7,6 @@ import { badgeSnippet, frameSnippet, widgetSnippet } from '../snippets.js';
  * `territories(filter: { search })`), the previews and snippets of the chosen territory, the copy
  * buttons, and the preview iframe's height (from its `gospubliki:resize` messages).
  */
-
-const SEARCH = 'query LandingSearch($search: String!) { territories(filter: { search: $search }, first: 8) { nodes { code name level } } }';
 
 interface Found {
   code: string;
@@ -20,7 +20,7 @@ async function search(text: string): Promise<Found[]> {
   const response = await fetch('/graphql', {
     method: 'POST',
     headers: { 'content-type': 'application/json', accept: 'application/json' },
-    body: JSON.stringify({ query: SEARCH, variables: { search: text } }),
+    body: JSON.stringify({ query: LANDING_SEARCH, variables: { search: text } }),
   });
   const body = (await response.json()) as { data?: { territories: { nodes: Found[] } } };
   return body.data?.territories.nodes ?? [];
@@ -64,7 +64,30 @@ function showResults(found: Found[]): void {
   );
 }
 
+interface FederationStats {
+  subscribers: number | string;
+  pages: number;
+  organisations: number;
+  organisationsWithPages: number;
+}
+
+/** The federation's figures at the top of the page follow `figuresChanged` (the persisted `landing-figures-live-v1`). */
+function followFederation(): void {
+  if (!byId('federation-subscribers') || typeof EventSource === 'undefined') return;
+  const source = new EventSource('/graphql?id=landing-figures-live-v1');
+  source.addEventListener('next', (event) => {
+    const body = JSON.parse((event as MessageEvent<string>).data) as { data?: { figuresChanged: { stats: FederationStats } } | null };
+    const stats = body.data?.figuresChanged.stats;
+    if (!stats) return source.close();
+    byId('federation-subscribers')!.textContent = formatNumber(Number(stats.subscribers));
+    byId('federation-coverage')!.textContent = `${formatNumber(stats.organisationsWithPages)} из ${formatNumber(stats.organisations)}`;
+    byId('federation-pages')!.textContent = formatNumber(stats.pages);
+  });
+  source.addEventListener('complete', () => source.close());
+}
+
 function start(): void {
+  followFederation();
   const input = byId<HTMLInputElement>('territory-search');
   let timer: ReturnType<typeof setTimeout> | undefined;
   let asked = 0;

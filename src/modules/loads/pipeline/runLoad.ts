@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import { forgetCatalogue } from '../../catalogue/loaders.js';
+import { announceCommitted } from '../../edge/relay.js';
 import { BULK_FILES, type RowError } from '../rows/files.js';
 import { folderSource, type LoadSource } from '../rows/source.js';
 import { check, checkScopeAfterWrite } from './check.js';
@@ -43,6 +44,8 @@ export async function runLoad(pool: pg.Pool, source: LoadSource, options: Import
   });
   // Committed: this process's copy of the catalogue goes too (sectors may have changed).
   if (committed && source.files.some((file) => file.kind === 'sectors')) forgetCatalogue();
+  // With REDIS_URL, every process's live figures hear of it through Redis (NOTIFY went at commit too).
+  if (committed) await announceCommitted(dataVersion?.version);
   return report(session, source, options, started, dataVersion);
 }
 
