@@ -3,12 +3,14 @@ import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 import { etagOf } from './responses.js';
 
-/** Browser scripts, each bundled by esbuild with what it imports: the widget and the landing page's script. */
+/** Browser scripts, each bundled by esbuild with what it imports: the widget, the landing page's script and the explorer's. */
 export const ENTRIES = {
   /** The `<gospubliki-figures>` element (`/embed/v1/gospubliki.js`). */
   widget: fileURLToPath(new URL('./browser/widget.ts', import.meta.url)),
   /** The landing page's picker and previews (`/landing.js`). */
   landing: fileURLToPath(new URL('./browser/landing.ts', import.meta.url)),
+  /** The explorer page's live figures (`/t/assets/explorer.js`). */
+  explorer: fileURLToPath(new URL('./browser/explorer.ts', import.meta.url)),
 } as const;
 
 export type Entry = keyof typeof ENTRIES;

@@ -16,7 +16,7 @@ import { LEVEL_NAMES, SORT_NAMES } from './words.js';
 
 /** The explorer's Content-Security-Policy: the embeds' (src/modules/embed/framePage.ts), plus its own form and no framing. */
 export const EXPLORER_CSP =
-  "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+  "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
 const level = (name: string) => LEVEL_NAMES[name] ?? name;
 
@@ -29,6 +29,7 @@ function layout(title: string, body: string): string {
 <title>${e(title)} — Госпаблики</title>
 <link rel="icon" href="/favicon.svg" type="image/svg+xml">
 <link rel="stylesheet" href="/t/assets/explorer.css">
+<script src="/t/assets/explorer.js" defer></script>
 </head>
 <body>
 <a class="skip" href="#content">Перейти к содержимому</a>
@@ -54,7 +55,7 @@ function figures(data: ExplorerData): string {
         `<tr><th scope="row">${e(p.platform.name)}</th><td>${e(formatNumber(p.subscribers))}</td><td>${e(formatNumber(p.pages))}</td><td>${e(formatNumber(p.organisations))}</td></tr>`,
     )
     .join('');
-  return `<section aria-labelledby="figures-title">
+  return `<section aria-labelledby="figures-title" data-live-part="figures">
 <h2 id="figures-title">Цифры</h2>
 <dl class="figures">
 <div><dt>Подписчиков</dt><dd>${e(formatNumber(stats.subscribers))}</dd></div>
@@ -72,7 +73,7 @@ ${
 
 function history(data: ExplorerData): string {
   const rows = data.history.map((p) => `<tr><th scope="row">${e(formatDay(p.date))}</th><td>${e(formatNumber(p.subscribers))}</td></tr>`).join('');
-  return `<section aria-labelledby="history-title">
+  return `<section aria-labelledby="history-title" data-live-part="history">
 <h2 id="history-title">История за год</h2>
 <figure>${historyChart(data.history, 'history')}</figure>
 <details><summary>Значения по неделям</summary>
@@ -94,7 +95,7 @@ function compliance(data: ExplorerData, query: ExplorerQuery): string {
     })
     .join(' ');
   const list = `/v1/exports/territories/${encodeURIComponent(data.territory.code)}/organisations`;
-  return `<section aria-labelledby="compliance-title">
+  return `<section aria-labelledby="compliance-title" data-live-part="compliance">
 <h2 id="compliance-title">Соответствие: страницы на обязательных площадках</h2>
 <p>Обязательные площадки: <strong>${e(namesOf(data.required))}</strong>${query.required.join(',') === 'VK,OK' ? ' (по умолчанию)' : ''}. Организация соответствует, если у неё есть действующая страница на каждой из них.</p>
 <p class="big">${e(formatNumber(c.compliant))} из ${e(formatNumber(c.organisations))} организаций — ${e(formatShare(c.share))}</p>
@@ -139,7 +140,7 @@ function children(data: ExplorerData, query: ExplorerQuery): string {
     'coverage',
     'Охват: доля организаций с официальными страницами',
   );
-  return `<section aria-labelledby="children-title">
+  return `<section aria-labelledby="children-title" data-live-part="children">
 <h2 id="children-title">Территории уровнем ниже (${e(formatNumber(total))})</h2>
 <div class="scroll" role="region" aria-labelledby="children-caption" tabindex="0">
 <table class="ranked"><caption id="children-caption">Порядок: ${e(order)}. Соответствие — по площадкам ${e(namesOf(data.required))}; рост — с ${e(formatDay(data.growthFrom))} по ${e(formatDay(data.to))}${e(more)}</caption>
@@ -173,7 +174,7 @@ export function explorerPage(data: ExplorerData, query: ExplorerQuery): string {
   return layout(
     t.name,
     `${breadcrumbs(data)}
-<main id="content">
+<main id="content" data-territory="${e(t.code)}">
 <h1>${e(t.name)}</h1>
 <p class="meta">${e(level(t.level))} · код ${e(t.code)} · данные на ${e(formatDay(data.to))}</p>
 ${figures(data)}

@@ -1,5 +1,6 @@
 import type { Plugin } from 'graphql-yoga';
 import { logger } from '../../logger.js';
+import { bundle } from '../embed/bundle.js';
 import { isBadUserInput } from '../embed/figures.js';
 import { territoryCode } from '../territory/code.js';
 import { explorerData } from './data.js';
@@ -9,6 +10,7 @@ import { EXPLORER_CSS } from './stylesheet.js';
 
 const PAGE = /^\/t\/([^/]+)$/;
 const STYLESHEET = '/t/assets/explorer.css';
+const SCRIPT = '/t/assets/explorer.js';
 
 function html(body: string, status = 200): Response {
   return new Response(body, {
@@ -42,8 +44,8 @@ async function pageResponse(rawCode: string, url: URL): Promise<Response> {
 }
 
 /**
- * The explorer: `GET /t/{code}` (a territory's page, src/modules/explorer/page.ts) and its
- * stylesheet `/t/assets/explorer.css`. Answered before GraphQL; other methods get 405.
+ * The explorer: `GET /t/{code}` (a territory's page, src/modules/explorer/page.ts), its
+ * stylesheet `/t/assets/explorer.css` and its live-figures script `/t/assets/explorer.js`. Answered before GraphQL; other methods get 405.
  */
 export function explorerPlugin(): Plugin {
   return {
@@ -56,6 +58,11 @@ export function explorerPlugin(): Plugin {
       try {
         if (url.pathname === STYLESHEET) {
           endResponse(new Response(EXPLORER_CSS, { headers: { 'content-type': 'text/css; charset=utf-8', 'cache-control': 'public, max-age=300' } }));
+          return;
+        }
+        if (url.pathname === SCRIPT) {
+          const { code } = await bundle('explorer');
+          endResponse(new Response(code, { headers: { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'public, max-age=300' } }));
           return;
         }
         const match = PAGE.exec(url.pathname);

@@ -6,8 +6,11 @@ import { fileURLToPath } from 'node:url';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatNumber, formatShare } from '../../../src/modules/embed/format.js';
+import { today } from '../../../src/modules/figures/dates.js';
+import { importFolder } from '../../../src/modules/loads/pipeline/runLoad.js';
 import { useTestDatabase } from '../../helpers/database.js';
 import { createTestApi, data } from '../../helpers/executor.js';
+import { csv, writeLoad } from '../../helpers/loads.js';
 import { loadEmbedFixture, MARKUP_CODE, MARKUP_NAME } from '../embed/fixture.js';
 
 /*
@@ -24,7 +27,7 @@ if (!fs.existsSync(CHROMIUM)) {
     });
   });
 } else {
-  const { pool } = await useTestDatabase();
+  const { pool, url: databaseUrl } = await useTestDatabase();
   await loadEmbedFixture(pool);
   const require = createRequire(import.meta.url);
   const AXE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
@@ -34,7 +37,8 @@ if (!fs.existsSync(CHROMIUM)) {
   let ORIGIN = '';
 
   beforeAll(async () => {
-    server = http.createServer(createTestApi({ edge: { config: { ratePoints: 0 } } }));
+    // The edge listens on the database for committed loads (the page's live figures follow them).
+    server = http.createServer(createTestApi({ edge: { config: { ratePoints: 0 }, databaseUrl } }));
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     ORIGIN = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'] });
@@ -53,7 +57,10 @@ if (!fs.existsSync(CHROMIUM)) {
     page.on('console', (message) => {
       if (message.type() === 'error') problems.push(message.text());
     });
-    page.on('requestfailed', (request) => problems.push(`failed: ${request.url()}`));
+    // The live-figures stream is cut when the page navigates (a sort link, the form): not a problem.
+    page.on('requestfailed', (request) => {
+      if (!request.url().includes('id=embed-figures-live-v1')) problems.push(`failed: ${request.url()}`);
+    });
     const response = await page.goto(`${ORIGIN}${path}`);
     return { page, problems, status: response?.status() ?? 0 };
   }
@@ -66,7 +73,41 @@ if (!fs.existsSync(CHROMIUM)) {
     });
   }
 
+  /** Commits one more observation of the region's administration page (today), as a load would. */
+  async function loadObservation(subscribers: number): Promise<void> {
+    const result = await importFolder(
+      pool,
+      await writeLoad({ 'observations.csv': csv('platform,external_id,subscribers,observed_on', [['VK', 'adm33', subscribers, today()]]) }),
+    );
+    expect(result.errors).toEqual([]);
+  }
+
   describe('the explorer page', () => {
+    it('updates its figures live after a committed load, in place (the same document, focus kept), under its CSP', async () => {
+      const { page, problems } = await open('/t/17000000');
+      const streams: string[] = [];
+      page.on('request', (request) => {
+        if (request.url().includes('id=embed-figures-live-v1')) streams.push(request.url());
+      });
+      await page.reload();
+      await expect.poll(() => streams.length).toBeGreaterThan(0);
+      await page.locator('form.required button').focus();
+      await page.evaluate(() => {
+        (window as any).sameDocument = true;
+      });
+      await new Promise((resolve) => setTimeout(resolve, 800)); // the stream's baseline
+      const before = await page.locator('.figures dd').first().textContent();
+      await loadObservation(1_500_000);
+      const api = await data('{ territory(code: "17000000") { stats { subscribers } } }');
+      const after = formatNumber(api.territory.stats.subscribers);
+      expect(after).not.toBe(before);
+      await expect.poll(() => page.locator('.figures dd').first().textContent()).toBe(after);
+      expect(await page.evaluate(() => (window as any).sameDocument)).toBe(true);
+      expect(await page.evaluate(() => document.activeElement?.closest('form')?.className)).toBe('required');
+      expect(problems).toEqual([]);
+      await page.close();
+    });
+
     it('shows a region with the API figures, breadcrumbs, compliance and ranked children, with no CSP or axe violation', async () => {
       const { page, problems, status } = await open('/t/17000000');
       expect(status).toBe(200);
