@@ -155,6 +155,7 @@ export async function resolveObservations(session: LoadSession): Promise<{ uncha
          WHERE o.page_id IS NULL OR o.subscribers <> s.subscribers`,
       // Looked up by page and day by the rollup step.
       `CREATE INDEX ON ${OBSERVATION_CHANGE} (page_id, observed_on)`,
+      // Its real size for the planner of the steps that join it.
       `ANALYZE ${OBSERVATION_CHANGE}`,
       // The staged rows left out: unchanged.
       `SELECT (SELECT count(*) FROM ${STAGED.observations})::int AS staged`,

@@ -191,6 +191,7 @@ export async function collectAfter(client: pg.PoolClient, marks: Watermarks): Pr
       ${pageCells('JOIN moved_page m ON m.page_id = p.id')}
       UNION ALL
       SELECT page_id, territory_id, sector_id, platform_id, active, subscribers, observed_on FROM observed_now`,
+    // The pages new in this load.
     `INSERT INTO page_after ${pageCells(`WHERE p.id > ${Number(marks.page)}`)}`,
     // The full series of the moved pages and the new ones.
     `CREATE TEMP TABLE series_after ON COMMIT DROP AS
