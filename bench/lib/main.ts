@@ -387,7 +387,7 @@ async function run(options: RunOptions): Promise<number> {
       const mutation = await timeRecordObservations(server.endpoint, key, pool, endDate);
       push = { daily: sent, duringPush: during, mutation };
       log(
-        `push: ${sent.status} in ${sent.totalSeconds} s (upload ${sent.uploadSeconds} s, apply ${sent.applySeconds} s); reads during it ${during.map((r) => `${r.id} p50 ${r.p50.toFixed(2)}/p99 ${r.p99.toFixed(2)} ms`).join(', ')}; recordObservations ×${mutation.items} p50 ${mutation.p50.toFixed(1)} ms`,
+        `push: ${sent.status} in ${sent.totalSeconds} s (upload ${sent.uploadSeconds} s, apply ${sent.applySeconds} s); reads during it ${during.map((r) => `${r.id} p50 ${r.p50.toFixed(2)}/p99 ${r.p99.toFixed(2)} ms`).join(', ')}; recordObservations ×${mutation.items} p50 ${mutation.p50.toFixed(1)} ms, p99 ${mutation.p99.toFixed(1)} ms`,
       );
     }
 

@@ -17,9 +17,15 @@ export const incrementalWriter: Writer = {
     const { kinds } = checked;
     if (kinds.has('organisations')) session.record('organisations', await applyOrganisations(client));
     if (kinds.has('pages')) session.record('pages', await applyPages(client));
-    await session.table(OBSERVATION_CHANGE);
-    const unchanged = kinds.has('observations') ? (await resolveObservations(client)).unchanged : 0;
-    await snapshotObservedPages(session, before!);
+    // The observation change (the rollup step reads it, empty when no observation is staged).
+    const { unchanged, changed } = kinds.has('observations') ? await resolveObservations(session) : await noObservations(session);
+    await snapshotObservedPages(session, before!, changed);
     if (kinds.has('observations')) session.record('observations', { ...(await applyObservations(client)), unchanged });
   },
 };
+
+/** A load without observations: its observation change stays empty. */
+async function noObservations(session: LoadSession): Promise<{ unchanged: number; changed: number }> {
+  await session.table(OBSERVATION_CHANGE);
+  return { unchanged: 0, changed: 0 };
+}

@@ -9,10 +9,13 @@ export async function snapshotBefore(session: LoadSession, kinds: ReadonlySet<Bu
   return { marks: await captureBefore(session.client, kinds) };
 }
 
-/** Adds to the snapshot the pages that only get observations (their changes resolved, not yet written). */
-export async function snapshotObservedPages(session: LoadSession, before: Snapshot): Promise<void> {
+/**
+ * Adds to the snapshot the pages that only get observations (their changes resolved, not yet
+ * written; `changes`: the rows of the observation change).
+ */
+export async function snapshotObservedPages(session: LoadSession, before: Snapshot, changes: number): Promise<void> {
   await session.table(OBSERVATION_CHANGE);
-  await captureObservationKeys(session.client, before.marks);
+  await captureObservationKeys(session.client, before.marks, changes);
 }
 
 /**

@@ -2,6 +2,7 @@ import type pg from 'pg';
 import type { BulkKind, FileSummary, RowError } from '../rows/files.js';
 import type { ReadProgress } from '../rows/source.js';
 import type { LoadScope } from './options.js';
+import { sendBatch } from './sql/batch.js';
 import { TEMP_TABLES, type TempTable } from './tables.js';
 import { withLoadTransaction } from './transaction.js';
 
@@ -56,9 +57,20 @@ export class LoadSession {
     return name;
   }
 
-  /** Refreshes the planner's statistics of a temporary table once its rows are in. */
-  async analyze(name: TempTable): Promise<void> {
-    await this.client.query(`ANALYZE ${name}`);
+  /**
+   * Sends `statements` in one round trip (sql/batch.ts), after creating those of `tables` not
+   * created yet in the same round trip. Returns the results of `statements` only.
+   */
+  async send(statements: readonly string[], tables: readonly TempTable[] = []): Promise<pg.QueryResult[]> {
+    const missing = [...new Set(tables)].filter((name) => !this.created.has(name));
+    const results = await sendBatch(this.client, [...missing.map((name) => TEMP_TABLES[name]), ...statements]);
+    for (const name of missing) this.created.add(name);
+    return results.slice(missing.length);
+  }
+
+  /** Refreshes the planner's statistics of temporary tables once their rows are in (one statement). */
+  async analyze(names: readonly TempTable[]): Promise<void> {
+    if (names.length) await this.client.query(`ANALYZE ${names.join(', ')}`);
   }
 
   /** Records a bad row. */

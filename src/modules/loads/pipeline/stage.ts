@@ -7,7 +7,7 @@ import { type FastRowCheck, fastRowChecks, rowSchemas } from '../rows/rules.js';
 import type { LoadSource } from '../rows/source.js';
 import { stagePlainObservations } from './plainObservations.js';
 import type { LoadSession } from './session.js';
-import { readPlatformHosts } from './sql/load.js';
+import { platformHostsOf, READ_PLATFORM_HOSTS } from './sql/load.js';
 import type { Staged } from './steps.js';
 import { STAGED, STAGED_COLUMNS } from './tables.js';
 
@@ -16,7 +16,12 @@ import { STAGED, STAGED_COLUMNS } from './tables.js';
  * check, else zod with its messages). Every bad row is reported before the load stops.
  */
 export async function stage(session: LoadSession, source: LoadSource): Promise<Staged> {
-  const platformHosts = await readPlatformHosts(session.client);
+  // The staging tables and the platforms' hosts in one round trip.
+  const [platforms] = await session.send(
+    [READ_PLATFORM_HOSTS],
+    source.files.map((spec) => STAGED[spec.kind]),
+  );
+  const platformHosts = platformHostsOf(platforms);
   const latestDate = new Date(Date.now() + 12 * 3600_000).toISOString().slice(0, 10);
   const schemas = rowSchemas({ platformHosts, latestDate });
   const fast = fastRowChecks({ platformHosts, latestDate });
@@ -26,7 +31,7 @@ export async function stage(session: LoadSession, source: LoadSource): Promise<S
     session.summaries.set(spec.kind, { file: spec.file, rows: result.rows, inserted: 0, updated: 0, unchanged: 0, rejected: result.rejected });
   }
   session.stopIfRejected();
-  for (const spec of source.files) await session.analyze(STAGED[spec.kind]);
+  await session.analyze(source.files.map((spec) => STAGED[spec.kind]));
   return { kinds: new Set(source.files.map((file) => file.kind)) };
 }
 

@@ -13,10 +13,9 @@ export async function withLoadTransaction(pool: pg.Pool, work: (client: pg.PoolC
   for (let attempt = 1; ; attempt++) {
     const client = await pool.connect();
     try {
-      await client.query('BEGIN');
-      await client.query("SET LOCAL work_mem = '256MB'");
-      // A load may run for minutes: the read pool's statement_timeout does not apply to it.
-      await client.query('SET LOCAL statement_timeout = 0');
+      // The transaction and its settings in one round trip; a load may run for minutes: the read
+      // pool's statement_timeout does not apply to it.
+      await client.query("BEGIN; SET LOCAL work_mem = '256MB'; SET LOCAL statement_timeout = 0");
       await work(client);
       await client.query('COMMIT');
       return;

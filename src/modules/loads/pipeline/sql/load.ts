@@ -15,11 +15,15 @@ export async function notify(client: pg.PoolClient, channel: string): Promise<vo
   await client.query('SELECT pg_notify($1, $2)', [channel, '']);
 }
 
-/** Each platform code with the URL hosts its pages may live on (row validation checks URLs with it). */
-export async function readPlatformHosts(client: pg.PoolClient): Promise<Map<string, string[]>> {
-  // Every platform, by id.
-  const { rows } = await client.query<{ code: string; hosts: string[] }>('SELECT code, hosts FROM platform ORDER BY id');
-  return new Map(rows.map((row) => [row.code, row.hosts]));
+/**
+ * Every platform, by id, with the URL hosts its pages may live on (row validation checks URLs with
+ * it): sent by the stage step with its first statements (`platformHostsOf` reads the result).
+ */
+export const READ_PLATFORM_HOSTS = 'SELECT code, hosts FROM platform ORDER BY id';
+
+/** Each platform code with its hosts, from the result of READ_PLATFORM_HOSTS. */
+export function platformHostsOf(result: pg.QueryResult): Map<string, string[]> {
+  return new Map((result.rows as { code: string; hosts: string[] }[]).map((row) => [row.code, row.hosts]));
 }
 
 /** The tables a load writes, whose statistics a large load refreshes. */

@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import { OBSERVATION_CHANGE, STAGED } from '../tables.js';
+import { sendBatch } from './batch.js';
 
 /**
  * Rollup maintenance: the only writer of territory_page_rollup, territory_organisation_rollup and
@@ -33,11 +34,11 @@ export interface Watermarks {
 
 /** Step 1: snapshot what the organisations and pages this load will change contribute now. */
 export async function captureBefore(client: pg.PoolClient, staged: ReadonlySet<string>): Promise<Watermarks> {
-  const { rows } = await client.query<{ organisation: number; page: number }>(
+  const [marks] = await sendBatch(client, [
+    // The watermarks.
     'SELECT coalesce((SELECT max(id) FROM organisation), 0) AS organisation, coalesce((SELECT max(id) FROM page), 0) AS page',
-  );
-  // Existing organisations moving to another territory or sector.
-  await client.query(`CREATE TEMP TABLE moved_org ON COMMIT DROP AS
+    // Existing organisations moving to another territory or sector.
+    `CREATE TEMP TABLE moved_org ON COMMIT DROP AS
     ${
       staged.has('organisations')
         ? `SELECT o.id AS org_id FROM ${STAGED.organisations} s
@@ -45,9 +46,9 @@ export async function captureBefore(client: pg.PoolClient, staged: ReadonlySet<s
            JOIN territory t ON t.code = s.territory_code JOIN sector c ON c.code = s.sector_code
           WHERE (o.territory_id, o.sector_id) <> (t.id, c.id)`
         : 'SELECT NULL::int AS org_id WHERE false'
-    }`);
-  // Existing pages whose organisation or status changes, with the organisation they move to.
-  await client.query(`CREATE TEMP TABLE changed_page ON COMMIT DROP AS
+    }`,
+    // Existing pages whose organisation or status changes, with the organisation they move to.
+    `CREATE TEMP TABLE changed_page ON COMMIT DROP AS
     ${
       staged.has('pages')
         ? `SELECT p.id AS page_id, p.organisation_id AS old_org_id, o.id AS new_org_id FROM ${STAGED.pages} s
@@ -56,10 +57,10 @@ export async function captureBefore(client: pg.PoolClient, staged: ReadonlySet<s
            LEFT JOIN organisation o ON o.external_id = s.organisation_external_id
           WHERE p.organisation_id IS DISTINCT FROM o.id OR p.status <> s.status`
         : 'SELECT NULL::int AS page_id, NULL::int AS old_org_id, NULL::int AS new_org_id WHERE false'
-    }`);
-  // Existing organisations whose platform set may change: moved ones, and both ends of a changed page
-  // or of a new page.
-  await client.query(`CREATE TEMP TABLE affected_org ON COMMIT DROP AS
+    }`,
+    // Existing organisations whose platform set may change: moved ones, and both ends of a changed
+    // page or of a new page.
+    `CREATE TEMP TABLE affected_org ON COMMIT DROP AS
     SELECT org_id FROM moved_org
     UNION SELECT old_org_id FROM changed_page
     UNION SELECT new_org_id FROM changed_page WHERE new_org_id IS NOT NULL
@@ -69,50 +70,68 @@ export async function captureBefore(client: pg.PoolClient, staged: ReadonlySet<s
           WHERE NOT EXISTS (SELECT 1 FROM page p JOIN platform f ON f.id = p.platform_id
                              WHERE f.code = s.platform AND p.external_id = s.external_id)`
         : ''
-    }`);
-  // Existing pages whose cell (territory, sector, platform, active) changes: their whole series moves.
-  await client.query(`CREATE TEMP TABLE moved_page ON COMMIT DROP AS
-    SELECT page_id FROM changed_page
-    UNION SELECT p.id FROM page p JOIN moved_org m ON m.org_id = p.organisation_id`);
-  await client.query(`CREATE TEMP TABLE org_before ON COMMIT DROP AS
-    SELECT o.id AS org_id, o.territory_id, o.sector_id, o.platform_mask FROM organisation o JOIN affected_org a ON a.org_id = o.id`);
-  await client.query(`CREATE TEMP TABLE page_before ON COMMIT DROP AS ${pageCells('JOIN moved_page m ON m.page_id = p.id')}`);
-  // The full change series of pages whose cell changes.
-  await client.query(`CREATE TEMP TABLE series_before ON COMMIT DROP AS ${fullSeries('SELECT page_id FROM moved_page')}`);
-  return rows[0];
+    }`,
+    // Existing pages whose cell (territory, sector, platform, active) changes: their whole series moves.
+    `CREATE TEMP TABLE moved_page ON COMMIT DROP AS
+      SELECT page_id FROM changed_page
+      UNION SELECT p.id FROM page p JOIN moved_org m ON m.org_id = p.organisation_id`,
+    // The cells of the affected organisations as they are.
+    `CREATE TEMP TABLE org_before ON COMMIT DROP AS
+      SELECT o.id AS org_id, o.territory_id, o.sector_id, o.platform_mask FROM organisation o JOIN affected_org a ON a.org_id = o.id`,
+    // The cells of the moved pages as they are.
+    `CREATE TEMP TABLE page_before ON COMMIT DROP AS ${pageCells('JOIN moved_page m ON m.page_id = p.id')}`,
+    // The full change series of pages whose cell changes.
+    `CREATE TEMP TABLE series_before ON COMMIT DROP AS ${fullSeries('SELECT page_id FROM moved_page')}`,
+  ]);
+  return marks.rows[0] as Watermarks;
 }
 
 /**
  * Step 2 (the observation change is resolved, nothing observed is written yet): for pages that only
  * get observations, snapshot their cell and their change on every day the new observations can
- * alter: the observation's day and the next observed day after it.
+ * alter: the observation's day and the next observed day after it. `changes`: the rows of the
+ * observation change (no fewer than the pages observed).
  */
-export async function captureObservationKeys(client: pg.PoolClient, marks: Watermarks): Promise<void> {
-  const observed = await client.query(`CREATE TEMP TABLE observed_page ON COMMIT DROP AS
-    SELECT DISTINCT page_id FROM ${OBSERVATION_CHANGE} WHERE page_id <= ${Number(marks.page)}
-    EXCEPT SELECT page_id FROM moved_page`);
-  await client.query(`INSERT INTO page_before ${pageCells('JOIN observed_page m ON m.page_id = p.id')}`);
-  // The snapshots can hold every page (a daily push): the joins below are then planned on their
-  // real sizes (a small load's tiny tables plan well on the default guess).
-  const large = (observed.rowCount ?? 0) >= LARGE_SNAPSHOT;
-  if (large) await client.query('ANALYZE observed_page, page_before');
+export async function captureObservationKeys(client: pg.PoolClient, marks: Watermarks, changes: number): Promise<void> {
+  const pages = [
+    // The pages that only get observations.
+    `CREATE TEMP TABLE observed_page ON COMMIT DROP AS
+      SELECT DISTINCT page_id FROM ${OBSERVATION_CHANGE} WHERE page_id <= ${Number(marks.page)}
+      EXCEPT SELECT page_id FROM moved_page`,
+    // Their cells as they are.
+    `INSERT INTO page_before ${pageCells('JOIN observed_page m ON m.page_id = p.id')}`,
+  ];
   // Days up to the page's latest stored day whose change can differ after the load: each new or
   // corrected day, and the next day already observed after it. (Days after the latest, a daily
   // push's, are counted from the load's own rows: TAIL_SERIES.)
-  await client.query(`CREATE TEMP TABLE series_key ON COMMIT DROP AS
-    WITH stored AS (
-      SELECT c.page_id, c.observed_on, c.observed_on < b.observed_on AS before_latest
-        FROM ${OBSERVATION_CHANGE} c JOIN observed_page m ON m.page_id = c.page_id
-        JOIN page_before b ON b.page_id = c.page_id AND c.observed_on <= b.observed_on)
-    SELECT page_id, observed_on AS day FROM stored
-    UNION
-    SELECT s.page_id, nxt.observed_on FROM stored s
-      CROSS JOIN LATERAL (SELECT o.observed_on FROM observation o WHERE o.page_id = s.page_id AND o.observed_on > s.observed_on
-                           ORDER BY o.observed_on LIMIT 1) nxt
-     WHERE s.before_latest`);
+  const days = [SERIES_KEY, `INSERT INTO series_before ${keyedSeries()}`];
+  // A load of fewer changes than LARGE_SNAPSHOT observes fewer pages: all in one round trip.
+  if (changes < LARGE_SNAPSHOT) {
+    await sendBatch(client, [...pages, ...days]);
+    return;
+  }
+  // The snapshots can hold every page (a daily push): the joins below are then planned on their
+  // real sizes (a small load's tiny tables plan well on the default guess).
+  const [observed] = await sendBatch(client, pages);
+  const large = (observed.rowCount ?? 0) >= LARGE_SNAPSHOT;
+  if (large) await client.query('ANALYZE observed_page, page_before');
+  await client.query(SERIES_KEY);
   if (large) await client.query('ANALYZE series_key');
-  await client.query(`INSERT INTO series_before ${keyedSeries()}`);
+  await client.query(days[1]);
 }
+
+/** The (page, day) pairs whose change a load of observations may alter (see captureObservationKeys). */
+const SERIES_KEY = `CREATE TEMP TABLE series_key ON COMMIT DROP AS
+  WITH stored AS (
+    SELECT c.page_id, c.observed_on, c.observed_on < b.observed_on AS before_latest
+      FROM ${OBSERVATION_CHANGE} c JOIN observed_page m ON m.page_id = c.page_id
+      JOIN page_before b ON b.page_id = c.page_id AND c.observed_on <= b.observed_on)
+  SELECT page_id, observed_on AS day FROM stored
+  UNION
+  SELECT s.page_id, nxt.observed_on FROM stored s
+    CROSS JOIN LATERAL (SELECT o.observed_on FROM observation o WHERE o.page_id = s.page_id AND o.observed_on > s.observed_on
+                         ORDER BY o.observed_on LIMIT 1) nxt
+   WHERE s.before_latest`;
 
 /**
  * Step 3: refresh the per-page and per-organisation figures (a page's current count, an
@@ -122,28 +141,24 @@ export async function refreshFigures(client: pg.PoolClient, marks: Watermarks): 
   // A page's current count is its latest observation: the latest this load adds or corrects when
   // it is on or after the latest stored before the load (which the page holds until here), else
   // the page's as it is. No load deletes an observation, so nothing older needs to be read.
-  await client.query(
+  await sendBatch(client, [
     `UPDATE page p SET subscribers = l.subscribers, observed_on = l.observed_on
        FROM (SELECT DISTINCT ON (page_id) page_id, subscribers, observed_on FROM ${OBSERVATION_CHANGE} ORDER BY page_id, observed_on DESC) l
       WHERE p.id = l.page_id AND (p.observed_on IS NULL OR l.observed_on >= p.observed_on)
         AND (p.subscribers, p.observed_on) IS DISTINCT FROM (l.subscribers, l.observed_on)`,
-  );
-  // Pages that only got observations (their cell is as before), with their count before and now.
-  await client.query(`CREATE TEMP TABLE observed_now ON COMMIT DROP AS
+    // Pages that only got observations (their cell is as before), with their count before and now.
+    `CREATE TEMP TABLE observed_now ON COMMIT DROP AS
     SELECT b.page_id, p.organisation_id, b.territory_id, b.sector_id, b.platform_id, b.active, b.subscribers AS subscribers_before,
            coalesce(p.subscribers, 0)::bigint AS subscribers, p.observed_on
-      FROM page_before b JOIN observed_page m ON m.page_id = b.page_id JOIN page p ON p.id = b.page_id`);
-  // Organisations whose platform set may have changed (moved, or at either end of a changed or
-  // new page) and new ones: counted again from their active pages.
-  await client.query(
+      FROM page_before b JOIN observed_page m ON m.page_id = b.page_id JOIN page p ON p.id = b.page_id`,
+    // Organisations whose platform set may have changed (moved, or at either end of a changed or
+    // new page) and new ones: counted again from their active pages.
     `CREATE TEMP TABLE touched_org ON COMMIT DROP AS
        SELECT org_id FROM affected_org
        UNION SELECT old_org_id FROM changed_page
        UNION SELECT organisation_id FROM page WHERE id > ${Number(marks.page)}
        UNION SELECT id FROM organisation WHERE id > ${Number(marks.organisation)}`,
-  );
-  // An organisation's platform set and current subscribers, from its active pages.
-  await client.query(
+    // An organisation's platform set and current subscribers, from its active pages.
     `UPDATE organisation o SET platform_mask = a.mask, subscribers = a.subscribers
        FROM (SELECT t.org_id,
                     coalesce(bit_or(1 << (p.platform_id - 1)) FILTER (WHERE p.status = 'ACTIVE'), 0) AS mask,
@@ -151,52 +166,63 @@ export async function refreshFigures(client: pg.PoolClient, marks: Watermarks): 
                FROM touched_org t LEFT JOIN page p ON p.organisation_id = t.org_id
               GROUP BY t.org_id) a
       WHERE o.id = a.org_id AND (o.platform_mask, o.subscribers) IS DISTINCT FROM (a.mask, a.subscribers)`,
-  );
-  // The other organisations with observed pages keep their platform set; their subscribers change
-  // by their active pages' new counts minus the old (a daily push: every organisation with a page).
-  await client.query(
+    // The other organisations with observed pages keep their platform set; their subscribers change
+    // by their active pages' new counts minus the old (a daily push: every organisation with a page).
     `UPDATE organisation o SET subscribers = o.subscribers + d.change
        FROM (SELECT n.organisation_id, sum(n.subscribers - n.subscribers_before) AS change
                FROM observed_now n WHERE n.active AND NOT EXISTS (SELECT 1 FROM touched_org t WHERE t.org_id = n.organisation_id)
               GROUP BY 1 HAVING sum(n.subscribers - n.subscribers_before) <> 0) d
       WHERE o.id = d.organisation_id`,
-  );
+  ]);
 }
 
 /** Step 4a: what the organisations and pages the load touched contribute now (its new ones included). */
 export async function collectAfter(client: pg.PoolClient, marks: Watermarks): Promise<void> {
-  // The affected organisations (all existing: ids up to the watermark) and the new ones, read
-  // as two index lookups (one OR over both would scan the whole table).
-  await client.query(`CREATE TEMP TABLE org_after ON COMMIT DROP AS
-    SELECT o.id AS org_id, o.territory_id, o.sector_id, o.platform_mask FROM organisation o JOIN (SELECT DISTINCT org_id FROM affected_org) a ON a.org_id = o.id
-    UNION ALL
-    SELECT o.id, o.territory_id, o.sector_id, o.platform_mask FROM organisation o WHERE o.id > ${Number(marks.organisation)}`);
-  // The same for pages: those snapshotted before (moved ones, and observed ones as they are now)
-  // and the new ones.
-  const before = await client.query(`CREATE TEMP TABLE page_after ON COMMIT DROP AS
-    ${pageCells('JOIN moved_page m ON m.page_id = p.id')}
-    UNION ALL
-    SELECT page_id, territory_id, sector_id, platform_id, active, subscribers, observed_on FROM observed_now`);
-  const added = await client.query(`INSERT INTO page_after ${pageCells(`WHERE p.id > ${Number(marks.page)}`)}`);
-  await client.query(`CREATE TEMP TABLE series_after ON COMMIT DROP AS
-    ${fullSeries(`SELECT page_id FROM moved_page UNION ALL SELECT id FROM page WHERE id > ${Number(marks.page)}`)}`);
-  await client.query(`INSERT INTO series_after ${keyedSeries()}`);
-  await client.query(`INSERT INTO series_after ${TAIL_SERIES}`);
+  const results = await sendBatch(client, [
+    // The affected organisations (all existing: ids up to the watermark) and the new ones, read
+    // as two index lookups (one OR over both would scan the whole table).
+    `CREATE TEMP TABLE org_after ON COMMIT DROP AS
+      SELECT o.id AS org_id, o.territory_id, o.sector_id, o.platform_mask FROM organisation o JOIN (SELECT DISTINCT org_id FROM affected_org) a ON a.org_id = o.id
+      UNION ALL
+      SELECT o.id, o.territory_id, o.sector_id, o.platform_mask FROM organisation o WHERE o.id > ${Number(marks.organisation)}`,
+    // The same for pages: those snapshotted before (moved ones, and observed ones as they are now)
+    // and the new ones.
+    `CREATE TEMP TABLE page_after ON COMMIT DROP AS
+      ${pageCells('JOIN moved_page m ON m.page_id = p.id')}
+      UNION ALL
+      SELECT page_id, territory_id, sector_id, platform_id, active, subscribers, observed_on FROM observed_now`,
+    // The pages new in this load.
+    `INSERT INTO page_after ${pageCells(`WHERE p.id > ${Number(marks.page)}`)}`,
+    // The full series of the moved pages and the new ones.
+    `CREATE TEMP TABLE series_after ON COMMIT DROP AS
+      ${fullSeries(`SELECT page_id FROM moved_page UNION ALL SELECT id FROM page WHERE id > ${Number(marks.page)}`)}`,
+    // The keyed days of the observed pages, as written.
+    `INSERT INTO series_after ${keyedSeries()}`,
+    // The days after their latest stored day.
+    `INSERT INTO series_after ${TAIL_SERIES}`,
+  ]);
+  const pages = (results[1].rowCount ?? 0) + (results[2].rowCount ?? 0);
   // Planned on their real sizes when large (see captureObservationKeys).
-  if ((before.rowCount ?? 0) + (added.rowCount ?? 0) >= LARGE_SNAPSHOT) await client.query('ANALYZE page_after, series_before, series_after');
+  if (pages >= LARGE_SNAPSHOT) await client.query('ANALYZE page_after, series_before, series_after');
 }
 
 /** Step 4b: adds (after - before) to the three rollups, deleting the rows brought to nothing. */
 export async function addRollupChanges(client: pg.PoolClient): Promise<void> {
-  await addOrganisationChanges(client);
-  await addPageChanges(client);
-  await addSubscriberChanges(client);
+  const changes = [organisationChanges(), pageChanges(), subscriberChanges()];
+  // The three upserts in one round trip, then the deletes of the rows brought to nothing in another (usually none: not sent).
+  const emptied = await sendBatch(
+    client,
+    changes.map((change) => change.upsert),
+  );
+  await sendBatch(
+    client,
+    changes.flatMap((change, i) => (emptied[i].rowCount ? change.dropEmpty : [])),
+  );
 }
 
-async function addOrganisationChanges(client: pg.PoolClient): Promise<void> {
+function organisationChanges(): RollupChange {
   // Organisations per (ancestor, sector, platform set): -1 for each old state, +1 for each new one.
-  await addAndDropEmpty(
-    client,
+  return addAndDropEmpty(
     'territory_organisation_rollup',
     ['territory_id', 'sector_id', 'platform_mask'],
     'organisations = 0',
@@ -213,10 +239,9 @@ async function addOrganisationChanges(client: pg.PoolClient): Promise<void> {
   );
 }
 
-async function addPageChanges(client: pg.PoolClient): Promise<void> {
+function pageChanges(): RollupChange {
   // Active pages and current subscribers per (ancestor, sector, platform).
-  await addAndDropEmpty(
-    client,
+  return addAndDropEmpty(
     'territory_page_rollup',
     ['territory_id', 'sector_id', 'platform_id'],
     'pages = 0 AND subscribers = 0',
@@ -234,11 +259,10 @@ async function addPageChanges(client: pg.PoolClient): Promise<void> {
   );
 }
 
-async function addSubscriberChanges(client: pg.PoolClient): Promise<void> {
+function subscriberChanges(): RollupChange {
   // Subscriber changes per (ancestor, day, sector, platform): the old series of a page leaves its
   // old cell, the new series enters its new cell (archived pages contribute nothing).
-  await addAndDropEmpty(
-    client,
+  return addAndDropEmpty(
     'territory_subscriber_change',
     ['territory_id', 'day', 'sector_id', 'platform_id'],
     'delta = 0',
@@ -258,24 +282,31 @@ async function addSubscriberChanges(client: pg.PoolClient): Promise<void> {
   );
 }
 
+/** A rollup's change: the additive upsert (keeping the keys it brought to nothing) and the statements that delete those rows. */
+interface RollupChange {
+  upsert: string;
+  dropEmpty: string[];
+}
+
 /**
- * Runs an additive upsert (`… RETURNING r.*`) and deletes the rows it brought to nothing
+ * An additive upsert (`… RETURNING r.*`) and the deletion of the rows it brought to nothing
  * (`empty`): they carry no information, and "anything in scope" for byPlatform/bySector must
  * stay exact. Only the rows this load touched are looked at, not the whole table.
  */
-async function addAndDropEmpty(client: pg.PoolClient, table: string, key: readonly string[], empty: string, upsert: string): Promise<void> {
+function addAndDropEmpty(table: string, key: readonly string[], empty: string, upsert: string): RollupChange {
   const keys = key.join(', ');
-  // The keys of the upserted rows that now hold nothing.
-  const emptied = await client.query(`CREATE TEMP TABLE emptied_${table} ON COMMIT DROP AS
-    WITH touched AS (${upsert}) SELECT ${keys} FROM touched WHERE ${empty}`);
-  // Usually none: then the delete (planned on a guess of the temp table's size, a scan of the
-  // whole rollup) is not sent.
-  if (emptied.rowCount === 0) return;
-  await client.query(`ANALYZE emptied_${table}`);
-  // Those rows, deleted (a second statement: one statement cannot change a row twice).
-  await client.query(
-    `DELETE FROM ${table} r USING emptied_${table} e WHERE ${key.map((k) => `r.${k} = e.${k}`).join(' AND ')} AND r.${empty.replaceAll(' AND ', ' AND r.')}`,
-  );
+  return {
+    // The keys of the upserted rows that now hold nothing.
+    upsert: `CREATE TEMP TABLE emptied_${table} ON COMMIT DROP AS
+      WITH touched AS (${upsert}) SELECT ${keys} FROM touched WHERE ${empty}`,
+    // Sent only when there are any (else the delete, planned on a guess of the temp table's size,
+    // would scan the whole rollup): their statistics, then those rows deleted (a second statement:
+    // one statement cannot change a row twice).
+    dropEmpty: [
+      `ANALYZE emptied_${table}`,
+      `DELETE FROM ${table} r USING emptied_${table} e WHERE ${key.map((k) => `r.${k} = e.${k}`).join(' AND ')} AND r.${empty.replaceAll(' AND ', ' AND r.')}`,
+    ],
+  };
 }
 
 /** SELECT of the cell, current count and latest observed day of pages (joined or filtered by `restrict`). */

@@ -2,25 +2,53 @@ import type pg from 'pg';
 import { levelRank, TERRITORY_LEVELS } from '../../../territory/levels.js';
 import { BULK_FILES, type BulkKind, excerpt, type RowError, type RowErrorCode } from '../../rows/files.js';
 import { STAGED } from '../tables.js';
+import { sendBatch } from './batch.js';
 
 type Found = Record<string, string>;
 
-/** Runs a check's query and turns each row it returns (a `line` and the columns `reason` reads) into a row error. */
-async function collect(
-  client: pg.PoolClient,
-  found: { file: string; column: string; code: RowErrorCode; sql: string; reason: (row: Found) => string; params?: unknown[] },
-): Promise<RowError[]> {
-  const { rows } = await client.query<Found>(found.sql, found.params ?? []);
-  return rows.map((row) => ({ file: found.file, line: Number(row.line), column: found.column, reason: found.reason(row), code: found.code }));
+/** A check's query (returning a `line` and the columns `reason` reads) and what its rows mean. */
+interface Check {
+  file: string;
+  column: string;
+  code: RowErrorCode;
+  sql: string;
+  reason: (row: Found) => string;
+  params?: unknown[];
+}
+
+/** Each row a check's query returned as a row error. */
+function errorsOf(check: Check, rows: readonly Found[]): RowError[] {
+  return rows.map((row) => ({ file: check.file, line: Number(row.line), column: check.column, reason: check.reason(row), code: check.code }));
+}
+
+/** Runs a check's query and turns each row it returns into a row error. */
+async function collect(client: pg.PoolClient, check: Check): Promise<RowError[]> {
+  const { rows } = await client.query<Found>(check.sql, check.params ?? []);
+  return errorsOf(check, rows);
+}
+
+/** Runs checks, those without parameters in one round trip (sql/batch.ts); their errors in the checks' order. */
+async function collectAll(client: pg.PoolClient, checks: readonly Check[]): Promise<RowError[]> {
+  const plain = checks.filter((check) => !check.params);
+  const results = await sendBatch(
+    client,
+    plain.map((check) => check.sql),
+  );
+  const errors: RowError[] = [];
+  for (const check of checks) {
+    const rows = check.params ? (await client.query<Found>(check.sql, check.params)).rows : (results[plain.indexOf(check)].rows as Found[]);
+    for (const error of errorsOf(check, rows)) errors.push(error);
+  }
+  return errors;
 }
 
 /**
  * Rows repeating a key already given on an earlier line of the same file: the repeated keys found
  * by hashing (no sort of the whole file), then the lines of those keys only.
  */
-function duplicates(client: pg.PoolClient, kind: BulkKind, column: string, key: string): Promise<RowError[]> {
+function duplicates(kind: BulkKind, column: string, key: string): Check {
   const table = STAGED[kind];
-  return collect(client, {
+  return {
     file: `${kind}.csv`,
     column,
     code: 'DUPLICATE',
@@ -30,19 +58,15 @@ function duplicates(client: pg.PoolClient, kind: BulkKind, column: string, key: 
               FROM ${table} WHERE (${key}) IN (SELECT ${key} FROM repeated)
           ) s WHERE line <> first_line ORDER BY line`,
     reason: (row) => `duplicate key "${excerpt(row.key)}" (first given on line ${row.first_line})`,
-  });
+  };
 }
 
 /**
  * Staged rows whose reference (`ref`, an expression over the staged row `s`) names a row that
  * exists neither in the database (`inDatabase`) nor in this load (`inLoad`, when that file is staged).
  */
-function unknownReference(
-  client: pg.PoolClient,
-  kind: BulkKind,
-  reference: { column: string; ref: string; inDatabase: string; inLoad: string | null; what: string },
-): Promise<RowError[]> {
-  return collect(client, {
+function unknownReference(kind: BulkKind, reference: { column: string; ref: string; inDatabase: string; inLoad: string | null; what: string }): Check {
+  return {
     file: `${kind}.csv`,
     column: reference.column,
     code: 'NOT_FOUND',
@@ -50,12 +74,12 @@ function unknownReference(
            WHERE NOT EXISTS (${reference.inDatabase}) AND ${reference.inLoad ? `NOT EXISTS (${reference.inLoad})` : 'true'}
            ORDER BY s.line`,
     reason: (row) => `unknown ${reference.what} "${excerpt(row.ref)}"`,
-  });
+  };
 }
 
 /** Parents named by a territory row that exist neither in this load nor in the database. */
-function unknownParents(client: pg.PoolClient): Promise<RowError[]> {
-  return collect(client, {
+function unknownParents(): Check {
+  return {
     file: 'territories.csv',
     column: 'parent_code',
     code: 'NOT_FOUND',
@@ -65,15 +89,15 @@ function unknownParents(client: pg.PoolClient): Promise<RowError[]> {
              AND NOT EXISTS (SELECT 1 FROM territory t WHERE t.code = s.parent_code)
            ORDER BY s.line`,
     reason: (row) => `unknown parent territory "${excerpt(row.parent_code)}"`,
-  });
+  };
 }
 
 /**
  * Parent/child pairs (with the load's rows taking precedence over the database's) whose levels are
  * out of order: a parent must rank above its child (a region may contain a region).
  */
-function levelsOutOfOrder(client: pg.PoolClient): Promise<RowError[]> {
-  return collect(client, {
+function levelsOutOfOrder(): Check {
+  return {
     file: 'territories.csv',
     column: 'level',
     code: 'INVALID',
@@ -101,7 +125,7 @@ function levelsOutOfOrder(client: pg.PoolClient): Promise<RowError[]> {
            ORDER BY 1`,
     reason: (row) => `${row.child} (${row.child_level}) cannot be placed under ${row.parent} (${row.parent_level})`,
     params: [TERRITORY_LEVELS, TERRITORY_LEVELS.map((level) => levelRank(level))],
-  });
+  };
 }
 
 /**
@@ -109,8 +133,8 @@ function levelsOutOfOrder(client: pg.PoolClient): Promise<RowError[]> {
  * given on an earlier line, or a stored page the load does not restate (one URL, one page: a page
  * registered twice would count twice).
  */
-function sharedUrls(client: pg.PoolClient): Promise<RowError[]> {
-  return collect(client, {
+function sharedUrls(): Check {
+  return {
     file: 'pages.csv',
     column: 'url',
     code: 'DUPLICATE',
@@ -127,57 +151,53 @@ function sharedUrls(client: pg.PoolClient): Promise<RowError[]> {
            ORDER BY a.line, b.line NULLS FIRST`,
     reason: (row) =>
       `another page has this URL: ${row.platform} ${excerpt(row.other)} (${row.other_line ? `line ${row.other_line}` : 'stored'}); one URL is one page`,
-  });
+  };
 }
 
 /** The checks of each file that need the database or the whole load, in file order. */
-const REFERENCE_CHECKS: Readonly<Record<BulkKind, (client: pg.PoolClient, staged: ReadonlySet<BulkKind>) => (() => Promise<RowError[]>)[]>> = {
-  territories: (client) => [() => duplicates(client, 'territories', 'code', 'code'), () => unknownParents(client), () => levelsOutOfOrder(client)],
-  sectors: (client) => [() => duplicates(client, 'sectors', 'code', 'code')],
-  organisations: (client, staged) => [
-    () => duplicates(client, 'organisations', 'external_id', 'external_id'),
+const REFERENCE_CHECKS: Readonly<Record<BulkKind, (staged: ReadonlySet<BulkKind>) => Check[]>> = {
+  territories: () => [duplicates('territories', 'code', 'code'), unknownParents(), levelsOutOfOrder()],
+  sectors: () => [duplicates('sectors', 'code', 'code')],
+  organisations: (staged) => [
+    duplicates('organisations', 'external_id', 'external_id'),
     // Organisations placed in a territory, or a sector, that exists nowhere.
-    () =>
-      unknownReference(client, 'organisations', {
-        column: 'territory_code',
-        ref: 's.territory_code',
-        inDatabase: 'SELECT 1 FROM territory t WHERE t.code = s.territory_code',
-        inLoad: staged.has('territories') ? `SELECT 1 FROM ${STAGED.territories} t WHERE t.code = s.territory_code` : null,
-        what: 'territory',
-      }),
-    () =>
-      unknownReference(client, 'organisations', {
-        column: 'sector_code',
-        ref: 's.sector_code',
-        inDatabase: 'SELECT 1 FROM sector t WHERE t.code = s.sector_code',
-        inLoad: staged.has('sectors') ? `SELECT 1 FROM ${STAGED.sectors} t WHERE t.code = s.sector_code` : null,
-        what: 'sector',
-      }),
+    unknownReference('organisations', {
+      column: 'territory_code',
+      ref: 's.territory_code',
+      inDatabase: 'SELECT 1 FROM territory t WHERE t.code = s.territory_code',
+      inLoad: staged.has('territories') ? `SELECT 1 FROM ${STAGED.territories} t WHERE t.code = s.territory_code` : null,
+      what: 'territory',
+    }),
+    unknownReference('organisations', {
+      column: 'sector_code',
+      ref: 's.sector_code',
+      inDatabase: 'SELECT 1 FROM sector t WHERE t.code = s.sector_code',
+      inLoad: staged.has('sectors') ? `SELECT 1 FROM ${STAGED.sectors} t WHERE t.code = s.sector_code` : null,
+      what: 'sector',
+    }),
   ],
-  pages: (client, staged) => [
-    () => duplicates(client, 'pages', 'external_id', 'platform, external_id'),
-    () => sharedUrls(client),
+  pages: (staged) => [
+    duplicates('pages', 'external_id', 'platform, external_id'),
+    sharedUrls(),
     // Pages of an organisation that exists nowhere.
-    () =>
-      unknownReference(client, 'pages', {
-        column: 'organisation_external_id',
-        ref: 's.organisation_external_id',
-        inDatabase: 'SELECT 1 FROM organisation o WHERE o.external_id = s.organisation_external_id',
-        inLoad: staged.has('organisations') ? `SELECT 1 FROM ${STAGED.organisations} o WHERE o.external_id = s.organisation_external_id` : null,
-        what: 'organisation',
-      }),
+    unknownReference('pages', {
+      column: 'organisation_external_id',
+      ref: 's.organisation_external_id',
+      inDatabase: 'SELECT 1 FROM organisation o WHERE o.external_id = s.organisation_external_id',
+      inLoad: staged.has('organisations') ? `SELECT 1 FROM ${STAGED.organisations} o WHERE o.external_id = s.organisation_external_id` : null,
+      what: 'organisation',
+    }),
   ],
-  observations: (client, staged) => [
-    () => duplicates(client, 'observations', 'observed_on', 'platform, external_id, observed_on'),
+  observations: (staged) => [
+    duplicates('observations', 'observed_on', 'platform, external_id, observed_on'),
     // Observations of a page that exists nowhere.
-    () =>
-      unknownReference(client, 'observations', {
-        column: 'external_id',
-        ref: "s.platform || ' ' || s.external_id",
-        inDatabase: 'SELECT 1 FROM page p JOIN platform f ON f.id = p.platform_id WHERE f.code = s.platform AND p.external_id = s.external_id',
-        inLoad: staged.has('pages') ? `SELECT 1 FROM ${STAGED.pages} p WHERE p.platform = s.platform AND p.external_id = s.external_id` : null,
-        what: 'page',
-      }),
+    unknownReference('observations', {
+      column: 'external_id',
+      ref: "s.platform || ' ' || s.external_id",
+      inDatabase: 'SELECT 1 FROM page p JOIN platform f ON f.id = p.platform_id WHERE f.code = s.platform AND p.external_id = s.external_id',
+      inLoad: staged.has('pages') ? `SELECT 1 FROM ${STAGED.pages} p WHERE p.platform = s.platform AND p.external_id = s.external_id` : null,
+      what: 'page',
+    }),
   ],
 };
 
@@ -187,12 +207,8 @@ const REFERENCE_CHECKS: Readonly<Record<BulkKind, (client: pg.PoolClient, staged
  * returns the bad rows with their line. Runs before anything is written.
  */
 export async function findReferenceErrors(client: pg.PoolClient, staged: ReadonlySet<BulkKind>): Promise<RowError[]> {
-  const errors: RowError[] = [];
-  for (const spec of BULK_FILES) {
-    if (!staged.has(spec.kind)) continue;
-    for (const check of REFERENCE_CHECKS[spec.kind](client, staged)) for (const error of await check()) errors.push(error);
-  }
-  return errors;
+  const checks = BULK_FILES.filter((spec) => staged.has(spec.kind)).flatMap((spec) => REFERENCE_CHECKS[spec.kind](staged));
+  return collectAll(client, checks);
 }
 
 /** Staged territories that, once the load's parents are applied, cannot reach the root: a cycle. */

@@ -1,0 +1,82 @@
+/**
+ * One small push, measured on its own (docs/performance.md, "Small pushes"): `recordObservations`
+ * with 1,000 items of random existing pages, sent `--calls` times in a row to the API in this
+ * process (src/yoga.ts over its own pool, no socket) on an already loaded database, by a key
+ * made for it. Prints the p50, p95 and p99 and the round trips one call makes (every statement
+ * text sent to PostgreSQL, the push's own and the API's), with `--sql` each of them.
+ *
+ *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/db npx tsx bench/push.ts --calls 30 [--sql]
+ *
+ * `npm run bench` measures the same mutation over HTTP against the real server (bench/lib/push.ts).
+ */
+import os from 'node:os';
+import { parseArgs } from 'node:util';
+import pg from 'pg';
+import { connectPrisma, disconnectPrisma } from '../src/db/prisma.js';
+import { createKey } from '../src/modules/keys/keys.js';
+import { LoadQueue } from '../src/modules/loads/queue/queue.js';
+import { createApi } from '../src/yoga.js';
+import { summarise } from './lib/load.js';
+
+const { values } = parseArgs({ options: { calls: { type: 'string', default: '30' }, items: { type: 'string', default: '1000' }, sql: { type: 'boolean' } } });
+const url = process.env.DATABASE_URL;
+if (!url) throw new Error('set DATABASE_URL to a loaded database');
+
+/** Every statement text any client of this process sends while `sent` is set, with its time in ms (promises only). */
+let sent: { text: string; ms: number }[] | undefined;
+const query = pg.Client.prototype.query as (...args: unknown[]) => unknown;
+pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
+  const first = args[0] as string | { text?: string } | undefined;
+  const entry = { text: typeof first === 'string' ? first : (first?.text ?? 'COPY … FROM STDIN'), ms: Number.NaN };
+  sent?.push(entry);
+  const started = performance.now();
+  const result = query.apply(this, args);
+  if (result instanceof Promise) result.then(() => (entry.ms = performance.now() - started)).catch(() => undefined);
+  return result;
+} as typeof pg.Client.prototype.query;
+
+const pool = new pg.Pool({ connectionString: url, max: 4 });
+connectPrisma(pool);
+const api = createApi({
+  pool,
+  ready: async () => true,
+  loads: { queue: new LoadQueue({ pool, uploadsDir: os.tmpdir(), retentionDays: 30 }), maxBytes: 1 },
+  edge: { config: { ratePoints: 0, maxCost: 0 } },
+});
+const key = (await createKey(pool, { name: 'bench push' })).secret;
+const day = new Date().toISOString().slice(0, 10);
+// A random sample of pages to observe.
+const { rows: pages } = await pool.query<{ platform: string; external_id: string }>(
+  'SELECT f.code AS platform, p.external_id FROM page p JOIN platform f ON f.id = p.platform_id ORDER BY random() LIMIT $1',
+  [Number(values.items)],
+);
+const mutation = 'mutation ($input: RecordObservationsInput!) { recordObservations(input: $input) { inserted updated unchanged userErrors { message } } }';
+
+/** One call with a fresh count for every page; its time in ms. */
+async function call(round: number): Promise<number> {
+  const observations = pages.map((page, i) => ({ platform: page.platform, externalId: page.external_id, subscribers: 1000 + round * 7 + i, observedOn: day }));
+  const started = performance.now();
+  const response = await api.fetch('http://bench/graphql', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+    body: JSON.stringify({ query: mutation, variables: { input: { observations } } }),
+  });
+  const body = (await response.json()) as { errors?: unknown; data?: { recordObservations: { userErrors: unknown[] } } };
+  if (body.errors || body.data?.recordObservations.userErrors.length) throw new Error(JSON.stringify(body).slice(0, 500));
+  return performance.now() - started;
+}
+
+await call(0); // warms up
+sent = [];
+await call(1);
+const statements = sent;
+sent = undefined;
+const samples: number[] = [];
+for (let round = 2; round < Number(values.calls) + 2; round++) samples.push(await call(round));
+const { p50, p95, p99 } = summarise(samples);
+if (values.sql) for (const { text, ms } of statements) console.log(`  ${ms.toFixed(1).padStart(6)} ms  ${text.replace(/\s+/g, ' ').trim().slice(0, 130)}`);
+console.log(
+  `recordObservations ×${pages.length}, ${samples.length} calls: p50 ${p50.toFixed(1)} ms, p95 ${p95.toFixed(1)} ms, p99 ${p99.toFixed(1)} ms; ${statements.length} round trips per call; load average ${os.loadavg()[0].toFixed(2)}`,
+);
+await disconnectPrisma();
+await pool.end();
