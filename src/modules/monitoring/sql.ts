@@ -26,3 +26,24 @@ export function selectOrganisationSets(territoryIds: readonly number[], sectorId
     [territoryIds, sectorIds],
   );
 }
+
+/** One row of `selectFreshness`: [territory id, active pages, stale pages, oldest latest-observation day of an observed page or null]. */
+export type FreshnessRow = [territoryId: number, pages: number, stalePages: number, oldestObservedOn: string | null];
+
+/**
+ * Freshness of many territories' subtrees for one cut-off day, from `territory_freshness_rollup`
+ * alone (active pages per day of their latest observation, '-infinity' for never observed): one
+ * index range per territory, however many pages its subtree holds.
+ */
+export function selectFreshness(territoryIds: readonly number[], cutoff: string): Promise<FreshnessRow[]> {
+  // Per territory: its active pages, those whose latest observation is before the cut-off day or that have none (stale),
+  // and the earliest latest-observation day among its observed ones.
+  return queryArrays<FreshnessRow>(
+    `SELECT territory_id, sum(pages)::int, coalesce(sum(pages) FILTER (WHERE observed_on < $2::date), 0)::int,
+            min(observed_on) FILTER (WHERE observed_on > '-infinity'::date)::text
+       FROM territory_freshness_rollup
+      WHERE territory_id = ANY($1::int[])
+      GROUP BY territory_id`,
+    [territoryIds, cutoff],
+  );
+}
