@@ -265,6 +265,36 @@ export class Recount {
     return { pages, stalePages, oldestObservedOn };
   }
 
+  /**
+   * The jumps of a subtree's active pages on days in [from, to]: each step between consecutive observations with
+   * |change| >= minChange and |change| >= minChangePercent % of the count before, newest first, then page id descending.
+   */
+  anomalies(code: string, range: { from: string; to: string; minChange: number; minChangePercent: number }) {
+    const root = this.territoryId(code);
+    const organisations = new Set(this.raw.organisations.filter((o) => this.within(o.territoryId, root)).map((o) => o.id));
+    const found: { pageId: number; date: string; since: string; before: number; after: number }[] = [];
+    for (const page of this.raw.pages) {
+      if (!page.active || !organisations.has(page.organisationId)) continue;
+      const list = this.raw.observations.get(page.id) ?? [];
+      for (let i = 1; i < list.length; i++) {
+        const [previous, current] = [list[i - 1], list[i]];
+        const change = Math.abs(current.subscribers - previous.subscribers);
+        if (current.day < range.from || current.day > range.to || change < range.minChange) continue;
+        if (change * 100 < range.minChangePercent * previous.subscribers) continue;
+        found.push({ pageId: page.id, date: current.day, since: previous.day, before: previous.subscribers, after: current.subscribers });
+      }
+    }
+    found.sort((a, b) => (a.date !== b.date ? (a.date < b.date ? 1 : -1) : b.pageId - a.pageId));
+    return found.map(({ pageId, ...step }) => {
+      const page = this.raw.pages.find((p) => p.id === pageId)!;
+      return {
+        page: { platform: { code: this.raw.platformCode.get(page.platformId)! }, externalId: page.externalId },
+        ...step,
+        change: step.after - step.before,
+      };
+    });
+  }
+
   /** A territory's history: the subscribers figure as of each point day. */
   territoryHistory(code: string, days: string[], filter: Omit<Filter, 'at'> = {}): { date: string; subscribers: Json }[] {
     return days.map((date) => ({ date, subscribers: this.territoryStats(code, { ...filter, at: date }).subscribers }));

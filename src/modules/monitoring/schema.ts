@@ -1,8 +1,14 @@
 import { builder } from '../../builder.js';
+import { prisma } from '../../db/prisma.js';
 import { Platform } from '../catalogue/schema.js';
+import { connectionType, sliceByPosition } from '../common/connection.js';
+import { sliceArgs } from '../common/slice.js';
+import { type Anomaly as AnomalyValue, anomalySpec, MAX_ANOMALY_DAYS } from './anomalies.js';
+import { ANOMALY_FLOOR } from './anomalyFloor.js';
 import type { Compliance as ComplianceValue, PlatformGap as PlatformGapValue } from './compliance.js';
 import { type Freshness as FreshnessValue, MAX_OLDER_THAN_DAYS, territoryFreshness } from './freshness.js';
 import { complianceFilter, territoryCompliance } from './service.js';
+import { countAnomalies, selectAnomalies } from './sql.js';
 
 /*
  * Monitoring for the regions' centres (DESIGN.md section 13): compliance of a territory's
@@ -94,4 +100,65 @@ builder.prismaObjectFields('Territory', (t) => ({
     },
     resolve: (territory, args, context) => territoryFreshness(context.loaders, territory.id, args.olderThanDays ?? 30),
   }),
+}));
+
+export const Anomaly = builder.objectRef<AnomalyValue>('Anomaly').implement({
+  description:
+    "A large step of one page's subscriber count between two consecutive observations (a possible bought audience, a recount, a merge): found when the observations are written.",
+  fields: (t) => ({
+    page: t.prismaField({
+      type: 'Page',
+      description: 'The page whose count jumped.',
+      // Prisma batches the findUnique calls of one tick into one statement.
+      resolve: (query, anomaly) => prisma().page.findUniqueOrThrow({ ...query, where: { id: anomaly.pageId } }),
+    }),
+    date: t.field({ type: 'Date', description: 'The day of the observation after the step.', resolve: (a) => a.date }),
+    since: t.field({
+      type: 'Date',
+      description: 'The day of the observation before it (the previous one of the page; not always the day before).',
+      resolve: (a) => a.since,
+    }),
+    before: t.exposeInt('before', { description: 'The count on `since`.' }),
+    after: t.exposeInt('after', { description: 'The count on `date`.' }),
+    change: t.int({ description: '`after - before` (negative for a fall).', resolve: (a) => a.after - a.before }),
+    changePercent: t.float({
+      nullable: true,
+      description: '`change / before * 100`; null when `before` is 0.',
+      resolve: (a) => (a.before === 0 ? null : ((a.after - a.before) / a.before) * 100),
+    }),
+  }),
+});
+
+const AnomalyConnection = connectionType(Anomaly, 'Anomaly', 'anomalies');
+
+builder.queryFields((t) => ({
+  anomalies: t.connection(
+    {
+      authScopes: { public: true },
+      type: Anomaly,
+      description: `Day-to-day jumps of single pages' counts in a subtree: steps between consecutive observations of an active page on days in [from, to] with |after - before| >= \`minChange\` AND >= \`minChangePercent\` % of \`before\`, newest first (then by page). Read from a table kept by every load (late and corrected observations included), as cheap at the federation as in a village. Thresholds below the stored floor (${ANOMALY_FLOOR.change} subscribers, ${ANOMALY_FLOOR.percent} %) and ranges over ${MAX_ANOMALY_DAYS} days are BAD_USER_INPUT.`,
+      args: {
+        within: t.arg.string({ required: true, description: "Code of the subtree's root territory (e.g. `RU`, `17000000`); an unknown code lists nothing." }),
+        from: t.arg({ type: 'Date', required: true, description: 'First day of the range (the day of the later observation).' }),
+        to: t.arg({ type: 'Date', required: true, description: `Last day of the range (on or after \`from\`; at most ${MAX_ANOMALY_DAYS} days).` }),
+        minChangePercent: t.arg.float({
+          defaultValue: 20,
+          description: `Smallest |change| as a percent of \`before\` (default 20; at least ${ANOMALY_FLOOR.percent}).`,
+        }),
+        minChange: t.arg.int({ defaultValue: 500, description: `Smallest |change| in subscribers (default 500; at least ${ANOMALY_FLOOR.change}).` }),
+      },
+      resolve: (_root, args) => {
+        const slice = sliceArgs('anomalies', args);
+        const spec = anomalySpec(args);
+        return sliceByPosition(
+          'anomalies',
+          slice,
+          async (offset, limit) =>
+            (await selectAnomalies(spec, offset, limit)).map(([pageId, date, since, before, after]) => ({ pageId, date, since, before, after })),
+          () => countAnomalies(spec),
+        );
+      },
+    },
+    AnomalyConnection,
+  ),
 }));

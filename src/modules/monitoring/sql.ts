@@ -47,3 +47,46 @@ export function selectFreshness(territoryIds: readonly number[], cutoff: string)
     [territoryIds, cutoff],
   );
 }
+
+/** One row of `selectAnomalies`: [page id, day, since, before, after]. */
+export type AnomalyRow = [pageId: number, day: string, since: string, before: number, after: number];
+
+/** What `anomalies` reads: the subtree's root code, the days and the thresholds (at or above ANOMALY_FLOOR). */
+export interface AnomalySpec {
+  withinCode: string;
+  from: string;
+  to: string;
+  minChange: number;
+  minChangePercent: number;
+}
+
+/** The conditions of an anomaly listing on `territory_anomaly` (placeholders $1–$5 of the spec's values). */
+const ANOMALIES_WHERE = `territory_id = (SELECT id FROM territory WHERE code = $1) AND day >= $2::date AND day <= $3::date
+        AND abs(after::bigint - before) >= $4::bigint AND abs(after::bigint - before)::float8 * 100 >= $5::float8 * before`;
+
+function anomalyValues(spec: AnomalySpec): unknown[] {
+  return [spec.withinCode, spec.from, spec.to, spec.minChange, spec.minChangePercent];
+}
+
+/**
+ * One slice of the candidate jumps of a subtree in [from, to] passing the thresholds, newest
+ * first (then page id, descending): one backward range of the primary key (territory, day, page)
+ * of the subtree's root, however deep the subtree.
+ */
+export function selectAnomalies(spec: AnomalySpec, offset: number, limit: number): Promise<AnomalyRow[]> {
+  // The steps of the subtree's pages in the range passing both thresholds, newest first, one slice of them.
+  return queryArrays<AnomalyRow>(
+    `SELECT page_id, day::text, since::text, before, after FROM territory_anomaly
+      WHERE ${ANOMALIES_WHERE}
+      ORDER BY day DESC, page_id DESC
+     OFFSET $6 LIMIT $7`,
+    [...anomalyValues(spec), offset, limit],
+  );
+}
+
+/** How many candidate jumps of a subtree in [from, to] pass the thresholds. */
+export async function countAnomalies(spec: AnomalySpec): Promise<number> {
+  // The number of the subtree's steps in the range passing both thresholds (the same range of the primary key).
+  const rows = await queryArrays<[number]>(`SELECT count(*)::int FROM territory_anomaly WHERE ${ANOMALIES_WHERE}`, anomalyValues(spec));
+  return rows[0]?.[0] ?? 0;
+}

@@ -36,6 +36,7 @@ const LOADED_TABLES = [
   'territory_organisation_rollup',
   'territory_subscriber_change',
   'territory_freshness_rollup',
+  'territory_anomaly',
 ] as const;
 
 /**

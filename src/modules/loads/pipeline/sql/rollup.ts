@@ -1,10 +1,11 @@
 import type pg from 'pg';
+import { ANOMALY_FLOOR } from '../../../monitoring/anomalyFloor.js';
 import { OBSERVATION_CHANGE, STAGED } from '../tables.js';
 import { sendBatch } from './batch.js';
 
 /**
  * Rollup maintenance: the only writer of territory_page_rollup, territory_organisation_rollup,
- * territory_subscriber_change and territory_freshness_rollup.
+ * territory_subscriber_change, territory_freshness_rollup and territory_anomaly.
  *
  * A load changes the rollups by the difference between what the rows it touches contributed
  * before and what they contribute after. A contribution is attached to a "cell" (territory,
@@ -210,11 +211,9 @@ export async function collectAfter(client: pg.PoolClient, marks: Watermarks): Pr
 /** Step 4b: adds (after - before) to the rollups, deleting the rows brought to nothing. */
 export async function addRollupChanges(client: pg.PoolClient): Promise<void> {
   const changes = [organisationChanges(), pageChanges(), subscriberChanges(), freshnessChanges()];
-  // The upserts in one round trip, then the deletes of the rows brought to nothing in another (usually none: not sent).
-  const emptied = await sendBatch(
-    client,
-    changes.map((change) => change.upsert),
-  );
+  // The upserts (and the anomalies' statements: ANOMALY_CHANGES) in one round trip, then the deletes of the rows brought to
+  // nothing in another (usually none: not sent).
+  const emptied = await sendBatch(client, [...changes.map((change) => change.upsert), ...ANOMALY_CHANGES]);
   await sendBatch(
     client,
     changes.flatMap((change, i) => (emptied[i].rowCount ? change.dropEmpty : [])),
@@ -285,6 +284,38 @@ function subscriberChanges(): RollupChange {
      ON CONFLICT (territory_id, day, sector_id, platform_id) DO UPDATE SET delta = r.delta + excluded.delta
      RETURNING r.*`,
   );
+}
+
+/**
+ * Anomalies (issue 20), sent with the rollup upserts (addRollupChanges): the candidate jumps of every (page, day) whose step the load can
+ * change are computed again. Those days are exactly the days of the change series above: a page's
+ * whole series when its cell or status changed (series_before: the old days, series_after: the
+ * new), else each new or corrected day and the next observed day after it (a late observation
+ * splits a step: both halves are recomputed). The old steps of those days are deleted, and the
+ * steps now passing ANOMALY_FLOOR are inserted for every ancestor of the page's territory (active
+ * pages only).
+ */
+const ANOMALY_CHANGES = [
+  // The stored steps of the days recomputed (a step is kept under its later day).
+  `DELETE FROM territory_anomaly a USING (SELECT DISTINCT page_id, day FROM series_before) s WHERE a.page_id = s.page_id AND a.day = s.day`,
+  // The steps of those days as they are now, where they pass the floor: |change| >= the floor first (the change is the
+  // series' delta), then the observation before each (none: a first observation, no step) for the percent.
+  `INSERT INTO territory_anomaly (territory_id, day, page_id, since, before, after)
+     SELECT a.id, j.day, j.page_id, j.since, j.before, j.after
+       FROM (SELECT c.territory_id, s.page_id, s.day, prev.observed_on AS since, prev.subscribers AS before, prev.subscribers + s.delta AS after
+               FROM series_after s JOIN page_after c ON c.page_id = s.page_id AND c.active
+               CROSS JOIN LATERAL (SELECT o.observed_on, o.subscribers FROM observation o WHERE o.page_id = s.page_id AND o.observed_on < s.day
+                                    ORDER BY o.observed_on DESC LIMIT 1) prev
+              WHERE abs(s.delta) >= ${ANOMALY_FLOOR.change}) j
+       JOIN territory t ON t.id = j.territory_id CROSS JOIN LATERAL unnest(t.path) AS a(id)
+      WHERE ${passesFloor('j')}
+      ORDER BY 1, 2, 3`,
+];
+
+/** The floor's condition on a step with columns `before` and `after` of `alias` (bigint arithmetic: counts go up to 2^31 - 1). */
+function passesFloor(alias: string): string {
+  const change = `abs(${alias}.after::bigint - ${alias}.before)`;
+  return `${change} >= ${ANOMALY_FLOOR.change} AND ${change} * 100 >= ${ANOMALY_FLOOR.percent} * ${alias}.before::bigint`;
 }
 
 /** The day a page's freshness is kept under: its latest observation's, '-infinity' when it has none (an index key cannot be null). */
@@ -392,6 +423,8 @@ export async function rebuildRollups(client: pg.PoolClient): Promise<void> {
   await client.query(`INSERT INTO territory_page_rollup ${REBUILD.pages} ORDER BY 1, 2, 3`);
   await client.query(`INSERT INTO territory_subscriber_change ${RECOUNT.changes} ORDER BY 1, 2, 3, 4`);
   await rebuildFreshness(client);
+  await client.query('DELETE FROM territory_anomaly');
+  await client.query(`INSERT INTO territory_anomaly ${RECOUNT.anomalies} ORDER BY 1, 2, 3`);
 }
 
 /** The freshness rollup counted again from the pages' stored latest day (`page.observed_on`, checked by verify). */
@@ -495,6 +528,15 @@ export const RECOUNT = {
     SELECT o.territory_id, (SELECT max(observed_on) FROM observation WHERE page_id = p.id) AS observed_on
       FROM page p JOIN organisation o ON o.id = p.organisation_id
      WHERE p.status = 'ACTIVE'`),
+  // Candidate jumps: each step of an active page between consecutive observations passing ANOMALY_FLOOR, per ancestor.
+  anomalies: `
+    SELECT a.id AS territory_id, s.day, s.page_id, s.since, s.before, s.after
+      FROM (SELECT page_id, observed_on AS day, subscribers AS after, lag(subscribers) OVER w AS before, lag(observed_on) OVER w AS since
+              FROM observation WINDOW w AS (PARTITION BY page_id ORDER BY observed_on)) s
+      JOIN page p ON p.id = s.page_id AND p.status = 'ACTIVE'
+      JOIN organisation o ON o.id = p.organisation_id
+      JOIN territory t ON t.id = o.territory_id CROSS JOIN LATERAL unnest(t.path) AS a(id)
+     WHERE s.before IS NOT NULL AND ${passesFloor('s')}`,
   // Each page's current count and its day: its latest observation (none: both null).
   pageFigures: `
     SELECT p.id, last.subscribers, last.observed_on
