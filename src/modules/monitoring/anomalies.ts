@@ -1,8 +1,11 @@
+import DataLoader from 'dataloader';
+import { prisma } from '../../db/prisma.js';
 import { badUserInput } from '../common/errors.js';
+import { isPlainRows, type Selection } from '../common/selection.js';
 import { daysBetween } from '../figures/dates.js';
 import { territoryCode } from '../territory/code.js';
 import { ANOMALY_FLOOR } from './anomalyFloor.js';
-import type { AnomalySpec } from './sql.js';
+import { type AnomalySpec, type PageRow, selectPages } from './sql.js';
 
 /** One candidate jump: a page's count between two consecutive observations. */
 export interface Anomaly {
@@ -49,4 +52,35 @@ export function anomalySpec(args: AnomalyArgs): AnomalySpec {
     );
   }
   return { withinCode, from: args.from, to: args.to, minChange, minChangePercent };
+}
+
+const pagesPerRequest = new WeakMap<object, Map<string, DataLoader<number, PageRow>>>();
+
+/** The page columns a plain row holds: a selection asking only these reads them without Prisma. */
+const PAGE_COLUMNS = ['id', 'platformId', 'externalId', 'organisationId', 'url', 'name', 'verified', 'status', 'subscribers', 'observedOn'];
+
+/**
+ * The request's loader of anomalies' pages by id under one Prisma selection (`query`, what the
+ * GraphQL selection below `page` needs; `loaders`: the request's loaders object): one statement
+ * per batch, plain SQL when no relation is asked, else one Prisma `findMany` with the relations.
+ */
+export function anomalyPages(loaders: object, query: Selection): DataLoader<number, PageRow> {
+  let family = pagesPerRequest.get(loaders);
+  if (!family) {
+    family = new Map();
+    pagesPerRequest.set(loaders, family);
+  }
+  const key = JSON.stringify(query);
+  let loader = family.get(key);
+  if (!loader) {
+    loader = new DataLoader<number, PageRow>(async (ids) => {
+      const rows = isPlainRows(query, PAGE_COLUMNS)
+        ? await selectPages(ids)
+        : ((await prisma().page.findMany({ ...query, where: { id: { in: [...ids] } } } as object)) as PageRow[]);
+      const byId = new Map(rows.map((page) => [page.id, page]));
+      return ids.map((id) => byId.get(id) ?? new Error(`no page ${id}`));
+    });
+    family.set(key, loader);
+  }
+  return loader;
 }

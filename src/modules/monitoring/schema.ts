@@ -1,9 +1,8 @@
 import { builder } from '../../builder.js';
-import { prisma } from '../../db/prisma.js';
 import { Platform } from '../catalogue/schema.js';
 import { connectionType, sliceByPosition } from '../common/connection.js';
 import { sliceArgs } from '../common/slice.js';
-import { type Anomaly as AnomalyValue, anomalySpec, MAX_ANOMALY_DAYS } from './anomalies.js';
+import { type Anomaly as AnomalyValue, anomalyPages, anomalySpec, MAX_ANOMALY_DAYS } from './anomalies.js';
 import { ANOMALY_FLOOR } from './anomalyFloor.js';
 import type { Compliance as ComplianceValue, PlatformGap as PlatformGapValue } from './compliance.js';
 import { type Freshness as FreshnessValue, MAX_OLDER_THAN_DAYS, territoryFreshness } from './freshness.js';
@@ -109,8 +108,8 @@ export const Anomaly = builder.objectRef<AnomalyValue>('Anomaly').implement({
     page: t.prismaField({
       type: 'Page',
       description: 'The page whose count jumped.',
-      // Prisma batches the findUnique calls of one tick into one statement.
-      resolve: (query, anomaly) => prisma().page.findUniqueOrThrow({ ...query, where: { id: anomaly.pageId } }),
+      // The pages of a request's anomalies in one statement (anomalyPages), with what the selection below asks.
+      resolve: (query, anomaly, _args, context) => anomalyPages(context.loaders, query).load(anomaly.pageId) as never,
     }),
     date: t.field({ type: 'Date', description: 'The day of the observation after the step.', resolve: (a) => a.date }),
     since: t.field({
@@ -150,12 +149,17 @@ builder.queryFields((t) => ({
       resolve: (_root, args) => {
         const slice = sliceArgs('anomalies', args);
         const spec = anomalySpec(args);
+        // The slice's rows carry the size of the whole list: counted apart only when the slice is empty (or `last` asks first).
+        let total: number | undefined;
         return sliceByPosition(
           'anomalies',
           slice,
-          async (offset, limit) =>
-            (await selectAnomalies(spec, offset, limit)).map(([pageId, date, since, before, after]) => ({ pageId, date, since, before, after })),
-          () => countAnomalies(spec),
+          async (offset, limit) => {
+            const rows = await selectAnomalies(spec, offset, limit);
+            if (rows.length) total = rows[0]![5];
+            return rows.map(([pageId, date, since, before, after]) => ({ pageId, date, since, before, after }));
+          },
+          async () => total ?? countAnomalies(spec),
         );
       },
     },

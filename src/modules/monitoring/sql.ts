@@ -1,4 +1,4 @@
-import { queryArrays } from '../../db/sql.js';
+import { query, queryArrays } from '../../db/sql.js';
 
 /**
  * Read-side SQL of the monitoring figures. Compliance comes from `territory_organisation_rollup`
@@ -48,8 +48,8 @@ export function selectFreshness(territoryIds: readonly number[], cutoff: string)
   );
 }
 
-/** One row of `selectAnomalies`: [page id, day, since, before, after]. */
-export type AnomalyRow = [pageId: number, day: string, since: string, before: number, after: number];
+/** One row of `selectAnomalies`: [page id, day, since, before, after, how many steps the whole list holds]. */
+export type AnomalyRow = [pageId: number, day: string, since: string, before: number, after: number, total: number];
 
 /** What `anomalies` reads: the subtree's root code, the days and the thresholds (at or above ANOMALY_FLOOR). */
 export interface AnomalySpec {
@@ -74,11 +74,12 @@ function anomalyValues(spec: AnomalySpec): unknown[] {
  * of the subtree's root, however deep the subtree.
  */
 export function selectAnomalies(spec: AnomalySpec, offset: number, limit: number): Promise<AnomalyRow[]> {
-  // The steps of the subtree's pages in the range passing both thresholds, newest first, one slice of them.
+  // The steps of the subtree's pages in the range passing both thresholds, newest first, one slice of them, each row with
+  // the number of all of them (the connection's totalCount, without a second statement).
   return queryArrays<AnomalyRow>(
-    `SELECT page_id, day::text, since::text, before, after FROM territory_anomaly
+    `SELECT a.page_id, a.day::text, a.since::text, a.before, a.after, (count(*) OVER ())::int FROM territory_anomaly a
       WHERE ${ANOMALIES_WHERE}
-      ORDER BY day DESC, page_id DESC
+      ORDER BY a.day DESC, a.page_id DESC
      OFFSET $6 LIMIT $7`,
     [...anomalyValues(spec), offset, limit],
   );
@@ -89,4 +90,33 @@ export async function countAnomalies(spec: AnomalySpec): Promise<number> {
   // The number of the subtree's steps in the range passing both thresholds (the same range of the primary key).
   const rows = await queryArrays<[number]>(`SELECT count(*)::int FROM territory_anomaly WHERE ${ANOMALIES_WHERE}`, anomalyValues(spec));
   return rows[0]?.[0] ?? 0;
+}
+
+/** A page row as Prisma's `page.findUnique` without a selection returns it (the columns under their Prisma names). */
+export interface PageRow {
+  id: number;
+  platformId: number;
+  externalId: string;
+  organisationId: number;
+  url: string;
+  name: string;
+  verified: boolean;
+  status: 'ACTIVE' | 'ARCHIVED';
+  subscribers: number | null;
+  observedOn: Date | null;
+}
+
+/**
+ * The pages of many anomalies by id, every column: one primary-key lookup per page, for the
+ * `Anomaly.page` field (its relations, when asked, are then loaded by the Prisma plugin).
+ */
+export async function selectPages(ids: readonly number[]): Promise<PageRow[]> {
+  // Pages by id, every column, under Prisma's names (the day as a timestamp at UTC midnight, as Prisma reads a DATE).
+  const rows = await query<Omit<PageRow, 'observedOn'> & { observedOn: string | null }>(
+    `SELECT id, platform_id AS "platformId", external_id AS "externalId", organisation_id AS "organisationId", url, name, verified,
+            status::text AS status, subscribers, observed_on::text AS "observedOn"
+       FROM page WHERE id = ANY($1::int[])`,
+    [ids],
+  );
+  return rows.map((row) => ({ ...row, observedOn: row.observedOn === null ? null : new Date(`${row.observedOn}T00:00:00Z`) }));
 }

@@ -77,9 +77,13 @@ describe(`anomalies after random loads (seed ${SEED})`, () => {
     expect(walked.slice(0, 100)).toEqual(all.anomalies.nodes.map((a: { date: string; page: { externalId: string } }) => `${a.date} ${a.page.externalId}`));
     const dates = walked.map((w) => w.slice(0, 10));
     expect(dates).toEqual([...dates].sort().reverse());
-    // The slice, then its pages in one batched read (and the count when asked): not one statement per node.
-    const counted = await countStatements(() => execute(`{ anomalies(${args}, first: 50) { totalCount nodes { ${NODE} } } }`));
-    expect(counted.statements).toBeLessThanOrEqual(4);
+    // The slice with its count, then its pages in one batched read (and their platforms): not one statement per node.
+    const few = await countStatements(() => execute(`{ anomalies(${args}, first: 3) { totalCount nodes { ${NODE} } } }`));
+    const many = await countStatements(() => execute(`{ anomalies(${args}, first: 50) { totalCount nodes { ${NODE} } } }`));
+    expect(many.statements, many.sql.join('\n')).toBe(few.statements);
+    expect(many.statements).toBeLessThanOrEqual(6);
+    const plain = await countStatements(() => execute(`{ anomalies(${args}, first: 50) { totalCount nodes { date page { externalId } } } }`));
+    expect(plain.statements).toBe(2);
   });
 
   it('stay exact when a late observation splits a step and when a correction removes one', async () => {
