@@ -116,12 +116,20 @@ export const OPERATIONS: readonly Operation[] = [
     variables: (c) => ({ code: c.regionCode }),
     concurrency: [1, 8],
   },
-  // Monitoring (issue 20): compliance at the federation and a region against a plain stats of the same node.
+  // Monitoring (issue 20): compliance, freshness and anomalies at the federation and a region against a plain stats of the same node.
   ...(['RU', REGION] as const).flatMap((code): Operation[] => {
     const where = code === 'RU' ? 'root' : 'region';
     return [
       { id: `M1-${where}`, title: `plain stats, ${where} (yardstick of M2)`, file: 'm1-plain-stats.graphql', variables: () => ({ code }), concurrency: [1, 8] },
       { id: `M2-${where}`, title: `compliance with VK and OK, ${where}`, file: 'm2-compliance.graphql', variables: () => ({ code }), concurrency: [1, 8] },
+      { id: `M3-${where}`, title: `freshness (30 days), ${where}`, file: 'm3-freshness.graphql', variables: () => ({ code }), concurrency: [1, 8] },
+      {
+        id: `M4-${where}`,
+        title: `anomalies over 90 days, first 20, ${where}`,
+        file: 'm4-anomalies.graphql',
+        variables: (c) => ({ code, from: c.from, to: c.to }),
+        concurrency: [1, 8],
+      },
     ];
   }),
 ];

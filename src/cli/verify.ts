@@ -3,8 +3,9 @@ import { openDatabase } from '../db/database.js';
 import { findRollupMismatches } from '../modules/loads/pipeline/sql/verify.js';
 
 /**
- * `npm run verify`: recounts every rollup row (organisations, pages, current subscribers and the
- * per-day subscriber changes that give the figures as of any date) from the raw rows and lists
+ * `npm run verify`: recounts every rollup row (organisations, pages, current and verified
+ * subscribers, the per-day subscriber changes that give the figures as of any date, the pages per
+ * day of their latest observation and the candidate jumps) from the raw rows and lists
  * each difference. Exit code 1 when anything differs.
  */
 async function main(): Promise<number> {

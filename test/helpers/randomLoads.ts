@@ -214,6 +214,15 @@ export class LoadModel {
         pages.set(key, row);
       }
     }
+    // Existing pages gaining or losing the verification mark (now and then with their observations in the same load).
+    if (this.pages.size && this.rng.chance(0.3)) {
+      for (let i = this.rng.int(1, 3); i > 0; i--) {
+        const key = this.rng.pick([...this.pages.keys()]);
+        const row = this.pages.get(key)!;
+        row.verified = !row.verified;
+        pages.set(key, row);
+      }
+    }
     // Observations.
     const observationCount = sizes.observations ?? (this.rng.chance(0.85) ? this.rng.int(3, 25) : 0);
     for (let i = 0; i < observationCount && this.pages.size; i++) {

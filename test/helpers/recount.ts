@@ -13,7 +13,7 @@ interface Raw {
   platformCode: Map<number, string>;
   sectorCode: Map<number, string>;
   organisations: { id: number; externalId: string; territoryId: number; sectorId: number }[];
-  pages: { id: number; platformId: number; externalId: string; organisationId: number; active: boolean }[];
+  pages: { id: number; platformId: number; externalId: string; organisationId: number; active: boolean; verified: boolean }[];
   /** Observations per page, oldest first. */
   observations: Map<number, { day: string; subscribers: number }[]>;
 }
@@ -25,14 +25,25 @@ export function json(value: bigint): Json {
   return value <= BigInt(Number.MAX_SAFE_INTEGER) && value >= -BigInt(Number.MAX_SAFE_INTEGER) ? Number(value) : value.toString();
 }
 
-export interface ExpectedStats {
+/** Verified active pages and their current subscribers (current only, whatever `at`). */
+interface Verified {
+  verifiedPages: number;
+  verifiedSubscribers: Json;
+}
+
+export interface ExpectedStats extends Verified {
   subscribers: Json;
   pages: number;
   organisations: number;
   organisationsWithPages: number;
-  byPlatform: { platform: { code: string }; subscribers: Json; pages: number; organisations: number }[];
-  bySector: { sector: { code: string }; subscribers: Json; pages: number; organisations: number; organisationsWithPages: number }[];
+  byPlatform: ({ platform: { code: string }; subscribers: Json; pages: number; organisations: number } & Verified)[];
+  bySector: ({ sector: { code: string }; subscribers: Json; pages: number; organisations: number; organisationsWithPages: number } & Verified)[];
 }
+
+/** The fields of `ExpectedStats` as a GraphQL selection. */
+export const STATS_SELECTION = `subscribers pages organisations organisationsWithPages verifiedPages verifiedSubscribers
+  byPlatform { platform { code } subscribers pages organisations verifiedPages verifiedSubscribers }
+  bySector { sector { code } subscribers pages organisations organisationsWithPages verifiedPages verifiedSubscribers }`;
 
 export interface Filter {
   platforms?: string[] | null;
@@ -52,8 +63,8 @@ export class Recount {
     const organisations = await q<{ id: number; external_id: string; territory_id: number; sector_id: number }>(
       'SELECT id, external_id, territory_id, sector_id FROM organisation',
     );
-    const pages = await q<{ id: number; platform_id: number; external_id: string; organisation_id: number; status: string }>(
-      'SELECT id, platform_id, external_id, organisation_id, status FROM page',
+    const pages = await q<{ id: number; platform_id: number; external_id: string; organisation_id: number; status: string; verified: boolean }>(
+      'SELECT id, platform_id, external_id, organisation_id, status, verified FROM page',
     );
     const observations = await q<{ page_id: number; day: string; subscribers: number }>(
       'SELECT page_id, observed_on::text AS day, subscribers FROM observation ORDER BY page_id, observed_on',
@@ -76,6 +87,7 @@ export class Recount {
         externalId: p.external_id,
         organisationId: p.organisation_id,
         active: p.status === 'ACTIVE',
+        verified: p.verified,
       })),
       observations: byPage,
     });
@@ -118,13 +130,20 @@ export class Recount {
       ? new Set([...this.raw.platformCode].filter(([, code]) => filter.platforms!.includes(code)).map(([id]) => id))
       : null;
     const organisations = this.raw.organisations.filter((o) => organisationIds.has(o.id));
-    const platforms = new Map<number, { subscribers: bigint; pages: number; organisations: number }>();
-    const sectors = new Map<number, { subscribers: bigint; pages: number; organisations: number; organisationsWithPages: number }>();
-    let subscribers = 0n;
-    let pages = 0;
+    type Counted = { subscribers: bigint; pages: number; verifiedPages: number; verifiedSubscribers: bigint };
+    const platforms = new Map<number, Counted & { organisations: number }>();
+    const sectors = new Map<number, Counted & { organisations: number; organisationsWithPages: number }>();
+    const total: Counted = { subscribers: 0n, pages: 0, verifiedPages: 0, verifiedSubscribers: 0n };
     let withPages = 0;
     for (const organisation of organisations) {
-      const sector = sectors.get(organisation.sectorId) ?? { subscribers: 0n, pages: 0, organisations: 0, organisationsWithPages: 0 };
+      const sector = sectors.get(organisation.sectorId) ?? {
+        subscribers: 0n,
+        pages: 0,
+        organisations: 0,
+        organisationsWithPages: 0,
+        verifiedPages: 0,
+        verifiedSubscribers: 0n,
+      };
       sectors.set(organisation.sectorId, sector);
       sector.organisations++;
       const own = this.raw.pages.filter((p) => p.organisationId === organisation.id && p.active && (!platformIds || platformIds.has(p.platformId)));
@@ -134,28 +153,40 @@ export class Recount {
       }
       for (const page of own) {
         const count = this.countOf(page.id, filter.at);
-        subscribers += count;
-        pages++;
-        sector.subscribers += count;
-        sector.pages++;
-        const platform = platforms.get(page.platformId) ?? { subscribers: 0n, pages: 0, organisations: 0 };
+        const current = this.countOf(page.id, null);
+        const platform = platforms.get(page.platformId) ?? { subscribers: 0n, pages: 0, organisations: 0, verifiedPages: 0, verifiedSubscribers: 0n };
         platforms.set(page.platformId, platform);
-        platform.subscribers += count;
-        platform.pages++;
+        for (const entry of [total, sector, platform]) {
+          entry.subscribers += count;
+          entry.pages++;
+          if (page.verified) {
+            entry.verifiedPages++;
+            entry.verifiedSubscribers += current;
+          }
+        }
       }
       for (const platformId of new Set(own.map((p) => p.platformId))) platforms.get(platformId)!.organisations++;
     }
     const order = (a: { subscribers: bigint; code: string }, b: { subscribers: bigint; code: string }) =>
       a.subscribers !== b.subscribers ? (a.subscribers > b.subscribers ? -1 : 1) : a.code < b.code ? -1 : 1;
     return {
-      subscribers: json(subscribers),
-      pages,
+      subscribers: json(total.subscribers),
+      pages: total.pages,
       organisations: organisations.length,
       organisationsWithPages: withPages,
+      verifiedPages: total.verifiedPages,
+      verifiedSubscribers: json(total.verifiedSubscribers),
       byPlatform: [...platforms]
         .map(([id, p]) => ({ ...p, code: this.raw.platformCode.get(id)! }))
         .sort(order)
-        .map((p) => ({ platform: { code: p.code }, subscribers: json(p.subscribers), pages: p.pages, organisations: p.organisations })),
+        .map((p) => ({
+          platform: { code: p.code },
+          subscribers: json(p.subscribers),
+          pages: p.pages,
+          organisations: p.organisations,
+          verifiedPages: p.verifiedPages,
+          verifiedSubscribers: json(p.verifiedSubscribers),
+        })),
       bySector: [...sectors]
         .map(([id, s]) => ({ ...s, code: this.raw.sectorCode.get(id)! }))
         .sort(order)
@@ -165,6 +196,8 @@ export class Recount {
           pages: s.pages,
           organisations: s.organisations,
           organisationsWithPages: s.organisationsWithPages,
+          verifiedPages: s.verifiedPages,
+          verifiedSubscribers: json(s.verifiedSubscribers),
         })),
     };
   }
@@ -210,6 +243,56 @@ export class Recount {
       share: organisations.length === 0 ? 0 : compliant / organisations.length,
       missing: ordered.map((platform) => ({ platform: { code: platform }, organisations: organisations.filter((p) => !p.has(platform)).length })),
     };
+  }
+
+  /**
+   * Freshness of a territory's subtree, page by page from the raw observations: active pages, those whose latest
+   * observation is before `since` (or that have none), and the oldest latest-observation day of an observed one.
+   */
+  freshness(code: string, since: string): { pages: number; stalePages: number; oldestObservedOn: string | null } {
+    const root = this.territoryId(code);
+    const organisations = new Set(this.raw.organisations.filter((o) => this.within(o.territoryId, root)).map((o) => o.id));
+    let pages = 0;
+    let stalePages = 0;
+    let oldestObservedOn: string | null = null;
+    for (const page of this.raw.pages) {
+      if (!page.active || !organisations.has(page.organisationId)) continue;
+      pages++;
+      const latest = this.raw.observations.get(page.id)?.at(-1)?.day;
+      if (latest === undefined || latest < since) stalePages++;
+      if (latest !== undefined && (oldestObservedOn === null || latest < oldestObservedOn)) oldestObservedOn = latest;
+    }
+    return { pages, stalePages, oldestObservedOn };
+  }
+
+  /**
+   * The jumps of a subtree's active pages on days in [from, to]: each step between consecutive observations with
+   * |change| >= minChange and |change| >= minChangePercent % of the count before, newest first, then page id descending.
+   */
+  anomalies(code: string, range: { from: string; to: string; minChange: number; minChangePercent: number }) {
+    const root = this.territoryId(code);
+    const organisations = new Set(this.raw.organisations.filter((o) => this.within(o.territoryId, root)).map((o) => o.id));
+    const found: { pageId: number; date: string; since: string; before: number; after: number }[] = [];
+    for (const page of this.raw.pages) {
+      if (!page.active || !organisations.has(page.organisationId)) continue;
+      const list = this.raw.observations.get(page.id) ?? [];
+      for (let i = 1; i < list.length; i++) {
+        const [previous, current] = [list[i - 1], list[i]];
+        const change = Math.abs(current.subscribers - previous.subscribers);
+        if (current.day < range.from || current.day > range.to || change < range.minChange) continue;
+        if (change * 100 < range.minChangePercent * previous.subscribers) continue;
+        found.push({ pageId: page.id, date: current.day, since: previous.day, before: previous.subscribers, after: current.subscribers });
+      }
+    }
+    found.sort((a, b) => (a.date !== b.date ? (a.date < b.date ? 1 : -1) : b.pageId - a.pageId));
+    return found.map(({ pageId, ...step }) => {
+      const page = this.raw.pages.find((p) => p.id === pageId)!;
+      return {
+        page: { platform: { code: this.raw.platformCode.get(page.platformId)! }, externalId: page.externalId },
+        ...step,
+        change: step.after - step.before,
+      };
+    });
   }
 
   /** A territory's history: the subscribers figure as of each point day. */

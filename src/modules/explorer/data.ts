@@ -7,6 +7,7 @@ import type { Stats } from '../figures/fold.js';
 import type { Growth, HistoryPoint } from '../figures/history.js';
 import { createLoaders } from '../loaders.js';
 import type { Compliance } from '../monitoring/compliance.js';
+import { type Freshness, territoryFreshness } from '../monitoring/freshness.js';
 import { complianceFilter, territoryCompliance } from '../monitoring/service.js';
 import { territoryOrder } from '../territory/args.js';
 import { type ExplorerQuery, SORTS } from './query.js';
@@ -20,6 +21,8 @@ import { type ExplorerQuery, SORTS } from './query.js';
 /** Days of history the chart shows (a year, weekly) and of the growth the children are compared on. */
 export const HISTORY_DAYS = 364;
 export const GROWTH_DAYS = 90;
+/** A page not counted for this many days is stale (`freshness`' default). */
+export const STALE_DAYS = 30;
 /** Children shown in the table: one full page of `children` (the export lists them all). */
 export const CHILDREN_SHOWN = MAX_SLICE_SIZE;
 
@@ -42,6 +45,8 @@ export interface ExplorerData {
   required: PlatformRow[];
   stats: Stats;
   compliance: Compliance;
+  /** Active pages not counted for STALE_DAYS days (freshness). */
+  freshness: Freshness;
   growth: Growth;
   history: HistoryPoint[];
   from: Day;
@@ -67,10 +72,11 @@ export async function explorerData(code: string, query: ExplorerQuery, now = new
     filter.required.map((p) => p.id),
   );
   const scope = { platformIds: null, sectorIds: null };
-  const [ancestors, stats, compliance, growth, history, children] = await Promise.all([
+  const [ancestors, stats, compliance, freshness, growth, history, children] = await Promise.all([
     loaders.territoriesById({}).loadMany(territory.path.slice(0, -1)),
     loaders.territoryStats.load({ id: territory.id, filter: NO_FILTER }),
     territoryCompliance(loaders, territory.id, filter),
+    territoryFreshness(loaders, territory.id, STALE_DAYS),
     loaders.territoryGrowth.load({ id: territory.id, filter: { ...scope, from: growthFrom, to } }),
     loaders.territoryHistory.load({ id: territory.id, filter: { ...scope, from, to, interval: 'WEEK' } }),
     loaders.children({}, order, { from: 0, before: null, first: CHILDREN_SHOWN, last: null }).load(territory.id),
@@ -92,6 +98,7 @@ export async function explorerData(code: string, query: ExplorerQuery, now = new
     required: filter.required,
     stats,
     compliance,
+    freshness,
     growth,
     history,
     from,

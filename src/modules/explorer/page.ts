@@ -3,7 +3,7 @@ import { formatChange, formatDay, formatNumber, formatRelative, formatShare } fr
 import { escapeMarkup as e } from '../embed/markup.js';
 import { shareOf } from '../monitoring/compliance.js';
 import { historyChart, shareBars } from './charts.js';
-import { CHILDREN_SHOWN, type ChildFigures, type ExplorerData, GROWTH_DAYS } from './data.js';
+import { CHILDREN_SHOWN, type ChildFigures, type ExplorerData, GROWTH_DAYS, STALE_DAYS } from './data.js';
 import { type ExplorerQuery, explorerHref, SORTS, type Sort } from './query.js';
 import { LEVEL_NAMES, SORT_NAMES } from './words.js';
 
@@ -61,6 +61,8 @@ function figures(data: ExplorerData): string {
 <div><dt>Подписчиков</dt><dd>${e(formatNumber(stats.subscribers))}</dd></div>
 <div><dt>Рост за ${GROWTH_DAYS} дней</dt><dd>${e(formatChange(growth.change))}${e(relative)}</dd></div>
 <div><dt>Официальных страниц</dt><dd>${e(formatNumber(stats.pages))}</dd></div>
+<div><dt>С госметкой</dt><dd>${e(formatNumber(stats.verifiedPages))} (${e(formatShare(shareOf(stats.verifiedPages, stats.pages)))})</dd></div>
+<div><dt>Не обновлялись ${STALE_DAYS} дней</dt><dd>${e(formatNumber(data.freshness.stalePages))} (${e(formatShare(data.freshness.staleShare))})</dd></div>
 <div><dt>Организаций со страницами</dt><dd>${e(formatNumber(stats.organisationsWithPages))} из ${e(formatNumber(stats.organisations))} (${e(formatShare(shareOf(stats.organisationsWithPages, stats.organisations)))})</dd></div>
 </dl>
 ${

@@ -83,7 +83,7 @@ const CSV_NOTE =
 const XLSX_NOTE =
   'XLSX: one sheet, a bold header row frozen at the top, numbers as numbers (shares 0–1 shown as percentages), text as text cells (never formulas).';
 const CHILDREN =
-  'One row per current child territory of `{code}`, by name: `code`, `name`, `level`, `subscribers_<PLATFORM>` per platform, `subscribers`, `pages`, `organisations`, `organisations_with_pages`, `coverage` (organisations_with_pages / organisations, 0 without organisations); with `required`: `compliant`, `compliance`; with `from`/`to`: `growth`. The same figures as the GraphQL fields of the same names.';
+  'One row per current child territory of `{code}`, by name: `code`, `name`, `level`, `subscribers_<PLATFORM>` per platform, `subscribers`, `pages`, `verified_pages`, `organisations`, `organisations_with_pages`, `coverage` (organisations_with_pages / organisations, 0 without organisations), `stale_pages` (active pages of the subtree not counted for 30 days: `freshness.stalePages`); with `required`: `compliant`, `compliance`; with `from`/`to`: `growth`. The same figures as the GraphQL fields of the same names.';
 const ORGANISATIONS =
   "The organisations of `{code}`'s subtree (by territory code, then name): `external_id`, `name`, `kind`, `inn`, `ogrn`, `territory_code`, `territory_name`, `sector`, `subscribers`, `platforms` (those with an active page); with `missingPlatforms`: only those lacking one of them, and `missing`. The organisations to call.";
 

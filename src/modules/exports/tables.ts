@@ -4,6 +4,7 @@ import { platformBit, platformMask } from '../catalogue/platformMask.js';
 import { resolveScopeFilter, type ScopeFilter } from '../figures/filter.js';
 import { createLoaders } from '../loaders.js';
 import { shareOf } from '../monitoring/compliance.js';
+import { territoryFreshness } from '../monitoring/freshness.js';
 import { type ComplianceFilter, complianceFilter, territoryCompliance } from '../monitoring/service.js';
 import type { ExportParams } from './params.js';
 import {
@@ -52,13 +53,17 @@ const count = (header: string, width = 14): Column => ({ header, kind: 'count', 
 const share = (header: string): Column => ({ header, kind: 'share', width: 12 });
 
 /** The platforms a filter shows (every platform of the catalogue without one), in catalogue order. */
+/** The age after which the children export counts a page as stale (`freshness`' default). */
+const STALE_AFTER_DAYS = 30;
+
 function shownPlatforms(catalogue: Catalogue, scope: ScopeFilter): PlatformRow[] {
   return scope.platformIds ? catalogue.platforms.filter((p) => scope.platformIds!.includes(p.id)) : catalogue.platforms;
 }
 
 /**
  * One row per current child of `parent` (by name): code, name, level, subscribers per platform and
- * in all, pages, organisations, organisations with pages, coverage; with `required`, compliant
+ * in all, pages, verified pages, organisations, organisations with pages, coverage, stale pages
+ * (active pages of the whole subtree not counted for STALE_AFTER_DAYS days); with `required`, compliant
  * and compliance; with `from`/`to`, growth. Unknown codes are BAD_USER_INPUT (before any row).
  */
 export async function childrenTable(parent: ExportTerritory, params: ExportParams, batchSize: number): Promise<Table> {
@@ -74,9 +79,11 @@ export async function childrenTable(parent: ExportTerritory, params: ExportParam
     ...platforms.map((p) => count(`subscribers_${p.code}`)),
     count('subscribers'),
     count('pages'),
+    count('verified_pages'),
     count('organisations'),
     count('organisations_with_pages', 24),
     share('coverage'),
+    count('stale_pages'),
     ...(compliance ? [count('compliant'), share('compliance')] : []),
     ...(range ? [count('growth')] : []),
   ];
@@ -91,7 +98,7 @@ export async function childrenTable(parent: ExportTerritory, params: ExportParam
       if (children.length < batchSize) return;
     }
   }
-  const rowCost = 3 + platforms.length + (compliance ? 1 + compliance.required.length : 0) + (range ? 1 : 0);
+  const rowCost = 4 + platforms.length + (compliance ? 1 + compliance.required.length : 0) + (range ? 1 : 0);
   return { title: `${parent.code} — территории`, columns, batches: batches(), rowCost };
 }
 
@@ -107,8 +114,9 @@ async function childCells(children: readonly ExportTerritory[], f: ChildFigures)
   const loaders = createLoaders();
   return Promise.all(
     children.map(async (child) => {
-      const [stats, compliance, growth] = await Promise.all([
+      const [stats, freshness, compliance, growth] = await Promise.all([
         loaders.territoryStats.load({ id: child.id, filter: { ...f.scope, at: null } }),
+        territoryFreshness(loaders, child.id, STALE_AFTER_DAYS),
         f.compliance ? territoryCompliance(loaders, child.id, f.compliance) : null,
         f.range ? loaders.territoryGrowth.load({ id: child.id, filter: { ...f.scope, ...f.range } }) : null,
       ]);
@@ -120,9 +128,11 @@ async function childCells(children: readonly ExportTerritory[], f: ChildFigures)
         ...f.platforms.map((p) => byPlatform.get(p.id) ?? 0),
         Number(stats.subscribers),
         stats.pages,
+        stats.verifiedPages,
         stats.organisations,
         stats.organisationsWithPages,
         shareOf(stats.organisationsWithPages, stats.organisations),
+        freshness.stalePages,
         ...(compliance ? [compliance.compliant, compliance.share] : []),
         ...(growth ? [Number(growth.change)] : []),
       ];

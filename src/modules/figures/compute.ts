@@ -79,9 +79,17 @@ export function foldTerritoryStats(
     let cells: PageCell[] = [];
     const sets: OrganisationSet[] = [];
     const changes: { sectorId: number; platformId: number; subscribers: bigint }[] = [];
-    for (const [kind, , sectorId, key, n, subscribers] of own) {
-      if (kind === 0) cells.push({ sectorId, platformId: key, pages: n, subscribers: BigInt(subscribers ?? 0) });
-      else if (kind === 1) sets.push({ sectorId, platformMask: key, organisations: n });
+    for (const [kind, , sectorId, key, n, subscribers, verifiedPages, verifiedSubscribers] of own) {
+      if (kind === 0) {
+        cells.push({
+          sectorId,
+          platformId: key,
+          pages: n,
+          subscribers: BigInt(subscribers ?? 0),
+          verifiedPages: verifiedPages ?? 0,
+          verifiedSubscribers: BigInt(verifiedSubscribers ?? 0),
+        });
+      } else if (kind === 1) sets.push({ sectorId, platformMask: key, organisations: n });
       else changes.push({ sectorId, platformId: key, subscribers: BigInt(subscribers ?? 0) });
     }
     if (direction) cells = cellsAsOf(cells, changes, direction === 'backward' ? 'subtract' : 'replace');
@@ -122,17 +130,23 @@ function partialStats(stats: Stats, detail: StatsDetail): Stats {
     partial.pages = stats.pages;
     partial.organisations = stats.organisations;
     partial.organisationsWithPages = stats.organisationsWithPages;
+    partial.verifiedPages = stats.verifiedPages;
+    partial.verifiedSubscribers = stats.verifiedSubscribers;
     partial.byPlatform = stats.byPlatform;
     return partial;
   }
   const partial = Object.create(MISSING_PLATFORMS_LEVEL) as Stats;
   partial.subscribers = stats.subscribers;
   partial.pages = stats.pages;
+  partial.verifiedPages = stats.verifiedPages;
+  partial.verifiedSubscribers = stats.verifiedSubscribers;
   partial.byPlatform = stats.byPlatform.map((entry) => {
     const platform = Object.create(MISSING_PLATFORM_ORGANISATIONS) as PlatformStats;
     platform.platform = entry.platform;
     platform.subscribers = entry.subscribers;
     platform.pages = entry.pages;
+    platform.verifiedPages = entry.verifiedPages;
+    platform.verifiedSubscribers = entry.verifiedSubscribers;
     return platform;
   });
   return partial;
@@ -190,7 +204,14 @@ export async function organisationStats(
     let mask = 0;
     for (const row of own) {
       if (row.platform_id === null) continue;
-      cells.push({ sectorId: row.sector_id, platformId: row.platform_id, pages: row.pages, subscribers: BigInt(row.subscribers) });
+      cells.push({
+        sectorId: row.sector_id,
+        platformId: row.platform_id,
+        pages: row.pages,
+        subscribers: BigInt(row.subscribers),
+        verifiedPages: row.verified_pages,
+        verifiedSubscribers: BigInt(row.verified_subscribers),
+      });
       mask |= platformBit(row.platform_id);
     }
     const sets = [{ sectorId: own[0].sector_id, platformMask: mask, organisations: 1 }];

@@ -5,7 +5,7 @@ import { type FieldNode, type GraphQLResolveInfo, Kind, type SelectionSetNode } 
  * (docs/performance.md): a region's 30 children asked for `subscribers` and `byPlatform` need 4
  * rows each (one per platform), not the ~70 of every (sector, platform) cell and (sector,
  * platform set) of organisations.
- * - 0 `PLATFORMS`: subscribers, pages, byPlatform { platform subscribers pages };
+ * - 0 `PLATFORMS`: subscribers, pages, verifiedPages, verifiedSubscribers, byPlatform { platform subscribers pages verified… };
  * - 1 `ORGANISATIONS`: also organisations, organisationsWithPages, byPlatform { organisations };
  * - 2 `FULL`: also bySector (whose entries also come from organisations), or anything not known here.
  * Levels are ordered: a Stats computed at one level answers every level below it.
@@ -19,6 +19,8 @@ const STATS_FIELDS: Record<string, StatsDetail | 'byPlatform'> = {
   __typename: PLATFORMS,
   subscribers: PLATFORMS,
   pages: PLATFORMS,
+  verifiedPages: PLATFORMS,
+  verifiedSubscribers: PLATFORMS,
   organisations: ORGANISATIONS,
   organisationsWithPages: ORGANISATIONS,
   byPlatform: 'byPlatform',
@@ -30,6 +32,8 @@ const PLATFORM_FIELDS: Record<string, StatsDetail> = {
   platform: PLATFORMS,
   subscribers: PLATFORMS,
   pages: PLATFORMS,
+  verifiedPages: PLATFORMS,
+  verifiedSubscribers: PLATFORMS,
   organisations: ORGANISATIONS,
 };
 

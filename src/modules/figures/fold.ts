@@ -7,6 +7,9 @@ export interface PageCell {
   platformId: number;
   pages: number;
   subscribers: bigint;
+  /** The verified pages among them and their subscribers (current, whatever the day of the cell's subscribers). */
+  verifiedPages: number;
+  verifiedSubscribers: bigint;
 }
 
 /** Organisations of one sector with exactly one set of platforms they have an active page on. */
@@ -24,6 +27,8 @@ export interface PlatformStats {
   pages: number;
   /** Organisations in scope with an active page on this platform. */
   organisations: number;
+  verifiedPages: number;
+  verifiedSubscribers: bigint;
 }
 
 /** Figures of one sector within a scope. */
@@ -33,6 +38,8 @@ export interface SectorStats {
   pages: number;
   organisations: number;
   organisationsWithPages: number;
+  verifiedPages: number;
+  verifiedSubscribers: bigint;
 }
 
 /** The figures of a scope (see docs/aggregation.md for how each one is defined and kept). */
@@ -41,6 +48,9 @@ export interface Stats {
   pages: number;
   organisations: number;
   organisationsWithPages: number;
+  /** Active pages with the verification mark, and their current subscribers (current only, whatever `at`). */
+  verifiedPages: number;
+  verifiedSubscribers: bigint;
   byPlatform: PlatformStats[];
   bySector: SectorStats[];
 }
@@ -51,6 +61,8 @@ export const EMPTY_STATS: Stats = Object.freeze({
   pages: 0,
   organisations: 0,
   organisationsWithPages: 0,
+  verifiedPages: 0,
+  verifiedSubscribers: 0n,
   byPlatform: [],
   bySector: [],
 }) as Stats;
@@ -69,7 +81,7 @@ function catalogueById(catalogue: Catalogue) {
 /**
  * Folds a scope's cells (already narrowed by the platform and sector filters, subscribers as of
  * the requested day) and its organisation sets (narrowed by sector only) into Stats:
- * - subscribers, pages: sums over the cells;
+ * - subscribers, pages, verifiedPages, verifiedSubscribers: sums over the cells;
  * - organisations: every set (the platform filter does not narrow it);
  * - organisationsWithPages: sets holding a platform of the filter;
  * - byPlatform / bySector: every platform / sector with anything in scope, by subscribers
@@ -84,7 +96,7 @@ export function foldStats(cells: readonly PageCell[], sets: readonly Organisatio
     let entry = sectors.get(id);
     if (!entry) {
       const sector = sectorById.get(id) ?? { id, code: `#${id}`, name: `#${id}` };
-      entry = { sector, subscribers: 0n, pages: 0, organisations: 0, organisationsWithPages: 0 };
+      entry = { sector, subscribers: 0n, pages: 0, organisations: 0, organisationsWithPages: 0, verifiedPages: 0, verifiedSubscribers: 0n };
       sectors.set(id, entry);
     }
     return entry;
@@ -93,23 +105,21 @@ export function foldStats(cells: readonly PageCell[], sets: readonly Organisatio
     let entry = platforms.get(id);
     if (!entry) {
       const platform = platformById.get(id) ?? { id, code: `#${id}`, name: `#${id}`, hosts: [] };
-      entry = { platform, subscribers: 0n, pages: 0, organisations: 0 };
+      entry = { platform, subscribers: 0n, pages: 0, organisations: 0, verifiedPages: 0, verifiedSubscribers: 0n };
       platforms.set(id, entry);
     }
     return entry;
   };
 
-  const stats: Stats = { subscribers: 0n, pages: 0, organisations: 0, organisationsWithPages: 0, byPlatform: [], bySector: [] };
+  const stats: Stats = { ...EMPTY_STATS, byPlatform: [], bySector: [] };
   for (const cell of cells) {
     if (cell.pages === 0 && cell.subscribers === 0n) continue;
-    stats.subscribers += cell.subscribers;
-    stats.pages += cell.pages;
-    const platform = platformOf(cell.platformId);
-    platform.subscribers += cell.subscribers;
-    platform.pages += cell.pages;
-    const sector = sectorOf(cell.sectorId);
-    sector.subscribers += cell.subscribers;
-    sector.pages += cell.pages;
+    for (const entry of [stats, platformOf(cell.platformId), sectorOf(cell.sectorId)]) {
+      entry.subscribers += cell.subscribers;
+      entry.pages += cell.pages;
+      entry.verifiedPages += cell.verifiedPages;
+      entry.verifiedSubscribers += cell.verifiedSubscribers;
+    }
   }
   // Platforms the filter keeps, to split each organisation set over.
   const kept = platformIds ?? catalogue.platforms.map((p) => p.id);
@@ -140,7 +150,7 @@ function bySubscribersThenCode(a: { subscribers: bigint }, b: { subscribers: big
 /**
  * Moves cells' current subscribers to a past day. `changes` are per-cell sums of subscriber
  * changes: after the day (`direction: 'subtract'`, taken off the current sums) or up to and
- * including it (`direction: 'replace'`, the figure itself).
+ * including it (`direction: 'replace'`, the figure itself). The verified figures stay current.
  */
 export function cellsAsOf(
   current: readonly PageCell[],
@@ -156,7 +166,7 @@ export function cellsAsOf(
     const k = key(change.sectorId, change.platformId);
     let cell = cells.get(k);
     if (!cell) {
-      cell = { sectorId: change.sectorId, platformId: change.platformId, pages: 0, subscribers: 0n };
+      cell = { sectorId: change.sectorId, platformId: change.platformId, pages: 0, subscribers: 0n, verifiedPages: 0, verifiedSubscribers: 0n };
       cells.set(k, cell);
     }
     cell.subscribers += direction === 'replace' ? change.subscribers : -change.subscribers;

@@ -32,6 +32,9 @@ export const Interval = builder.enumType('Interval', {
   } as const,
 });
 
+/** Said on each verified subscriber figure: it is kept for now, not for past days. */
+const CURRENT_ONLY = ' Current only: `at` does not move it back in time (the verified figures are kept for today, not as a history).';
+
 export const PlatformStats = builder.objectRef<PlatformStatsValue>('PlatformStats').implement({
   description: "Figures of one platform within a scope (the scope's sector filter applies).",
   fields: (t) => ({
@@ -43,6 +46,12 @@ export const PlatformStats = builder.objectRef<PlatformStatsValue>('PlatformStat
     }),
     pages: t.exposeInt('pages', { description: 'Active pages on this platform (current, whatever `at`).' }),
     organisations: t.exposeInt('organisations', { description: 'Organisations with at least one active page on this platform (current).' }),
+    verifiedPages: t.exposeInt('verifiedPages', { description: 'Active pages on this platform with the verification mark ("госметка"); current.' }),
+    verifiedSubscribers: t.field({
+      type: 'BigInt',
+      description: `Sum over the verified active pages on this platform of their latest subscriber count.${CURRENT_ONLY}`,
+      resolve: (s) => s.verifiedSubscribers,
+    }),
   }),
 });
 
@@ -59,6 +68,14 @@ export const SectorStats = builder.objectRef<SectorStatsValue>('SectorStats').im
     organisations: t.exposeInt('organisations', { description: 'Organisations of the sector (the platform filter does not narrow it).' }),
     organisationsWithPages: t.exposeInt('organisationsWithPages', {
       description: 'Organisations of the sector with at least one active page on the filtered platforms (coverage).',
+    }),
+    verifiedPages: t.exposeInt('verifiedPages', {
+      description: 'Active pages of the sector\'s organisations on the filtered platforms with the verification mark ("госметка"); current.',
+    }),
+    verifiedSubscribers: t.field({
+      type: 'BigInt',
+      description: `Sum over the sector's verified active pages on the filtered platforms of their latest subscriber count.${CURRENT_ONLY}`,
+      resolve: (s) => s.verifiedSubscribers,
     }),
   }),
 });
@@ -79,6 +96,15 @@ export const Stats = builder.objectRef<StatsValue>('Stats').implement({
     organisations: t.exposeInt('organisations', { description: 'Organisations in scope (the platform filter does not narrow it).' }),
     organisationsWithPages: t.exposeInt('organisationsWithPages', {
       description: 'Organisations in scope with at least one active page on the filtered platforms (coverage).',
+    }),
+    verifiedPages: t.exposeInt('verifiedPages', {
+      description:
+        'Active pages in scope on the filtered platforms that carry the verification mark ("госметка", `Page.verified`); current. `verifiedPages / pages` is the verified share.',
+    }),
+    verifiedSubscribers: t.field({
+      type: 'BigInt',
+      description: `Sum over the verified active pages in scope on the filtered platforms of each page's latest subscriber count.${CURRENT_ONLY}`,
+      resolve: (s) => s.verifiedSubscribers,
     }),
     byPlatform: t.field({
       type: [PlatformStats],

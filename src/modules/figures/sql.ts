@@ -34,14 +34,25 @@ function platformCondition(filter: TerritoryFilterIds): Prisma.Sql {
 }
 
 /**
- * One rollup row of `selectTerritoryStats`, as a tuple: [kind, territory id, sector id, key, n, subscribers].
- * kind 0: page cell (key = platform id, n = active pages, subscribers = their current sum);
+ * One rollup row of `selectTerritoryStats`, as a tuple: [kind, territory id, sector id, key, n, subscribers,
+ * verified pages, verified subscribers].
+ * kind 0: page cell (key = platform id, n = active pages, subscribers = their current sum; verified
+ * pages and verified subscribers: the same over the verified pages among them, always current);
  * kind 1: organisation set (key = platform mask, n = organisations, subscribers null);
  * kind 2: change sum of a cell (key = platform id, n = 0, subscribers = the cell's sum of changes).
  * Below `FULL` detail the rows are summed over sectors and carry sector id 0. Subscribers come as
- * decimal strings (exact past 2^53).
+ * decimal strings (exact past 2^53). Kinds 1 and 2 carry null verified figures.
  */
-export type TerritoryStatsRow = [kind: 0 | 1 | 2, territoryId: number, sectorId: number, key: number, n: number, subscribers: string | null];
+export type TerritoryStatsRow = [
+  kind: 0 | 1 | 2,
+  territoryId: number,
+  sectorId: number,
+  key: number,
+  n: number,
+  subscribers: string | null,
+  verifiedPages: number | null,
+  verifiedSubscribers: string | null,
+];
 
 /**
  * Rollup rows of many territories' subtrees under one filter, for Stats at `detail`
@@ -100,9 +111,10 @@ export function territoryStatsText(o: {
   const narrowed = o.sectors ? `${o.territories} AND ${o.sectors}` : o.territories;
   const onPlatforms = o.platforms ? ` AND ${o.platforms}` : '';
   const pages = full
-    ? `SELECT 0 AS kind, territory_id, sector_id, platform_id AS key, pages AS n, subscribers::text AS subscribers
+    ? `SELECT 0 AS kind, territory_id, sector_id, platform_id AS key, pages AS n, subscribers::text AS subscribers,
+              verified_pages, verified_subscribers::text AS verified_subscribers
          FROM territory_page_rollup WHERE ${narrowed}${onPlatforms}`
-    : `SELECT 0 AS kind, territory_id, 0, platform_id, sum(pages)::int, sum(subscribers)::text
+    : `SELECT 0 AS kind, territory_id, 0, platform_id, sum(pages)::int, sum(subscribers)::text, sum(verified_pages)::int, sum(verified_subscribers)::text
          FROM territory_page_rollup WHERE ${narrowed}${onPlatforms}
         GROUP BY territory_id, platform_id`;
   const organisations =
@@ -110,15 +122,15 @@ export function territoryStatsText(o: {
       ? ''
       : full
         ? `UNION ALL
-       SELECT 1, territory_id, sector_id, platform_mask, organisations, NULL
+       SELECT 1, territory_id, sector_id, platform_mask, organisations, NULL, NULL, NULL
          FROM territory_organisation_rollup WHERE ${narrowed}`
         : `UNION ALL
-       SELECT 1, territory_id, 0, platform_mask, sum(organisations)::int, NULL
+       SELECT 1, territory_id, 0, platform_mask, sum(organisations)::int, NULL, NULL, NULL
          FROM territory_organisation_rollup WHERE ${narrowed}
         GROUP BY territory_id, platform_mask`;
   const changes = o.asOf
     ? `UNION ALL
-       SELECT 2, territory_id, ${sector}, platform_id, 0, sum(delta)::text
+       SELECT 2, territory_id, ${sector}, platform_id, 0, sum(delta)::text, NULL, NULL
          FROM territory_subscriber_change
         WHERE ${narrowed}${onPlatforms} AND ${o.asOf.direction === 'backward' ? `day > ${o.asOf.day}` : `day <= ${o.asOf.day}`}
         GROUP BY territory_id${bySector}, platform_id`
@@ -181,6 +193,9 @@ export interface OrganisationStatsRow {
   platform_id: number | null;
   pages: number;
   subscribers: bigint;
+  /** The same over the verified pages among them (current, whatever `at`). */
+  verified_pages: number;
+  verified_subscribers: bigint;
 }
 
 /**
@@ -199,7 +214,8 @@ export function selectOrganisationStats(organisationIds: readonly number[], plat
                                       ORDER BY b.observed_on DESC LIMIT 1) h ON true`
     : Prisma.empty;
   return prisma().$queryRaw<OrganisationStatsRow[]>(Prisma.sql`
-    SELECT g.id AS organisation_id, g.sector_id, p.platform_id, count(p.id)::int AS pages, coalesce(sum(${count}), 0)::bigint AS subscribers
+    SELECT g.id AS organisation_id, g.sector_id, p.platform_id, count(p.id)::int AS pages, coalesce(sum(${count}), 0)::bigint AS subscribers,
+           count(p.id) FILTER (WHERE p.verified)::int AS verified_pages, coalesce(sum(p.subscribers) FILTER (WHERE p.verified), 0)::bigint AS verified_subscribers
       FROM organisation g
       LEFT JOIN page p ON p.organisation_id = g.id AND p.status = 'ACTIVE' ${platforms}
       ${asOf}

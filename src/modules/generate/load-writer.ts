@@ -8,7 +8,7 @@ import { type Calibration, factorFor } from './calibration.js';
 import { CsvWriter, encodeCsvRow } from './csv-writer.js';
 import { formatIsoDate } from './dates.js';
 import type { Organisation } from './model.js';
-import { ObservationDays, observeSubscribers } from './observations.js';
+import { ObservationDays, observeSubscribers, plantMonitoringCases } from './observations.js';
 import { deriveSeed, Random } from './random.js';
 import type { Scale } from './scales.js';
 import type { SummaryTally } from './summary.js';
@@ -67,7 +67,7 @@ export async function writeOrganisationFiles(organisations: Iterable<Organisatio
         await pagesCsv.write([page.platform, page.externalId, organisation.externalId, page.url, page.name, page.verified, page.status]);
         pageRng.reseed(deriveSeed(ctx.seed, OBSERVATION_STREAM, page.seq));
         const days = schedule.pick(pageRng);
-        const series = observeSubscribers(page.platform, page.reach * factor, days, scale.windowDays, pageRng);
+        const series = plantMonitoringCases(observeSubscribers(page.platform, page.reach * factor, days, scale.windowDays, pageRng), pageRng);
         for (const point of series) {
           chunk.push(encodeCsvRow([page.platform, page.externalId, point.subscribers, dates[point.daysBefore]]));
         }

@@ -1,6 +1,7 @@
 /**
  * Subscriber history of a page: slow growth towards its end-date size with a little
- * noise (so counts occasionally dip), on the days the scale's schedule picks.
+ * noise (so counts occasionally dip), on the days the scale's schedule picks; a few pages
+ * stop being counted weeks before the end date (stale) and a few jump overnight (`plantMonitoringCases`).
  */
 import type { Observation, Platform } from './model.js';
 import { type Random, WeightedTable } from './random.js';
@@ -49,4 +50,35 @@ export function observeSubscribers(platform: Platform, size: number, days: reado
     const jitter = 1 + NOISE * rng.normal() + (rng.chance(DIP_CHANCE) ? DIP_SIZE : 0);
     return { daysBefore, subscribers: Math.max(0, Math.round(size * trend * jitter)) };
   });
+}
+
+/** Share of pages whose observations stop weeks before the end date: `Territory.freshness` finds them stale. */
+export const STALE_PAGE_SHARE = 0.04;
+/** A stale page's latest observation is at least this many days before the end date. */
+export const STALE_PAGE_DAYS = 35;
+/** Share of pages with a planted overnight jump (a bought audience), and its size: `anomalies` lists them. */
+export const JUMP_PAGE_SHARE = 0.001;
+export const JUMP_SIZE = 0.4;
+
+/**
+ * The monitoring's cases planted in a page's series (drawn from the page's own random stream, so
+ * the output stays the same for a seed): now and then the series stops before the last
+ * STALE_PAGE_DAYS days; more rarely its count jumps by JUMP_SIZE overnight on one of its days
+ * after the first (the counts before it are scaled down, so the end-date count, which the
+ * calibration aims at, is kept, and an observation on the day before shows the old level).
+ */
+export function plantMonitoringCases(series: readonly Observation[], rng: Random): Observation[] {
+  if (series.length < 2) return [...series];
+  if (rng.chance(STALE_PAGE_SHARE)) {
+    const kept = series.filter((point) => point.daysBefore >= STALE_PAGE_DAYS);
+    if (kept.length > 0) return kept;
+  }
+  if (!rng.chance(JUMP_PAGE_SHARE)) return [...series];
+  const at = rng.int(1, series.length - 1);
+  const jumpDay = series[at]!.daysBefore;
+  const lower = (subscribers: number) => Math.round(subscribers / (1 + JUMP_SIZE));
+  const planted = series.map((point, i) => (i < at ? { ...point, subscribers: lower(point.subscribers) } : point));
+  // The day before the jump, at the old level, unless it is already an observation day.
+  if (series[at - 1]!.daysBefore > jumpDay + 1) planted.splice(at, 0, { daysBefore: jumpDay + 1, subscribers: lower(series[at]!.subscribers) });
+  return planted;
 }

@@ -40,6 +40,12 @@ export const Page = builder.prismaNode('Page', {
       description: 'The day `subscribers` was counted; null before the first observation.',
       resolve: (page) => (page.observedOn == null ? null : calendarDay(page.observedOn)),
     }),
+    observedOn: t.field({
+      type: 'Date',
+      nullable: true,
+      description: "The day of the page's latest observation (the same as `observedAt`); null before the first. See `Territory.freshness` for stale pages.",
+      resolve: (page) => (page.observedOn == null ? null : calendarDay(page.observedOn)),
+    }),
     organisation: t.relation('organisation', { description: 'The organisation the page belongs to.' }),
   }),
 });

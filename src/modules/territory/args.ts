@@ -2,16 +2,18 @@ import type { Context } from '../../context.js';
 import { platformIds } from '../catalogue/codes.js';
 import { platformMask } from '../catalogue/platformMask.js';
 import { badUserInput } from '../common/errors.js';
+import { staleCutoff } from '../monitoring/freshness.js';
 import type { TerritoryOrder } from './sql.js';
 
 /** A `TerritoryOrder` input as GraphQL hands it to a resolver. */
 export type TerritoryOrderInput =
   | {
-      field?: 'NAME' | 'CODE' | 'SUBSCRIBERS' | 'COVERAGE' | 'COMPLIANCE' | 'GROWTH' | null;
+      field?: 'NAME' | 'CODE' | 'SUBSCRIBERS' | 'COVERAGE' | 'COMPLIANCE' | 'GROWTH' | 'STALE_SHARE' | null;
       direction?: 'ASC' | 'DESC' | null;
       required?: readonly string[] | null;
       from?: string | null;
       to?: string | null;
+      olderThanDays?: number | null;
     }
   | null
   | undefined;
@@ -19,7 +21,7 @@ export type TerritoryOrderInput =
 /**
  * The order a `TerritoryOrder` input asks (by name, ascending, where left out). COMPLIANCE needs
  * the ids of its required platforms (`requiredIds`, resolved by `resolveTerritoryOrder`), GROWTH
- * its `from` and `to`: without them, BAD_USER_INPUT. What another field does not use is dropped,
+ * its `from` and `to`: without them, BAD_USER_INPUT; STALE_SHARE its cut-off day (from `olderThanDays`, 30 by default). What another field does not use is dropped,
  * so equal orders have equal keys.
  */
 export function territoryOrder(input: TerritoryOrderInput, requiredIds: readonly number[] | null = null): TerritoryOrder {
@@ -36,6 +38,7 @@ export function territoryOrder(input: TerritoryOrderInput, requiredIds: readonly
     if (input.from > input.to) throw badUserInput(`orderBy.from (${input.from}) is after orderBy.to (${input.to})`, 'orderBy.from');
     return { field, direction, from: input.from, to: input.to };
   }
+  if (field === 'STALE_SHARE') return { field, direction, since: staleCutoff(input?.olderThanDays ?? 30, 'orderBy.olderThanDays') };
   return { field, direction };
 }
 

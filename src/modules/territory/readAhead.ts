@@ -34,6 +34,7 @@ const PLAIN_FIELDS = new Set([
   'history',
   'growth',
   'compliance',
+  'freshness',
   'children',
 ]);
 

@@ -76,6 +76,10 @@ export const TerritoryOrderField = builder.enumType('TerritoryOrderField', {
       description:
         "Change of the subtree's subscriber figure over the order's `from`/`to` (`growth(from:, to:).change`, every platform and sector; absolute, not relative). Needs `from` and `to` (BAD_USER_INPUT without them). Ties are ordered by name.",
     },
+    STALE_SHARE: {
+      description:
+        "Share of the subtree's active pages not counted for the order's `olderThanDays` (default 30): `freshness(olderThanDays:).staleShare` (0 for a territory without active pages). `direction: DESC` puts the most neglected first. Ties are ordered by name.",
+    },
   } as const,
 });
 
@@ -90,6 +94,10 @@ export const TerritoryOrder = builder.inputType('TerritoryOrder', {
     }),
     from: t.field({ type: 'Date', required: false, description: 'GROWTH only: the first day of the change.' }),
     to: t.field({ type: 'Date', required: false, description: 'GROWTH only: the last day of the change (on or after `from`).' }),
+    olderThanDays: t.int({
+      required: false,
+      description: 'STALE_SHARE only: a page not counted for more than this many days is stale (default 30; 0 to 3650).',
+    }),
   }),
 });
 

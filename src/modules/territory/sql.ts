@@ -17,7 +17,7 @@ import { type SearchSpec, searchCloseness, searchedRows, searchTier } from '../s
 
 const { sql, empty } = Prisma;
 
-export type TerritoryOrderField = 'NAME' | 'CODE' | 'SUBSCRIBERS' | 'COVERAGE' | 'COMPLIANCE' | 'GROWTH' | 'RELEVANCE';
+export type TerritoryOrderField = 'NAME' | 'CODE' | 'SUBSCRIBERS' | 'COVERAGE' | 'COMPLIANCE' | 'GROWTH' | 'STALE_SHARE' | 'RELEVANCE';
 
 export interface TerritoryConditions {
   levels?: string[];
@@ -36,6 +36,8 @@ export interface TerritoryOrder {
   /** GROWTH: the subscriber change is measured over (from, to]. */
   from?: string;
   to?: string;
+  /** STALE_SHARE: a page whose latest observation is before this day (or that has none) is stale. */
+  since?: string;
 }
 
 function territoryWhere(c: TerritoryConditions): Prisma.Sql[] {
@@ -85,6 +87,14 @@ function territoryOrdering(order: TerritoryOrder, search: SearchSpec | undefined
         joins: sql`LEFT JOIN LATERAL (SELECT sum(c.delta) AS change FROM territory_subscriber_change c
                                        WHERE c.territory_id = t.id AND c.day > ${order.from}::date AND c.day <= ${order.to}::date) g ON TRUE`,
         orderBy: sql`coalesce(g.change, 0) ${dir}, t.search_name, t.name, t.id`,
+      };
+    case 'STALE_SHARE':
+      return {
+        // Each row's subtree's active pages counted before the cut-off day (or never: '-infinity') over all its active pages,
+        // from the freshness rollup (0 for none, as Freshness.staleShare).
+        joins: sql`LEFT JOIN LATERAL (SELECT sum(f.pages) FILTER (WHERE f.observed_on < ${order.since}::date) AS stale, sum(f.pages) AS total
+                                        FROM territory_freshness_rollup f WHERE f.territory_id = t.id) z ON TRUE`,
+        orderBy: sql`coalesce(z.stale::numeric / nullif(z.total, 0), 0) ${dir}, t.search_name, t.name, t.id`,
       };
     case 'RELEVANCE':
       if (search) {
@@ -183,11 +193,11 @@ export interface ChildrenAlong {
  * | 0: the territory asked by code | id | parent id | depth | NULL | code | its columns |
  * | 1: a child inside its parent's slice | id | parent id | depth | position | code | its columns |
  * | 2: a parent's child count | parent id | NULL | NULL | count | NULL | NULL |
- * | 30 + kind: a rollup row of the territory's own Stats | territory id | sector id | key | n | subscribers | NULL |
- * | 40 + kind: a rollup row of a child's Stats | territory id | sector id | key | n | subscribers | NULL |
+ * | 30 + kind: a rollup row of the territory's own Stats | territory id | sector id | key | n | subscribers | verified pages (text), verified subscribers, NULL … |
+ * | 40 + kind: a rollup row of a child's Stats | territory id | sector id | key | n | subscribers | verified pages (text), verified subscribers, NULL … |
  * | 50: the territory's organisations with one exact platform set, every sector | territory id | platform mask | organisations | NULL | NULL | NULL |
  *
- * (kind, territory id, sector id, key, n, subscribers) is a `TerritoryStatsRow` (figures/sql.ts).
+ * (kind, territory id, sector id, key, n, subscribers, verified pages, verified subscribers) is a `TerritoryStatsRow` (figures/sql.ts).
  */
 type AlongRow = [
   part: number,
@@ -225,8 +235,9 @@ function territoryOf(row: AlongRow): Territory {
 function statsAlong(part: 30 | 40, territories: string, detail: StatsDetail): string {
   const stats = territoryStatsText({ territories: `territory_id IN (${territories})`, sectors: null, platforms: null, asOf: null, detail });
   return `UNION ALL
-    SELECT ${part} + s.kind, s.territory_id, s.sector_id, s.key, s.n, s.subscribers, ${NO_TERRITORY_TAIL}
-      FROM (${stats}) s(kind, territory_id, sector_id, key, n, subscribers)`;
+    SELECT ${part} + s.kind, s.territory_id, s.sector_id, s.key, s.n, s.subscribers, s.verified_pages::text, s.verified_subscribers,
+           NULL::text, NULL::text, NULL::int[]
+      FROM (${stats}) s(kind, territory_id, sector_id, key, n, subscribers, verified_pages, verified_subscribers)`;
 }
 
 /**
@@ -287,7 +298,7 @@ async function readAlong(statement: Prisma.Sql): Promise<AlongResult> {
     } else if (part === 2) partition(row[1]).total = row[4]!;
     else if (part === 50) result.platformSets.push({ platformMask: row[2]!, organisations: row[3]! });
     else {
-      const stats = [(part % 10) as 0 | 1 | 2, row[1], row[2]!, row[3]!, row[4]!, row[5]] as TerritoryStatsRow;
+      const stats = [(part % 10) as 0 | 1 | 2, row[1], row[2]!, row[3]!, row[4]!, row[5], row[6] === null ? null : Number(row[6]), row[7]] as TerritoryStatsRow;
       (part < 40 ? result.stats : result.childStats).push(stats);
     }
   }

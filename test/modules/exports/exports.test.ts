@@ -49,7 +49,8 @@ async function get(path: string, init: RequestInit = {}): Promise<Response> {
 }
 
 const CHILD_FIELDS = `code name level
-  stats { subscribers pages organisations organisationsWithPages byPlatform { platform { code } subscribers } }
+  stats { subscribers pages verifiedPages organisations organisationsWithPages byPlatform { platform { code } subscribers } }
+  freshness { stalePages }
   compliance(required: ["VK", "OK"]) { compliant share }
   growth(from: "${FROM}", to: "${TO}") { change }`;
 
@@ -64,9 +65,11 @@ async function expectedChildren(code: string): Promise<Record<string, string | n
     Object.assign(row, {
       subscribers: child.stats.subscribers,
       pages: child.stats.pages,
+      verified_pages: child.stats.verifiedPages,
       organisations: child.stats.organisations,
       organisations_with_pages: child.stats.organisationsWithPages,
       coverage: child.stats.organisations === 0 ? 0 : child.stats.organisationsWithPages / child.stats.organisations,
+      stale_pages: child.freshness.stalePages,
       compliant: child.compliance.compliant,
       compliance: child.compliance.share,
       growth: child.growth.change,
@@ -131,9 +134,11 @@ describe('children exports', () => {
       'subscribers_TELEGRAM',
       'subscribers',
       'pages',
+      'verified_pages',
       'organisations',
       'organisations_with_pages',
       'coverage',
+      'stale_pages',
     ]);
   });
 });

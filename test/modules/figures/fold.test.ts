@@ -73,9 +73,9 @@ describe('filters', () => {
 
 describe('foldStats', () => {
   const cells = [
-    { sectorId: 1, platformId: 1, pages: 3, subscribers: 100n },
-    { sectorId: 1, platformId: 3, pages: 1, subscribers: 5_000_000_000n },
-    { sectorId: 2, platformId: 1, pages: 2, subscribers: 100n },
+    { sectorId: 1, platformId: 1, pages: 3, subscribers: 100n, verifiedPages: 2, verifiedSubscribers: 60n },
+    { sectorId: 1, platformId: 3, pages: 1, subscribers: 5_000_000_000n, verifiedPages: 0, verifiedSubscribers: 0n },
+    { sectorId: 2, platformId: 1, pages: 2, subscribers: 100n, verifiedPages: 1, verifiedSubscribers: 100n },
   ];
   const sets = [
     { sectorId: 1, platformMask: 0b101, organisations: 1 }, // VK and Telegram
@@ -86,7 +86,18 @@ describe('foldStats', () => {
 
   it('sums, splits by platform and sector, and orders by subscribers then code', () => {
     const stats = foldStats(cells, sets, null, CATALOGUE);
-    expect(stats).toMatchObject({ subscribers: 5_000_000_200n, pages: 6, organisations: 9, organisationsWithPages: 5 });
+    expect(stats).toMatchObject({
+      subscribers: 5_000_000_200n,
+      pages: 6,
+      organisations: 9,
+      organisationsWithPages: 5,
+      verifiedPages: 3,
+      verifiedSubscribers: 160n,
+    });
+    expect(stats.byPlatform.map((p) => [p.platform.code, p.verifiedPages, p.verifiedSubscribers])).toEqual([
+      ['TELEGRAM', 0, 0n],
+      ['VK', 3, 160n],
+    ]);
     expect(stats.byPlatform.map((p) => [p.platform.code, p.subscribers, p.pages, p.organisations])).toEqual([
       ['TELEGRAM', 5_000_000_000n, 1, 1],
       ['VK', 200n, 5, 5],

@@ -6,13 +6,11 @@ import { useTestDatabase } from '../../helpers/database.js';
 import { execute } from '../../helpers/executor.js';
 import { csv, writeLoad } from '../../helpers/loads.js';
 import { type LoadFiles, LoadModel, Rng } from '../../helpers/randomLoads.js';
-import { Recount } from '../../helpers/recount.js';
+import { Recount, STATS_SELECTION } from '../../helpers/recount.js';
 
 const { pool } = await useTestDatabase();
 
-const STATS = `subscribers pages organisations organisationsWithPages
-  byPlatform { platform { code } subscribers pages organisations }
-  bySector { sector { code } subscribers pages organisations organisationsWithPages }`;
+const STATS = STATS_SELECTION;
 
 /** Appends observation rows to a load (adding the file when it has none). */
 function withObservations(files: LoadFiles, rows: [string, string, number, string][]): LoadFiles {

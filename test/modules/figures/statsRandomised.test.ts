@@ -6,7 +6,7 @@ import { useTestDatabase } from '../../helpers/database.js';
 import { execute } from '../../helpers/executor.js';
 import { writeLoad } from '../../helpers/loads.js';
 import { LoadModel, PLATFORMS, Rng } from '../../helpers/randomLoads.js';
-import { expectedPointDays, type Filter, Recount } from '../../helpers/recount.js';
+import { expectedPointDays, type Filter, Recount, STATS_SELECTION } from '../../helpers/recount.js';
 
 const { pool } = await useTestDatabase();
 
@@ -19,9 +19,7 @@ const { pool } = await useTestDatabase();
 const SEED = Number(process.env.STATS_SEED ?? 20261126);
 const LOADS = Number(process.env.STATS_LOADS ?? 40);
 const TODAY = today();
-const STATS = `subscribers pages organisations organisationsWithPages
-  byPlatform { platform { code } subscribers pages organisations }
-  bySector { sector { code } subscribers pages organisations organisationsWithPages }`;
+const STATS = STATS_SELECTION;
 
 function graphqlList(codes: readonly string[] | null | undefined): string {
   return codes ? `[${codes.map((c) => JSON.stringify(c)).join(', ')}]` : 'null';

@@ -34,6 +34,9 @@ describe('generateLoad (national: the published scale)', () => {
     withoutOk: 0,
     activePagesAll: 0,
     unverifiedPages: 0,
+    /** Active pages last counted more than 30 days before the end date, and overnight steps of +30 % or more. */
+    stalePages: 0,
+    overnightJumps: 0,
   };
 
   beforeAll(async () => {
@@ -59,10 +62,21 @@ describe('generateLoad (national: the published scale)', () => {
       figures.activePages.set(page.platform, (figures.activePages.get(page.platform) ?? 0) + 1);
     }
     const latest = new Map<string, { date: string; subscribers: number }>();
+    const series = new Map<string, { date: string; subscribers: number }[]>();
     for (const obs of readCsv(out, 'observations.csv')) {
       const key = `${obs.platform}|${obs.external_id}`;
       const seen = latest.get(key);
       if (pages.has(key) && (!seen || obs.observed_on > seen.date)) latest.set(key, { date: obs.observed_on, subscribers: Number(obs.subscribers) });
+      if (pages.has(key)) series.set(key, [...(series.get(key) ?? []), { date: obs.observed_on, subscribers: Number(obs.subscribers) }]);
+    }
+    const staleBefore = new Date(Date.parse(`${END_DATE}T00:00:00Z`) - 30 * 86_400_000).toISOString().slice(0, 10);
+    for (const key of pages.keys()) if ((latest.get(key)?.date ?? '') < staleBefore) figures.stalePages++;
+    for (const points of series.values()) {
+      points.sort((a, b) => (a.date < b.date ? -1 : 1));
+      for (let i = 1; i < points.length; i++) {
+        const days = (Date.parse(points[i].date) - Date.parse(points[i - 1].date)) / 86_400_000;
+        if (days === 1 && points[i - 1].subscribers > 0 && points[i].subscribers >= points[i - 1].subscribers * 1.3) figures.overnightJumps++;
+      }
     }
     // Vladimir region is OKTMO 17: its organisations' territory codes all start with 17.
     const inVladimir = (organisation: string) => organisations.get(organisation)?.territory_code.startsWith('17') ?? false;
@@ -118,7 +132,7 @@ describe('generateLoad (national: the published scale)', () => {
     expect(summary.totalSubscribers).toBe(figures.russiaSubscribers);
   });
 
-  it('gives monitoring something to find: about half the organisations without OK, one in eight without VK, two pages in five unverified', () => {
+  it('gives monitoring something to find: about half the organisations without OK, one in eight without VK, two pages in five unverified, some stale, a few jumps', () => {
     const share = (n: number) => n / figures.organisations;
     expect(share(figures.withVkAndOk)).toBeGreaterThan(0.35);
     expect(share(figures.withVkAndOk)).toBeLessThan(0.55);
@@ -127,6 +141,11 @@ describe('generateLoad (national: the published scale)', () => {
     expect(share(figures.withoutOk)).toBeGreaterThan(0.45);
     expect(figures.unverifiedPages / figures.activePagesAll).toBeGreaterThan(0.3);
     expect(figures.unverifiedPages / figures.activePagesAll).toBeLessThan(0.5);
+    // Some pages stop being counted weeks before the end date (stale), and a few jump overnight (anomalies).
+    expect(figures.stalePages / figures.activePagesAll).toBeGreaterThan(0.02);
+    expect(figures.stalePages / figures.activePagesAll).toBeLessThan(0.07);
+    expect(figures.overnightJumps).toBeGreaterThan(100);
+    expect(figures.overnightJumps).toBeLessThan(1_000);
   });
 
   it('does not inflate pages: the calibration factors of Vladimir and the other regions are close', () => {

@@ -10,7 +10,7 @@ import { Recount } from '../../helpers/recount.js';
 const { pool } = await useTestDatabase();
 
 /**
- * The rankings COVERAGE, COMPLIANCE and GROWTH after random loads: each list's order equals the
+ * The rankings COVERAGE, COMPLIANCE, GROWTH and STALE_SHARE after random loads: each list's order equals the
  * order of the figures recounted from raw rows (ties by name), in both directions, for a root list
  * and for children, and paging with cursors walks the same list.
  */
@@ -32,11 +32,13 @@ beforeAll(async () => {
   recount = await Recount.read(pool);
 }, 120_000);
 
-type Field = 'COVERAGE' | 'COMPLIANCE' | 'GROWTH';
+type Field = 'COVERAGE' | 'COMPLIANCE' | 'GROWTH' | 'STALE_SHARE';
+const STALE_DAYS = 120;
 const ORDER_ARGS: Record<Field, string> = {
   COVERAGE: '',
   COMPLIANCE: ', required: ["VK", "OK"]',
   GROWTH: `, from: "${FROM}", to: "${TO}"`,
+  STALE_SHARE: `, olderThanDays: ${STALE_DAYS}`,
 };
 
 function figure(field: Field, code: string): number {
@@ -45,6 +47,10 @@ function figure(field: Field, code: string): number {
     return stats.organisations === 0 ? 0 : stats.organisationsWithPages / stats.organisations;
   }
   if (field === 'COMPLIANCE') return recount.compliance(code, ['VK', 'OK']).share;
+  if (field === 'STALE_SHARE') {
+    const freshness = recount.freshness(code, addDays(TODAY, -STALE_DAYS));
+    return freshness.pages === 0 ? 0 : freshness.stalePages / freshness.pages;
+  }
   return Number(recount.territoryStats(code, { at: TO }).subscribers) - Number(recount.territoryStats(code, { at: FROM }).subscribers);
 }
 
@@ -57,7 +63,7 @@ function expectedOrder(field: Field, direction: 'ASC' | 'DESC', codes: string[])
 const LEVELS = '[MUNICIPAL_DISTRICT, URBAN_OKRUG, URBAN_SETTLEMENT, RURAL_SETTLEMENT]';
 
 describe('rankings', () => {
-  for (const field of ['COVERAGE', 'COMPLIANCE', 'GROWTH'] as const) {
+  for (const field of ['COVERAGE', 'COMPLIANCE', 'GROWTH', 'STALE_SHARE'] as const) {
     for (const direction of ['ASC', 'DESC'] as const) {
       it(`orders by ${field} ${direction} as the recount does, and pages stably with cursors`, async () => {
         const order = `{ field: ${field}, direction: ${direction}${ORDER_ARGS[field]} }`;
@@ -93,6 +99,8 @@ describe('rankings', () => {
       ['{ field: COMPLIANCE, required: ["VK", "ICQ"] }', 'orderBy.required'],
       ['{ field: GROWTH, to: "2026-01-01" }', 'orderBy.from'],
       ['{ field: GROWTH, from: "2026-02-01", to: "2026-01-01" }', 'orderBy.from'],
+      ['{ field: STALE_SHARE, olderThanDays: -1 }', 'orderBy.olderThanDays'],
+      ['{ field: STALE_SHARE, olderThanDays: 4000 }', 'orderBy.olderThanDays'],
     ];
     for (const [order, argument] of cases) {
       for (const query of [

@@ -35,6 +35,8 @@ const LOADED_TABLES = [
   'territory_page_rollup',
   'territory_organisation_rollup',
   'territory_subscriber_change',
+  'territory_freshness_rollup',
+  'territory_anomaly',
 ] as const;
 
 /**

@@ -1,10 +1,11 @@
 import type pg from 'pg';
+import { ANOMALY_FLOOR } from '../../../monitoring/anomalyFloor.js';
 import { OBSERVATION_CHANGE, STAGED } from '../tables.js';
 import { sendBatch } from './batch.js';
 
 /**
- * Rollup maintenance: the only writer of territory_page_rollup, territory_organisation_rollup and
- * territory_subscriber_change.
+ * Rollup maintenance: the only writer of territory_page_rollup, territory_organisation_rollup,
+ * territory_subscriber_change, territory_freshness_rollup and territory_anomaly.
  *
  * A load changes the rollups by the difference between what the rows it touches contributed
  * before and what they contribute after. A contribution is attached to a "cell" (territory,
@@ -47,7 +48,8 @@ export async function captureBefore(client: pg.PoolClient, staged: ReadonlySet<s
           WHERE (o.territory_id, o.sector_id) <> (t.id, c.id)`
         : 'SELECT NULL::int AS org_id WHERE false'
     }`,
-    // Existing pages whose organisation or status changes, with the organisation they move to.
+    // Existing pages whose organisation, status or verification mark changes, with the organisation they move to
+    // (a mark changing moves the page between the verified figures of its cell: verifiedPageChanges).
     `CREATE TEMP TABLE changed_page ON COMMIT DROP AS
     ${
       staged.has('pages')
@@ -55,7 +57,7 @@ export async function captureBefore(client: pg.PoolClient, staged: ReadonlySet<s
            JOIN platform f ON f.code = s.platform
            JOIN page p ON p.platform_id = f.id AND p.external_id = s.external_id
            LEFT JOIN organisation o ON o.external_id = s.organisation_external_id
-          WHERE p.organisation_id IS DISTINCT FROM o.id OR p.status <> s.status`
+          WHERE p.organisation_id IS DISTINCT FROM o.id OR p.status <> s.status OR p.verified IS DISTINCT FROM s.verified`
         : 'SELECT NULL::int AS page_id, NULL::int AS old_org_id, NULL::int AS new_org_id WHERE false'
     }`,
     // Existing organisations whose platform set may change: moved ones, and both ends of a changed
@@ -149,7 +151,7 @@ export async function refreshFigures(client: pg.PoolClient, marks: Watermarks): 
     // Pages that only got observations (their cell is as before), with their count before and now.
     `CREATE TEMP TABLE observed_now ON COMMIT DROP AS
     SELECT b.page_id, p.organisation_id, b.territory_id, b.sector_id, b.platform_id, b.active, b.subscribers AS subscribers_before,
-           coalesce(p.subscribers, 0)::bigint AS subscribers, p.observed_on
+           coalesce(p.subscribers, 0)::bigint AS subscribers, p.observed_on, b.verified
       FROM page_before b JOIN observed_page m ON m.page_id = b.page_id JOIN page p ON p.id = b.page_id`,
     // Organisations whose platform set may have changed (moved, or at either end of a changed or
     // new page) and new ones: counted again from their active pages.
@@ -190,7 +192,7 @@ export async function collectAfter(client: pg.PoolClient, marks: Watermarks): Pr
     `CREATE TEMP TABLE page_after ON COMMIT DROP AS
       ${pageCells('JOIN moved_page m ON m.page_id = p.id')}
       UNION ALL
-      SELECT page_id, territory_id, sector_id, platform_id, active, subscribers, observed_on FROM observed_now`,
+      SELECT page_id, territory_id, sector_id, platform_id, active, subscribers, observed_on, verified FROM observed_now`,
     // The pages new in this load.
     `INSERT INTO page_after ${pageCells(`WHERE p.id > ${Number(marks.page)}`)}`,
     // The full series of the moved pages and the new ones.
@@ -206,14 +208,12 @@ export async function collectAfter(client: pg.PoolClient, marks: Watermarks): Pr
   if (pages >= LARGE_SNAPSHOT) await client.query('ANALYZE page_after, series_before, series_after');
 }
 
-/** Step 4b: adds (after - before) to the three rollups, deleting the rows brought to nothing. */
+/** Step 4b: adds (after - before) to the rollups, deleting the rows brought to nothing. */
 export async function addRollupChanges(client: pg.PoolClient): Promise<void> {
-  const changes = [organisationChanges(), pageChanges(), subscriberChanges()];
-  // The three upserts in one round trip, then the deletes of the rows brought to nothing in another (usually none: not sent).
-  const emptied = await sendBatch(
-    client,
-    changes.map((change) => change.upsert),
-  );
+  const changes = [organisationChanges(), pageChanges(), subscriberChanges(), freshnessChanges()];
+  // The upserts (and the anomalies' statements: ANOMALY_CHANGES) in one round trip, then the deletes of the rows brought to
+  // nothing in another (usually none: not sent).
+  const emptied = await sendBatch(client, [...changes.map((change) => change.upsert), ...ANOMALY_CHANGES]);
   await sendBatch(
     client,
     changes.flatMap((change, i) => (emptied[i].rowCount ? change.dropEmpty : [])),
@@ -240,21 +240,25 @@ function organisationChanges(): RollupChange {
 }
 
 function pageChanges(): RollupChange {
-  // Active pages and current subscribers per (ancestor, sector, platform).
+  // Active pages and current subscribers per (ancestor, sector, platform), and the same of the verified ones among them
+  // (verified_pages, verified_subscribers: the page figures of issue 20, netted in the same before/after delta).
   return addAndDropEmpty(
     'territory_page_rollup',
     ['territory_id', 'sector_id', 'platform_id'],
     'pages = 0 AND subscribers = 0',
-    `INSERT INTO territory_page_rollup AS r (territory_id, sector_id, platform_id, pages, subscribers)
-     SELECT a.id, d.sector_id, d.platform_id, sum(d.pages)::int, sum(d.subscribers)
-       FROM (SELECT territory_id, sector_id, platform_id, sum(sign) AS pages, sum(sign * subscribers) AS subscribers FROM (
-               SELECT territory_id, sector_id, platform_id, -1 AS sign, subscribers FROM page_before WHERE active
-               UNION ALL SELECT territory_id, sector_id, platform_id, 1, subscribers FROM page_after WHERE active) x
-             GROUP BY 1, 2, 3 HAVING sum(sign) <> 0 OR sum(sign * subscribers) <> 0) d
+    `INSERT INTO territory_page_rollup AS r (territory_id, sector_id, platform_id, pages, subscribers, verified_pages, verified_subscribers)
+     SELECT a.id, d.sector_id, d.platform_id, sum(d.pages)::int, sum(d.subscribers), sum(d.verified_pages)::int, sum(d.verified_subscribers)
+       FROM (SELECT territory_id, sector_id, platform_id, sum(sign) AS pages, sum(sign * subscribers) AS subscribers,
+                    sum(sign * verified::int) AS verified_pages, sum(sign * verified::int * subscribers) AS verified_subscribers FROM (
+               SELECT territory_id, sector_id, platform_id, -1 AS sign, subscribers, verified FROM page_before WHERE active
+               UNION ALL SELECT territory_id, sector_id, platform_id, 1, subscribers, verified FROM page_after WHERE active) x
+             GROUP BY 1, 2, 3
+             HAVING sum(sign) <> 0 OR sum(sign * subscribers) <> 0 OR sum(sign * verified::int) <> 0 OR sum(sign * verified::int * subscribers) <> 0) d
        JOIN territory t ON t.id = d.territory_id CROSS JOIN LATERAL unnest(t.path) AS a(id)
       GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
      ON CONFLICT (territory_id, sector_id, platform_id) DO UPDATE
-        SET pages = r.pages + excluded.pages, subscribers = r.subscribers + excluded.subscribers
+        SET pages = r.pages + excluded.pages, subscribers = r.subscribers + excluded.subscribers,
+            verified_pages = r.verified_pages + excluded.verified_pages, verified_subscribers = r.verified_subscribers + excluded.verified_subscribers
      RETURNING r.*`,
   );
 }
@@ -278,6 +282,61 @@ function subscriberChanges(): RollupChange {
        JOIN territory t ON t.id = d.territory_id CROSS JOIN LATERAL unnest(t.path) AS a(id)
       GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4
      ON CONFLICT (territory_id, day, sector_id, platform_id) DO UPDATE SET delta = r.delta + excluded.delta
+     RETURNING r.*`,
+  );
+}
+
+/**
+ * Anomalies (issue 20), sent with the rollup upserts (addRollupChanges): the candidate jumps of every (page, day) whose step the load can
+ * change are computed again. Those days are exactly the days of the change series above: a page's
+ * whole series when its cell or status changed (series_before: the old days, series_after: the
+ * new), else each new or corrected day and the next observed day after it (a late observation
+ * splits a step: both halves are recomputed). The old steps of those days are deleted, and the
+ * steps now passing ANOMALY_FLOOR are inserted for every ancestor of the page's territory (active
+ * pages only).
+ */
+const ANOMALY_CHANGES = [
+  // The stored steps of the days recomputed (a step is kept under its later day).
+  `DELETE FROM territory_anomaly a USING (SELECT DISTINCT page_id, day FROM series_before) s WHERE a.page_id = s.page_id AND a.day = s.day`,
+  // The steps of those days as they are now, where they pass the floor: |change| >= the floor first (the change is the
+  // series' delta), then the observation before each (none: a first observation, no step) for the percent.
+  `INSERT INTO territory_anomaly (territory_id, day, page_id, since, before, after)
+     SELECT a.id, j.day, j.page_id, j.since, j.before, j.after
+       FROM (SELECT c.territory_id, s.page_id, s.day, prev.observed_on AS since, prev.subscribers AS before, prev.subscribers + s.delta AS after
+               FROM series_after s JOIN page_after c ON c.page_id = s.page_id AND c.active
+               CROSS JOIN LATERAL (SELECT o.observed_on, o.subscribers FROM observation o WHERE o.page_id = s.page_id AND o.observed_on < s.day
+                                    ORDER BY o.observed_on DESC LIMIT 1) prev
+              WHERE abs(s.delta) >= ${ANOMALY_FLOOR.change}) j
+       JOIN territory t ON t.id = j.territory_id CROSS JOIN LATERAL unnest(t.path) AS a(id)
+      WHERE ${passesFloor('j')}
+      ORDER BY 1, 2, 3`,
+];
+
+/** The floor's condition on a step with columns `before` and `after` of `alias` (bigint arithmetic: counts go up to 2^31 - 1). */
+function passesFloor(alias: string): string {
+  const change = `abs(${alias}.after::bigint - ${alias}.before)`;
+  return `${change} >= ${ANOMALY_FLOOR.change} AND ${change} * 100 >= ${ANOMALY_FLOOR.percent} * ${alias}.before::bigint`;
+}
+
+/** The day a page's freshness is kept under: its latest observation's, '-infinity' when it has none (an index key cannot be null). */
+export const NEVER_OBSERVED = "'-infinity'::date";
+
+function freshnessChanges(): RollupChange {
+  // Freshness (issue 20): active pages per (ancestor, day of their latest observation): -1 under the day a page had, +1
+  // under the day it has (a page observed anew moves to its new day; an archived, unarchived or moved page leaves or enters).
+  return addAndDropEmpty(
+    'territory_freshness_rollup',
+    ['territory_id', 'observed_on'],
+    'pages = 0',
+    `INSERT INTO territory_freshness_rollup AS r (territory_id, observed_on, pages)
+     SELECT a.id, d.observed_on, sum(d.pages)::int
+       FROM (SELECT territory_id, observed_on, sum(sign) AS pages FROM (
+               SELECT territory_id, coalesce(observed_on, ${NEVER_OBSERVED}) AS observed_on, -1 AS sign FROM page_before WHERE active
+               UNION ALL SELECT territory_id, coalesce(observed_on, ${NEVER_OBSERVED}), 1 FROM page_after WHERE active) x
+             GROUP BY 1, 2 HAVING sum(sign) <> 0) d
+       JOIN territory t ON t.id = d.territory_id CROSS JOIN LATERAL unnest(t.path) AS a(id)
+      GROUP BY 1, 2 ORDER BY 1, 2
+     ON CONFLICT (territory_id, observed_on) DO UPDATE SET pages = r.pages + excluded.pages
      RETURNING r.*`,
   );
 }
@@ -309,10 +368,10 @@ function addAndDropEmpty(table: string, key: readonly string[], empty: string, u
   };
 }
 
-/** SELECT of the cell, current count and latest observed day of pages (joined or filtered by `restrict`). */
+/** SELECT of the cell, current count, latest observed day and verification mark of pages (joined or filtered by `restrict`). */
 function pageCells(restrict: string): string {
   return `SELECT p.id AS page_id, o.territory_id, o.sector_id, p.platform_id, p.status = 'ACTIVE' AS active,
-                 coalesce(p.subscribers, 0)::bigint AS subscribers, p.observed_on
+                 coalesce(p.subscribers, 0)::bigint AS subscribers, p.observed_on, p.verified
             FROM page p ${restrict.startsWith('JOIN') ? restrict : ''} JOIN organisation o ON o.id = p.organisation_id
             ${restrict.startsWith('WHERE') ? restrict : ''}`;
 }
@@ -363,6 +422,29 @@ export async function rebuildRollups(client: pg.PoolClient): Promise<void> {
   await client.query(`INSERT INTO territory_organisation_rollup ${REBUILD.organisations} ORDER BY 1, 2, 3`);
   await client.query(`INSERT INTO territory_page_rollup ${REBUILD.pages} ORDER BY 1, 2, 3`);
   await client.query(`INSERT INTO territory_subscriber_change ${RECOUNT.changes} ORDER BY 1, 2, 3, 4`);
+  await rebuildFreshness(client);
+  await client.query('DELETE FROM territory_anomaly');
+  await client.query(`INSERT INTO territory_anomaly ${RECOUNT.anomalies} ORDER BY 1, 2, 3`);
+}
+
+/** The freshness rollup counted again from the pages' stored latest day (`page.observed_on`, checked by verify). */
+async function rebuildFreshness(client: pg.PoolClient): Promise<void> {
+  await client.query('DELETE FROM territory_freshness_rollup');
+  await client.query(
+    `INSERT INTO territory_freshness_rollup ${freshnessOverAncestors("SELECT o.territory_id, p.observed_on FROM page p JOIN organisation o ON o.id = p.organisation_id WHERE p.status = 'ACTIVE'")} ORDER BY 1, 2`,
+  );
+}
+
+/**
+ * Active pages per (ancestor territory, day of their latest observation, NEVER_OBSERVED for none),
+ * `leaf` giving one row per active page with columns territory_id, observed_on (null: never observed).
+ */
+function freshnessOverAncestors(leaf: string): string {
+  return `
+    SELECT a.id AS territory_id, coalesce(l.observed_on, ${NEVER_OBSERVED}) AS observed_on, count(*)::int AS pages
+      FROM (${leaf}) l
+      JOIN territory t ON t.id = l.territory_id CROSS JOIN LATERAL unnest(t.path) AS a(id)
+     GROUP BY 1, 2`;
 }
 
 /**
@@ -379,11 +461,13 @@ function organisationsOverAncestors(leaf: string): string {
 
 /**
  * Active pages and their subscribers per (territory, sector, platform), `leaf` giving them with
- * columns territory_id, sector_id, platform_id, pages, subscribers: summed into every ancestor.
+ * columns territory_id, sector_id, platform_id, pages, subscribers, verified_pages,
+ * verified_subscribers (the same over the verified pages): summed into every ancestor.
  */
 function pagesOverAncestors(leaf: string): string {
   return `
-    SELECT a.id AS territory_id, l.sector_id, l.platform_id, sum(l.pages)::int AS pages, sum(l.subscribers)::bigint AS subscribers
+    SELECT a.id AS territory_id, l.sector_id, l.platform_id, sum(l.pages)::int AS pages, sum(l.subscribers)::bigint AS subscribers,
+           sum(l.verified_pages)::int AS verified_pages, sum(l.verified_subscribers)::bigint AS verified_subscribers
       FROM (${leaf}) l
       JOIN territory t ON t.id = l.territory_id CROSS JOIN LATERAL unnest(t.path) AS a(id)
      GROUP BY 1, 2, 3`;
@@ -397,9 +481,10 @@ function pagesOverAncestors(leaf: string): string {
 const REBUILD = {
   // Organisations per (ancestor territory, sector, platform set).
   organisations: organisationsOverAncestors('SELECT territory_id, sector_id, platform_mask, count(*) AS n FROM organisation GROUP BY 1, 2, 3'),
-  // Active pages and the sum of their current counts per (ancestor, sector, platform).
+  // Active pages and the sum of their current counts per (ancestor, sector, platform), and the same over the verified ones.
   pages: pagesOverAncestors(`
-    SELECT o.territory_id, o.sector_id, p.platform_id, count(*) AS pages, coalesce(sum(p.subscribers), 0) AS subscribers
+    SELECT o.territory_id, o.sector_id, p.platform_id, count(*) AS pages, coalesce(sum(p.subscribers), 0) AS subscribers,
+           count(*) FILTER (WHERE p.verified) AS verified_pages, coalesce(sum(p.subscribers) FILTER (WHERE p.verified), 0) AS verified_subscribers
       FROM page p JOIN organisation o ON o.id = p.organisation_id
      WHERE p.status = 'ACTIVE'
      GROUP BY 1, 2, 3`),
@@ -418,9 +503,10 @@ export const RECOUNT = {
       LEFT JOIN (SELECT organisation_id, bit_or(1 << (platform_id - 1)) AS mask FROM page
                   WHERE status = 'ACTIVE' GROUP BY organisation_id) m ON m.organisation_id = o.id
      GROUP BY 1, 2, 3`),
-  // Active pages and the sum of their latest observations per (ancestor, sector, platform).
+  // Active pages and the sum of their latest observations per (ancestor, sector, platform), and the same over the verified ones.
   pages: pagesOverAncestors(`
-    SELECT o.territory_id, o.sector_id, p.platform_id, count(*) AS pages, coalesce(sum(last.subscribers), 0) AS subscribers
+    SELECT o.territory_id, o.sector_id, p.platform_id, count(*) AS pages, coalesce(sum(last.subscribers), 0) AS subscribers,
+           count(*) FILTER (WHERE p.verified) AS verified_pages, coalesce(sum(last.subscribers) FILTER (WHERE p.verified), 0) AS verified_subscribers
       FROM page p JOIN organisation o ON o.id = p.organisation_id
       LEFT JOIN LATERAL (SELECT subscribers FROM observation WHERE page_id = p.id ORDER BY observed_on DESC LIMIT 1) last ON true
      WHERE p.status = 'ACTIVE'
@@ -437,6 +523,20 @@ export const RECOUNT = {
              GROUP BY 1, 2, 3, 4) l
       JOIN territory t ON t.id = l.territory_id CROSS JOIN LATERAL unnest(t.path) AS a(id)
      GROUP BY 1, 2, 3, 4 HAVING sum(l.delta) <> 0`,
+  // Active pages per (ancestor, day of their latest observation), from the observations themselves (freshness).
+  freshness: freshnessOverAncestors(`
+    SELECT o.territory_id, (SELECT max(observed_on) FROM observation WHERE page_id = p.id) AS observed_on
+      FROM page p JOIN organisation o ON o.id = p.organisation_id
+     WHERE p.status = 'ACTIVE'`),
+  // Candidate jumps: each step of an active page between consecutive observations passing ANOMALY_FLOOR, per ancestor.
+  anomalies: `
+    SELECT a.id AS territory_id, s.day, s.page_id, s.since, s.before, s.after
+      FROM (SELECT page_id, observed_on AS day, subscribers AS after, lag(subscribers) OVER w AS before, lag(observed_on) OVER w AS since
+              FROM observation WINDOW w AS (PARTITION BY page_id ORDER BY observed_on)) s
+      JOIN page p ON p.id = s.page_id AND p.status = 'ACTIVE'
+      JOIN organisation o ON o.id = p.organisation_id
+      JOIN territory t ON t.id = o.territory_id CROSS JOIN LATERAL unnest(t.path) AS a(id)
+     WHERE s.before IS NOT NULL AND ${passesFloor('s')}`,
   // Each page's current count and its day: its latest observation (none: both null).
   pageFigures: `
     SELECT p.id, last.subscribers, last.observed_on

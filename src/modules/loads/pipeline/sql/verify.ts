@@ -11,8 +11,17 @@ export interface RollupMismatch {
 
 const TABLES = [
   { table: 'territory_organisation_rollup', recount: RECOUNT.organisations, key: ['territory_id', 'sector_id', 'platform_mask'], value: 'organisations' },
-  { table: 'territory_page_rollup', recount: RECOUNT.pages, key: ['territory_id', 'sector_id', 'platform_id'], value: "pages || '/' || subscribers" },
+  {
+    table: 'territory_page_rollup',
+    recount: RECOUNT.pages,
+    key: ['territory_id', 'sector_id', 'platform_id'],
+    value: "pages || '/' || subscribers || '/' || verified_pages || '/' || verified_subscribers",
+  },
   { table: 'territory_subscriber_change', recount: RECOUNT.changes, key: ['territory_id', 'day', 'sector_id', 'platform_id'], value: 'delta' },
+  // Freshness: active pages per (territory subtree, day of their latest observation).
+  { table: 'territory_freshness_rollup', recount: RECOUNT.freshness, key: ['territory_id', 'observed_on'], value: 'pages' },
+  // Candidate jumps (anomalies): the steps passing the floor, per ancestor.
+  { table: 'territory_anomaly', recount: RECOUNT.anomalies, key: ['territory_id', 'day', 'page_id'], value: "since || '/' || before || '/' || after" },
   // The per-row figures the rollups are rebuilt from: a page's current count, an organisation's platform set and subscribers.
   { table: 'page', recount: RECOUNT.pageFigures, key: ['id'], value: "coalesce(subscribers::text, '-') || '@' || coalesce(observed_on::text, '-')" },
   { table: 'organisation', recount: RECOUNT.organisationFigures, key: ['id'], value: "platform_mask || '/' || subscribers" },
