@@ -29,6 +29,11 @@ function form(files: Record<string, string | Uint8Array<ArrayBuffer>>): FormData
   return body;
 }
 
+function withFields(body: FormData, fields: Record<string, string>): FormData {
+  for (const [name, value] of Object.entries(fields)) body.append(name, value);
+  return body;
+}
+
 async function post(body: BodyInit, options: { query?: string; headers?: Record<string, string> } = {}) {
   const response = await api().fetch(`http://test/v1/loads${options.query ?? ''}`, {
     method: 'POST',
@@ -204,6 +209,25 @@ describe('a bad request', () => {
       /limit/,
     ],
     ['a bad dryRun', () => post(form({ 'observations.csv': `${OBSERVATIONS}\n` }), { query: '?dryRun=yes' }), 400, /dryRun/],
+    // Review: `-F dryRun=true` used to be ignored, and the load applied for real.
+    [
+      'a dryRun form field beside a file',
+      () => post(withFields(form({ 'observations.csv': `${OBSERVATIONS}\nVK,school_a,9,2026-11-05\n` }), { dryRun: 'true' })),
+      400,
+      /"dryRun" as a form field \(a dry run is asked in the URL: \?dryRun=true\)/,
+    ],
+    [
+      'a file sent as a form field (curl -F name=<file)',
+      () => post(withFields(new FormData(), { 'observations.csv': `${OBSERVATIONS}\nVK,school_a,9,2026-11-05\n` })),
+      400,
+      /"observations.csv" as a form field/,
+    ],
+    [
+      'many form fields beside a file',
+      () => post(withFields(form({ 'observations.csv': `${OBSERVATIONS}\nVK,school_a,9,2026-11-05\n` }), { a: '1', b: '2', c: '3' })),
+      400,
+      /form field/,
+    ],
   ];
   for (const [name, send, status, message] of cases) {
     it(`answers ${status} with a JSON error for ${name}, queueing nothing`, async () => {
