@@ -146,7 +146,7 @@ export const loadsOpenApi: OpenApiPiece = {
             'Idempotent-Replayed': { description: 'Always `true`.', schema: { type: 'string', const: 'true' } },
           }),
           '400': errorResponse(
-            'Not multipart, a part with an unknown or repeated name, more than five parts, no file, an empty file, not UTF-8, a header that is not the file’s columns, a bad dryRun or Idempotency-Key',
+            'Not multipart, a part with an unknown or repeated name, a form field (dryRun goes in the URL), more than five parts, no file, an empty file, not UTF-8, a header that is not the file’s columns, a bad dryRun or Idempotency-Key',
             ['BAD_REQUEST'],
           ),
           '401': UNAUTHENTICATED,
