@@ -191,6 +191,23 @@ describe('Idempotency-Key', () => {
     expect(other.body.error.code).toBe('IDEMPOTENCY_KEY_REUSED');
     expect(await uploadsLeft()).toEqual([]);
   });
+
+  it('does not answer the real load with the dry run of the same files (review: it did, 200, and nothing was applied)', async () => {
+    const files = { 'observations.csv': csv(OBSERVATIONS, [['VK', 'school_b', 433, '2026-11-17']]) };
+    const dry = await post(form(files), { query: '?dryRun=true', headers: { 'idempotency-key': 'dry-then-real' } });
+    expect(dry.status).toBe(202);
+    await ended(dry.body.id);
+    const before = await snapshot(pool);
+    const real = await post(form(files), { headers: { 'idempotency-key': 'dry-then-real' } });
+    expect(real.status).toBe(422);
+    expect(real.body.error).toMatchObject({ code: 'IDEMPOTENCY_KEY_REUSED', message: expect.stringMatching(/dry run .*another key for the real load/) });
+    expect(await snapshot(pool)).toEqual(before);
+    expect((await pool.query('SELECT count(*)::int AS n FROM load WHERE idempotency_key = $1', ['dry-then-real'])).rows[0].n).toBe(1);
+    // The same dry run again is still a replay.
+    const again = await post(form(files), { query: '?dryRun=true', headers: { 'idempotency-key': 'dry-then-real' } });
+    expect(again).toMatchObject({ status: 200, body: { id: dry.body.id } });
+    expect(await uploadsLeft()).toEqual([]);
+  });
 });
 
 describe('a bad request', () => {

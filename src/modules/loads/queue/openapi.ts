@@ -153,7 +153,9 @@ export const loadsOpenApi: OpenApiPiece = {
           '403': errorResponse('A read-only key', ['FORBIDDEN']),
           '405': errorResponse('Another method than POST', ['METHOD_NOT_ALLOWED']),
           '413': errorResponse('A body over LOAD_MAX_BYTES', ['PAYLOAD_TOO_LARGE']),
-          '422': errorResponse('An Idempotency-Key used in the last 24 hours for other files', ['IDEMPOTENCY_KEY_REUSED']),
+          '422': errorResponse('An Idempotency-Key used in the last 24 hours for other files, or for the same files with the other dryRun', [
+            'IDEMPOTENCY_KEY_REUSED',
+          ]),
         },
       },
     },
