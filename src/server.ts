@@ -34,8 +34,10 @@ function listenOnEveryChannel(url: string, worker: WebhookWorker): Notifications
 
 /** The HTTP server of the API (every request through the safety net), and GraphQL over WebSocket (graphql-ws) on the same server and path, for live figures. */
 async function serve(api: Api, port: number): Promise<{ server: http.Server; closeWebSocket: () => Promise<void> }> {
-  const server = http.createServer(nodeListener(api));
-  const closeWebSocket = serveWebSocket(server, api, api.live);
+  // No deadline on a whole request (Node's default, 5 min, cut slow uploads of /v1/loads with a 408):
+  // a client silent for REQUEST_IDLE_MS is dropped instead (nodeListener); headers still have 60 s.
+  const server = http.createServer({ requestTimeout: 0 }, nodeListener(api));
+  const closeWebSocket = serveWebSocket(server, api, api.live, { maxMessageBytes: api.edge.config.maxBodyBytes });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject); // e.g. the port is taken
     server.listen(port, () => resolve());

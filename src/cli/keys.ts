@@ -4,7 +4,7 @@ import { config as readConfigOnce } from '../config.js';
 import { openDatabase } from '../db/database.js';
 import { inTransaction } from '../db/transaction.js';
 import { readAudit } from '../modules/audit/audit.js';
-import { createKey, DEFAULT_GRACE_DAYS, KeyRequestError, listKeys, revokeKey, rotateKey } from '../modules/keys/keys.js';
+import { checkNewExpiry, createKey, DEFAULT_GRACE_DAYS, KeyRequestError, listKeys, revokeKey, rotateKey } from '../modules/keys/keys.js';
 import { webhookEncryptionKey } from '../modules/webhooks/secret.js';
 import { checkWebhookUrl, copyWebhook, listDeliveries, removeWebhook, setWebhook, WebhookRequestError, webhookUrls } from '../modules/webhooks/webhooks.js';
 
@@ -136,6 +136,7 @@ async function createCommand(
   if (!values.name) throw new KeyRequestError('create needs --name NAME');
   const ratePoints = values['rate-points'] === undefined ? null : Number(values['rate-points']);
   if (ratePoints !== null && (!Number.isInteger(ratePoints) || ratePoints <= 0)) throw new KeyRequestError('--rate-points takes a positive whole number');
+  if (values.expires !== undefined) checkNewExpiry(values.expires);
   const webhookUrl = values.webhook;
   const { key, secret, webhookSecret } = await inTransaction(pool, async (client) => {
     const created = await createKey(client, {

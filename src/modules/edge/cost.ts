@@ -47,6 +47,15 @@ const LIST_SIZES: Record<string, number> = {
   'Query.sectors': 15,
   'Platform.hosts': 5,
 };
+/**
+ * What a name search over organisations adds to its connection. The cost model counts objects
+ * returned, but such a search reads every organisation whose name holds the term's trigrams to
+ * count and rank them (tens of thousands for a common syllable such as "ени", 0.5-1.4 s at the
+ * national scale) whatever `first` is: `{ organisations(filter: { search }) { totalCount } }` cost
+ * 1, so 30 aliases took 5 s of database time for 30 points (review, 2026-12-04). Territory search
+ * reads 18 k names at most (a few ms) and adds nothing.
+ */
+export const ORGANISATION_SEARCH_COST = 500;
 /** Size of a list of none of the kinds above (a key's scopes, say). */
 const DEFAULT_LIST = 10;
 /** Lists whose size the enclosing connection already counted. */
@@ -92,7 +101,7 @@ export function fieldComplexity<Context>(
   if (named.name.endsWith('Connection')) {
     const size = (args.first as number | null | undefined) ?? (args.last as number | null | undefined) ?? DEFAULT_SLICE_SIZE;
     // At least once: what a connection selects beside its items (pageInfo) is returned even with first: 0.
-    return { field: 1, multiplier: Math.max(1, size) };
+    return { field: 1 + searchCost(named.name, args), multiplier: Math.max(1, size) };
   }
   if (!isListType(type)) return { field: 1, multiplier: 1 };
   // A list costs one per item it may hold, plus what each item selects.
@@ -101,6 +110,13 @@ export function fieldComplexity<Context>(
   if (Array.isArray(args.ids)) return items(args.ids.length);
   if (COUNTED_BY_CONNECTION.has(field.name) && named.name !== 'Node') return { field: 1, multiplier: 1 };
   return items(LIST_SIZES[`${parentTypeName(field)}.${field.name}`] ?? DEFAULT_LIST);
+}
+
+/** The extra cost of a connection's name search (`filter.search` not blank), by the connection's type. */
+function searchCost(connection: string, args: Record<string, unknown>): number {
+  if (connection !== 'OrganisationConnection') return 0;
+  const search = (args.filter as { search?: unknown } | null | undefined)?.search;
+  return typeof search === 'string' && search.trim() !== '' ? ORGANISATION_SEARCH_COST : 0;
 }
 
 /** The error of an operation refused by a limit: `QUERY_TOO_COMPLEX` with what was measured and the limit. */

@@ -14,6 +14,9 @@ import { requestId } from './requestId.js';
  * text. The request id is in the `x-request-id` header (and in a GraphQL error's extensions).
  */
 
+/** How long a client may send no byte of its request before its connection is closed (ms). */
+export const REQUEST_IDLE_MS = 60_000;
+
 const UNEXPECTED = 'Unexpected error.';
 const BAD_URL = 'Bad request: the Host header and the request target do not make a valid URL.';
 
@@ -56,6 +59,11 @@ function hasValidUrl(request: http.IncomingMessage): boolean {
 /** The Node request listener of an API (what `http.createServer` takes): a request with no valid URL is a 400. */
 export function nodeListener(api: (request: http.IncomingMessage, response: http.ServerResponse) => unknown): http.RequestListener {
   return (request, response) => {
+    // A request whose client sends nothing for this long is dropped (Node destroys the socket);
+    // the adapter lifts it once the answer is being sent (SSE streams stay open). This replaces
+    // Node's whole-request deadline, which the server turns off (server.ts): it cut every upload
+    // taking over 5 minutes, so LOAD_MAX_BYTES' 1 GiB needed a link of 30 Mbit/s or more.
+    request.socket.setTimeout(REQUEST_IDLE_MS);
     if (!hasValidUrl(request)) {
       const rest = isRestPath(request.url ?? '/');
       const body = rest ? JSON.stringify(restErrorBody(new RestError(400, 'BAD_REQUEST', BAD_URL))) : `${BAD_URL}\n`;

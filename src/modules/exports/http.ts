@@ -63,6 +63,37 @@ async function* charged(batches: AsyncIterable<Cell[][]>, charge: Charge): Async
   }
 }
 
+/**
+ * The file's bytes as a stream that never errors. A refusal or a failure after the first byte (a
+ * spent budget, a statement that failed) cuts the connection instead: the client sees a broken
+ * transfer, never a file that looks complete. An errored body used to reach the Node adapter as an
+ * unhandled rejection, which ended the process: any anonymous client exporting past its budget
+ * stopped the server (review, 2026-12-04). Without a Node response (in-process `fetch`), the
+ * stream errors as before.
+ */
+function unbreakable(inner: ReadableStream<Uint8Array>, serverContext: unknown, path: string): ReadableStream<Uint8Array> {
+  const reader = inner.getReader();
+  const response = (serverContext as { res?: { destroy(): void } } | undefined)?.res;
+  return new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        try {
+          const next = await reader.read();
+          if (next.done) controller.close();
+          else controller.enqueue(next.value);
+        } catch (error) {
+          if (!(error instanceof RestError)) logger.error({ err: error, path }, 'an export failed while streaming');
+          if (!response) return controller.error(error);
+          response.destroy();
+          controller.close();
+        }
+      },
+      cancel: (reason) => reader.cancel(reason),
+    },
+    { highWaterMark: 0 },
+  );
+}
+
 async function tableFor(list: ExportList, code: string, url: URL): Promise<Table> {
   const params = exportParams(list, url.searchParams);
   const territory = await selectTerritory(territoryCode(code, 'code'));
@@ -83,7 +114,7 @@ async function exportResponse(edge: Edge, request: Request, serverContext: unkno
   const charge = chargingFor(edge, request, serverContext, table.rowCost);
   const decision = await charge(EXPORT_BATCH_ROWS);
   const sheet = { title: table.title, columns: table.columns, batches: charged(table.batches, charge) };
-  const body = format === 'csv' ? csvStream(sheet) : xlsxStream(sheet);
+  const body = unbreakable(format === 'csv' ? csvStream(sheet) : xlsxStream(sheet), serverContext, url.pathname);
   const filename = `${list}-${code}.${format}`;
   return new Response(body, {
     headers: {

@@ -72,12 +72,17 @@ function summary(row: KeyRow): KeySummary {
 export async function createKey(db: pg.Pool | pg.ClientBase, request: NewKey): Promise<{ key: KeySummary; secret: string }> {
   const name = request.name.trim();
   if (!name) throw new KeyRequestError('a key needs a --name saying who holds it');
-  const within = [...new Set((request.within ?? []).map((code) => code.trim().toUpperCase()).filter(Boolean))];
+  // A blank code (`--within "$CODE"` with CODE unset) must not turn into a key that writes anywhere.
+  if ((request.within ?? []).some((code) => !code.trim())) {
+    throw new KeyRequestError('--within was given an empty territory code: give a code such as 17000000 (leave --within out for a key that writes anywhere)');
+  }
+  const within = [...new Set((request.within ?? []).map((code) => code.trim().toUpperCase()))];
   if (within.length) {
     const { unknown } = await resolveTerritoryCodes(db, within);
     if (unknown.length) throw new KeyRequestError(`no territory has the code(s) ${unknown.join(', ')}: --within takes territory codes such as 17000000`);
   }
-  if (request.expiresOn && !/^\d{4}-\d{2}-\d{2}$/.test(request.expiresOn)) throw new KeyRequestError('--expires takes a day, YYYY-MM-DD');
+  if (request.expiresOn && !isCalendarDay(request.expiresOn))
+    throw new KeyRequestError(`--expires takes a day, YYYY-MM-DD (not ${request.expiresOn.slice(0, 40)})`);
   const secret = newSecret();
   const row = await insertKey(db, {
     name,
@@ -182,6 +187,20 @@ export function cachedKeyCounts(): { known: number; unknown: number } {
 export function forgetCachedKeys(): void {
   keyCache.clear();
   unknownKeys.clear();
+}
+
+/** True for a real day written YYYY-MM-DD (`2026-13-45` and `2026-02-30` are not). */
+export function isCalendarDay(text: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(text)) return false;
+  const day = new Date(`${text}T00:00:00Z`);
+  return !Number.isNaN(day.getTime()) && day.toISOString().slice(0, 10) === text;
+}
+
+/** Refuses an expiry day before today for a new key (it would be refused at its first use). */
+export function checkNewExpiry(expiresOn: string): void {
+  if (isCalendarDay(expiresOn) && expiresOn < today()) {
+    throw new KeyRequestError(`--expires ${expiresOn} is in the past: the key would never work (a key works through its expiry day)`);
+  }
 }
 
 function today(): string {

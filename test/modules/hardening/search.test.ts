@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readEdgeConfig } from '../../../src/modules/edge/config.js';
+import { ORGANISATION_SEARCH_COST } from '../../../src/modules/edge/cost.js';
 import type { Api } from '../../../src/yoga.js';
 import { loadFixture } from '../../fixtures/readApi.js';
 import { leaksInternals, whileAttacking } from '../../helpers/attack.js';
@@ -98,5 +99,30 @@ describe('search terms that would scan whole tables', () => {
     expect(await names('пет')).toContain('Петушки');
     expect(await names('г петушки')).toContain('Город Петушки');
     expect(await names('100%_')).toEqual([]); // wildcards are literal characters
+  });
+});
+
+describe('organisation searches, which read every name holding the term', () => {
+  // Review: 30 aliased `organisations(filter: { search }) { totalCount }` cost 30 points and took
+  // 5 s of database time at the national scale (another client's query waited 2 s).
+  const searches = (count: number) =>
+    `{ ${Array.from({ length: count }, (_, i) => `o${i}: organisations(filter: { search: "школ${i}" }) { totalCount }`).join(' ')} }`;
+
+  it('cost what they read: 30 in one request are refused before any statement, with another client fast', async () => {
+    const { result, slowestHealthMs } = await whileAttacking(api, () => countStatements(() => post(searches(30))));
+    expect(result.result.data ?? null).toBeNull();
+    expect(result.result.errors?.[0].extensions).toMatchObject({ code: 'QUERY_TOO_COMPLEX', cost: 30 * (1 + ORGANISATION_SEARCH_COST) });
+    expect(result.statements).toBe(0);
+    expect(slowestHealthMs).toBeLessThan(1_000);
+  });
+
+  it('still answer one at a time, and say their cost; a territory search and a blank term add nothing', async () => {
+    const one = await post(searches(1));
+    expect(one.errors).toBeUndefined();
+    expect(one.extensions?.cost).toMatchObject({ requested: 1 + ORGANISATION_SEARCH_COST });
+    const territories = await post('{ territories(filter: { search: "пет" }) { totalCount } }');
+    expect(territories.extensions?.cost).toMatchObject({ requested: 1 });
+    const blank = await post('{ organisations(filter: { search: "  " }) { totalCount } }');
+    expect(blank.extensions?.cost).toMatchObject({ requested: 1 });
   });
 });

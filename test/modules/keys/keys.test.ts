@@ -70,6 +70,29 @@ describe('npm run keys', () => {
     await expect(keysCommand('create')).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining('--name') });
     expect((await pool.query('SELECT count(*)::int AS n FROM api_key')).rows[0].n).toBe(before);
   });
+
+  it('refuses an empty --within (an unset shell variable must not make a key that writes anywhere), a day that does not exist and a past --expires', async () => {
+    const before = (await pool.query('SELECT count(*)::int AS n FROM api_key')).rows[0].n;
+    for (const args of [
+      ['--within', ''],
+      ['--within', '17000000', '--within', '  '],
+    ]) {
+      await expect(keysCommand('create', '--name', 'X', ...args)).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining('empty territory code') });
+    }
+    await expect(keysCommand('create', '--name', 'X', '--expires', '2026-13-45')).rejects.toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('YYYY-MM-DD'),
+    });
+    await expect(keysCommand('create', '--name', 'X', '--expires', '2026-02-30')).rejects.toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('YYYY-MM-DD'),
+    });
+    await expect(keysCommand('create', '--name', 'X', '--expires', '2020-01-01')).rejects.toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('in the past'),
+    });
+    expect((await pool.query('SELECT count(*)::int AS n FROM api_key')).rows[0].n).toBe(before);
+  });
 });
 
 describe('npm run keys -- audit', () => {

@@ -29,6 +29,11 @@ function form(files: Record<string, string | Uint8Array<ArrayBuffer>>): FormData
   return body;
 }
 
+function withFields(body: FormData, fields: Record<string, string>): FormData {
+  for (const [name, value] of Object.entries(fields)) body.append(name, value);
+  return body;
+}
+
 async function post(body: BodyInit, options: { query?: string; headers?: Record<string, string> } = {}) {
   const response = await api().fetch(`http://test/v1/loads${options.query ?? ''}`, {
     method: 'POST',
@@ -186,6 +191,23 @@ describe('Idempotency-Key', () => {
     expect(other.body.error.code).toBe('IDEMPOTENCY_KEY_REUSED');
     expect(await uploadsLeft()).toEqual([]);
   });
+
+  it('does not answer the real load with the dry run of the same files (review: it did, 200, and nothing was applied)', async () => {
+    const files = { 'observations.csv': csv(OBSERVATIONS, [['VK', 'school_b', 433, '2026-11-17']]) };
+    const dry = await post(form(files), { query: '?dryRun=true', headers: { 'idempotency-key': 'dry-then-real' } });
+    expect(dry.status).toBe(202);
+    await ended(dry.body.id);
+    const before = await snapshot(pool);
+    const real = await post(form(files), { headers: { 'idempotency-key': 'dry-then-real' } });
+    expect(real.status).toBe(422);
+    expect(real.body.error).toMatchObject({ code: 'IDEMPOTENCY_KEY_REUSED', message: expect.stringMatching(/dry run .*another key for the real load/) });
+    expect(await snapshot(pool)).toEqual(before);
+    expect((await pool.query('SELECT count(*)::int AS n FROM load WHERE idempotency_key = $1', ['dry-then-real'])).rows[0].n).toBe(1);
+    // The same dry run again is still a replay.
+    const again = await post(form(files), { query: '?dryRun=true', headers: { 'idempotency-key': 'dry-then-real' } });
+    expect(again).toMatchObject({ status: 200, body: { id: dry.body.id } });
+    expect(await uploadsLeft()).toEqual([]);
+  });
 });
 
 describe('a bad request', () => {
@@ -204,6 +226,25 @@ describe('a bad request', () => {
       /limit/,
     ],
     ['a bad dryRun', () => post(form({ 'observations.csv': `${OBSERVATIONS}\n` }), { query: '?dryRun=yes' }), 400, /dryRun/],
+    // Review: `-F dryRun=true` used to be ignored, and the load applied for real.
+    [
+      'a dryRun form field beside a file',
+      () => post(withFields(form({ 'observations.csv': `${OBSERVATIONS}\nVK,school_a,9,2026-11-05\n` }), { dryRun: 'true' })),
+      400,
+      /"dryRun" as a form field \(a dry run is asked in the URL: \?dryRun=true\)/,
+    ],
+    [
+      'a file sent as a form field (curl -F name=<file)',
+      () => post(withFields(new FormData(), { 'observations.csv': `${OBSERVATIONS}\nVK,school_a,9,2026-11-05\n` })),
+      400,
+      /"observations.csv" as a form field/,
+    ],
+    [
+      'many form fields beside a file',
+      () => post(withFields(form({ 'observations.csv': `${OBSERVATIONS}\nVK,school_a,9,2026-11-05\n` }), { a: '1', b: '2', c: '3' })),
+      400,
+      /form field/,
+    ],
   ];
   for (const [name, send, status, message] of cases) {
     it(`answers ${status} with a JSON error for ${name}, queueing nothing`, async () => {

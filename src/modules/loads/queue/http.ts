@@ -128,6 +128,16 @@ async function sendLoad(options: LoadsRouteOptions, request: Request, url: URL, 
     if (row.content_hash !== upload.contentHash) {
       throw new RestError(422, 'IDEMPOTENCY_KEY_REUSED', 'this Idempotency-Key was used in the last 24 hours for other content: use a new key for new content');
     }
+    // A dry run and the real load of the same files are two requests: replaying one for the other
+    // answered a real send with the dry run's 200, and nothing was applied.
+    if (row.dry_run !== (dryRunParam === 'true')) {
+      const earlier = row.dry_run ? 'a dry run' : 'a load that was applied (or is queued)';
+      throw new RestError(
+        422,
+        'IDEMPOTENCY_KEY_REUSED',
+        `this Idempotency-Key was used in the last 24 hours for ${earlier} of these files: use another key for the ${row.dry_run ? 'real load' : 'dry run'}`,
+      );
+    }
     return jsonResponse(fetchAPI, 200, loadJson(row), { location: `/v1/loads/${row.id}`, 'idempotent-replayed': 'true' });
   } catch (failure) {
     await fs.rm(folder, { recursive: true, force: true });

@@ -146,14 +146,16 @@ export const loadsOpenApi: OpenApiPiece = {
             'Idempotent-Replayed': { description: 'Always `true`.', schema: { type: 'string', const: 'true' } },
           }),
           '400': errorResponse(
-            'Not multipart, a part with an unknown or repeated name, more than five parts, no file, an empty file, not UTF-8, a header that is not the file’s columns, a bad dryRun or Idempotency-Key',
+            'Not multipart, a part with an unknown or repeated name, a form field (dryRun goes in the URL), more than five parts, no file, an empty file, not UTF-8, a header that is not the file’s columns, a bad dryRun or Idempotency-Key',
             ['BAD_REQUEST'],
           ),
           '401': UNAUTHENTICATED,
           '403': errorResponse('A read-only key', ['FORBIDDEN']),
           '405': errorResponse('Another method than POST', ['METHOD_NOT_ALLOWED']),
           '413': errorResponse('A body over LOAD_MAX_BYTES', ['PAYLOAD_TOO_LARGE']),
-          '422': errorResponse('An Idempotency-Key used in the last 24 hours for other files', ['IDEMPOTENCY_KEY_REUSED']),
+          '422': errorResponse('An Idempotency-Key used in the last 24 hours for other files, or for the same files with the other dryRun', [
+            'IDEMPOTENCY_KEY_REUSED',
+          ]),
         },
       },
     },

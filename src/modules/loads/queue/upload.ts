@@ -67,7 +67,9 @@ export async function receiveUpload(request: Request, folder: string, maxBytes: 
       }),
     );
   });
-  parser.on('field', (name) => fail(badRequest(`unknown field "${name.slice(0, 60)}": send only file parts named ${PART_NAMES}`)));
+  // A form field is refused, never ignored: `-F dryRun=true` must not apply the load for real.
+  parser.on('field', (name) => fail(fieldRefusal(name)));
+  parser.on('fieldsLimit', () => fail(fieldRefusal(null)));
   parser.on('partsLimit', () => fail(badRequest(`more than ${BULK_FILES.length} parts: send at most one part per bulk file`)));
   parser.on('filesLimit', () => fail(badRequest(`at most ${BULK_FILES.length} files, one per bulk file`)));
   const total = { bytes: 0 };
@@ -98,12 +100,20 @@ function multipartParser(request: Request, maxBytes: number): busboy.Busboy {
     // busboy says `partsLimit` once the count *reaches* `parts` (and `filesLimit` only when one
     // more file than `files` begins): one part more than the bulk files, so that all five pass and
     // the event means "too many".
-    parser = busboy({ headers: { 'content-type': contentType }, limits: { files: BULK_FILES.length, fields: 0, parts: BULK_FILES.length + 1 } });
+    // One field is let through to be named in the refusal (`field`); a second one is `fieldsLimit`.
+    parser = busboy({ headers: { 'content-type': contentType }, limits: { files: BULK_FILES.length, fields: 1, parts: BULK_FILES.length + 1 } });
   } catch (error) {
     throw badRequest(`malformed multipart body: ${(error as Error).message}`);
   }
   if (!request.body) throw badRequest('the request has no body: send the bulk files as parts');
   return parser;
+}
+
+/** The refusal of a form field (a part without a file name), named when known. */
+function fieldRefusal(name: string | null): UploadError {
+  const what = name === null ? 'a form field' : `"${name.slice(0, 60)}" as a form field`;
+  const hint = name === 'dryRun' ? ' (a dry run is asked in the URL: ?dryRun=true)' : '';
+  return badRequest(`the body has ${what}${hint}: send only files, as parts named ${PART_NAMES} (curl -F observations.csv=@observations.csv)`);
 }
 
 /** Why a part is refused: an unknown name, or a file sent twice; undefined when it is taken. */
