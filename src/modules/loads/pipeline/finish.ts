@@ -1,5 +1,5 @@
-import { notifyDataChanged } from '../../edge/invalidation.js';
-import { bumpDataVersion, type DataVersion } from '../../replicas/dataVersion.js';
+import { DATA_CHANGED_CHANNEL } from '../../edge/invalidation.js';
+import { bumpDataVersionAndNotify, type DataVersion } from '../../replicas/dataVersion.js';
 import type { ImportOptions } from './options.js';
 import { type LoadSession, RejectedLoad } from './session.js';
 import { FILLED_TABLES } from './sql/firstLoad.js';
@@ -28,10 +28,9 @@ export async function finish(session: LoadSession, writer: Writer, options: Impo
   // A load that changes nothing (every row unchanged) leaves the version, caches and ETags as they were.
   let dataVersion: DataVersion | undefined;
   if (changed > 0) {
-    // The version of the data, in this transaction: every database that has this load says so.
-    dataVersion = await bumpDataVersion(session.client);
-    // Delivered at commit only: every API process purges its response cache (src/modules/edge).
-    await notifyDataChanged(session.client, dataVersion.version);
+    // The version of the data, in this transaction: every database that has this load says so; and
+    // the notice, delivered at commit only: every API process purges its response cache (src/modules/edge).
+    dataVersion = await bumpDataVersionAndNotify(session.client, DATA_CHANGED_CHANNEL);
   }
   await options.beforeCommit?.(session.client);
   return dataVersion;

@@ -23,7 +23,7 @@ export async function snapshotObservedPages(session: LoadSession, before: Snapsh
  * figures are refreshed and the rollups change by (after - before), or are rebuilt when a
  * territory moved; without one (a first load) they are counted from the written rows.
  */
-export async function rollups(session: LoadSession, before: Snapshot | undefined, written: Written): Promise<void> {
+export async function rollups(session: LoadSession, before: Snapshot | undefined, written: Written, kinds: ReadonlySet<BulkKind>): Promise<void> {
   const { client } = session;
   const rebuild = !before || written.territoryMoved;
   session.phase(rebuild ? 'rebuilding rollups' : 'updating rollups');
@@ -36,5 +36,6 @@ export async function rollups(session: LoadSession, before: Snapshot | undefined
     return;
   }
   await collectAfter(client, before.marks);
-  await addRollupChanges(client);
+  // No organisation or page staged: no organisation's cell or platform set changes.
+  await addRollupChanges(client, { organisations: kinds.has('organisations') || kinds.has('pages') });
 }

@@ -3,11 +3,12 @@ import { ADVISORY_LOCKS } from '../../../../db/locks.js';
 
 /** The statements of a load that belong to no one file: its lock, what it reads first, its statistics. */
 
-/** Waits until no other load is applying rows (staging runs concurrently; applying does not). */
-export async function lockApply(client: pg.PoolClient): Promise<void> {
-  // Held until the load's transaction ends.
-  await client.query('SELECT pg_advisory_xact_lock($1)', [ADVISORY_LOCKS.loadWrite]);
-}
+/**
+ * Waits until no other load is applying rows (staging runs concurrently; applying does not); held
+ * until the load's transaction ends. A statement without parameters: the check step sends it in
+ * the round trip of its first checks.
+ */
+export const LOCK_APPLY = `SELECT pg_advisory_xact_lock(${Number(ADVISORY_LOCKS.loadWrite)})`;
 
 /** Announces a change on a notification channel, delivered to its listeners when (and if) the load commits. */
 export async function notify(client: pg.PoolClient, channel: string): Promise<void> {

@@ -206,9 +206,14 @@ export async function collectAfter(client: pg.PoolClient, marks: Watermarks): Pr
   if (pages >= LARGE_SNAPSHOT) await client.query('ANALYZE page_after, series_before, series_after');
 }
 
-/** Step 4b: adds (after - before) to the three rollups, deleting the rows brought to nothing. */
-export async function addRollupChanges(client: pg.PoolClient): Promise<void> {
-  const changes = [organisationChanges(), pageChanges(), subscriberChanges()];
+/**
+ * Step 4b: adds (after - before) to the three rollups, deleting the rows brought to nothing.
+ * `organisations: false` (a load of no organisation and no page: an organisation's platform set
+ * depends only on its pages' platforms and statuses, and no organisation moves) leaves the
+ * organisation rollup alone: org_before and org_after are empty.
+ */
+export async function addRollupChanges(client: pg.PoolClient, { organisations = true } = {}): Promise<void> {
+  const changes = [...(organisations ? [organisationChanges()] : []), pageChanges(), subscriberChanges()];
   // The three upserts in one round trip, then the deletes of the rows brought to nothing in another (usually none: not sent).
   const emptied = await sendBatch(
     client,
