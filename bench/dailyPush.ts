@@ -4,7 +4,8 @@
  * applied the way `npm run import` applies a folder (importFolder), and in the same run the floor
  * of writing those rows: the same file COPYed into a temporary table and written into
  * `observation` by one `INSERT … ON CONFLICT` (page ids looked up by platform and external id),
- * in a transaction rolled back afterwards. Rounds alternate floor and push, each on a new day.
+ * in a transaction rolled back afterwards, once before the push and once after it (of the next
+ * day's rows), their mean reported. Each round pushes a new day.
  * `--sql` prints each statement of the last push with its time (ms, as the client saw it).
  *
  *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/db npx tsx bench/dailyPush.ts [--rounds 3] [--sql]
@@ -89,7 +90,7 @@ const figures: { floor: number; push: number; load: number }[] = [];
 for (let round = 0; round < Number(values.rounds); round++) {
   const folder = path.join(work, day);
   const { file, rows: count } = await writeDailyPush(pool, folder, day);
-  const floorMs = await floor(file);
+  const floorBefore = await floor(file);
   if (round === Number(values.rounds) - 1) {
     sent = [];
     explained = values.explain ? [] : undefined;
@@ -97,6 +98,11 @@ for (let round = 0; round < Number(values.rounds); round++) {
   const pushMs = await push(folder);
   const statements = sent;
   sent = undefined;
+  // The floor again after the push (of the next day's rows: inserts, as the push's), the mean of
+  // both taken: one run alone moves with the machine.
+  const next = new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+  const after = await writeDailyPush(pool, path.join(work, `${next}-floor`), next);
+  const floorMs = (floorBefore + (await floor(after.file))) / 2;
   const load = os.loadavg()[0];
   figures.push({ floor: floorMs, push: pushMs, load });
   console.log(
