@@ -18,7 +18,9 @@ import { LoadQueue } from '../src/modules/loads/queue/queue.js';
 import { createApi } from '../src/yoga.js';
 import { summarise } from './lib/load.js';
 
-const { values } = parseArgs({ options: { calls: { type: 'string', default: '30' }, items: { type: 'string', default: '1000' }, sql: { type: 'boolean' } } });
+const { values } = parseArgs({
+  options: { calls: { type: 'string', default: '30' }, items: { type: 'string', default: '1000' }, sql: { type: 'boolean' }, explain: { type: 'boolean' } },
+});
 const url = process.env.DATABASE_URL;
 if (!url) throw new Error('set DATABASE_URL to a loaded database');
 
@@ -36,6 +38,18 @@ pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
 } as typeof pg.Client.prototype.query;
 
 const pool = new pg.Pool({ connectionString: url, max: 4 });
+/** With `--explain`: each statement's execution time on the server (auto_explain, as notices; needs a superuser), for one call. */
+let explained: string[] | undefined;
+if (values.explain) {
+  pool.on('connect', (client) => {
+    client.on('notice', (notice) => explained?.push(notice.message ?? ''));
+    client
+      .query(
+        "LOAD 'auto_explain'; SET auto_explain.log_min_duration = 0; SET auto_explain.log_analyze = on; SET auto_explain.log_timing = off; SET auto_explain.log_nested_statements = on; SET auto_explain.log_level = notice; SET auto_explain.log_format = json",
+      )
+      .catch((error: Error) => console.error(`--explain: ${error.message}`));
+  });
+}
 connectPrisma(pool);
 const api = createApi({
   pool,
@@ -51,6 +65,24 @@ const { rows: pages } = await pool.query<{ platform: string; external_id: string
   [Number(values.items)],
 );
 const mutation = 'mutation ($input: RecordObservationsInput!) { recordObservations(input: $input) { inserted updated unchanged userErrors { message } } }';
+
+interface PlanNode {
+  'Node Type': string;
+  'Relation Name'?: string;
+  'Actual Rows'?: number;
+  Plans?: PlanNode[];
+}
+
+/** A plan in one line: each node's type and relation, depth first, up to a few. */
+function describe(node: PlanNode): string {
+  const parts: string[] = [];
+  const walk = (n: PlanNode) => {
+    parts.push(`${n['Node Type']}${n['Relation Name'] ? ` ${n['Relation Name']}` : ''} (${n['Actual Rows'] ?? '?'})`);
+    for (const child of n.Plans ?? []) walk(child);
+  };
+  walk(node);
+  return parts.join(' > ').slice(0, 200);
+}
 
 /** One call with a fresh count for every page; its time in ms. */
 async function call(round: number): Promise<number> {
@@ -68,7 +100,14 @@ async function call(round: number): Promise<number> {
 
 await call(0); // warms up
 sent = [];
+explained = values.explain ? [] : undefined;
 await call(1);
+for (const notice of explained ?? []) {
+  const ms = Number(/duration: ([0-9.]+) ms/.exec(notice)?.[1] ?? 0);
+  const plan = JSON.parse(notice.slice(notice.indexOf('{'))) as { Plan: PlanNode };
+  if (ms >= 0.5) console.log(`  ${ms.toFixed(1).padStart(6)} ms (server)  ${describe(plan.Plan)}`);
+}
+explained = undefined;
 const statements = sent;
 sent = undefined;
 const samples: number[] = [];

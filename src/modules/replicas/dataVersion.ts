@@ -21,13 +21,19 @@ function fromRow(row: DataVersionRow | undefined): DataVersion {
   return { version: Number(row?.version ?? 0), committedAt: row?.committed_at?.toISOString() ?? null };
 }
 
-/** Counts one more applied load, inside the load's transaction (so it commits, or not, with it). */
-export async function bumpDataVersion(client: pg.PoolClient): Promise<DataVersion> {
+/**
+ * Counts one more applied load, inside the load's transaction (so it commits, or not, with it),
+ * and sends the notice on `channel` carrying the new version (delivered at commit: the
+ * announcement of `notifyDataChanged`), in one statement.
+ */
+export async function bumpDataVersionAndNotify(client: pg.PoolClient, channel: string): Promise<DataVersion> {
   // The next version, stamped with the time just before the commit (clock_timestamp(), not the
-  // transaction's start). The load holds the apply lock, so versions follow the commit order.
+  // transaction's start; the load holds the apply lock, so versions follow the commit order), and
+  // the notice whose payload is that version.
   const { rows } = await client.query<DataVersionRow>(
-    'UPDATE data_version SET version = version + 1, committed_at = clock_timestamp() WHERE id = $1 RETURNING version, committed_at',
-    [1],
+    `WITH bumped AS (UPDATE data_version SET version = version + 1, committed_at = clock_timestamp() WHERE id = $1 RETURNING version, committed_at)
+     SELECT version, committed_at, pg_notify($2, version::text) FROM bumped`,
+    [1, channel],
   );
   return fromRow(rows[0]);
 }

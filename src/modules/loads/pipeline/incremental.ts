@@ -1,6 +1,7 @@
 import { snapshotBefore, snapshotObservedPages } from './rollups.js';
 import type { LoadSession } from './session.js';
-import { applyObservations, applyOrganisations, applyPages, resolveObservations } from './sql/apply.js';
+import { APPLY_OBSERVATIONS, appliedCounts, applyOrganisations, applyPages, resolveObservations } from './sql/apply.js';
+import { resolveObservingOnly } from './sql/rollup.js';
 import type { Checked, Snapshot, Writer } from './steps.js';
 import { OBSERVATION_CHANGE } from './tables.js';
 
@@ -17,10 +18,18 @@ export const incrementalWriter: Writer = {
     const { kinds } = checked;
     if (kinds.has('organisations')) session.record('organisations', await applyOrganisations(client));
     if (kinds.has('pages')) session.record('pages', await applyPages(client));
-    // The observation change (the rollup step reads it, empty when no observation is staged).
-    const { unchanged, changed } = kinds.has('observations') ? await resolveObservations(session) : await noObservations(session);
-    await snapshotObservedPages(session, before!, changed);
-    if (kinds.has('observations')) session.record('observations', { ...(await applyObservations(client)), unchanged });
+    // The observation change (the rollup step reads it, empty when no observation is staged). A
+    // load of observations alone snapshots the observed pages in the same pass over the pages.
+    const onlyObservations = kinds.size === 1 && kinds.has('observations');
+    const { unchanged, changed } = kinds.has('observations')
+      ? await resolveObservations(session, onlyObservations ? resolveObservingOnly() : undefined)
+      : await noObservations(session);
+    // The observations are written in the snapshot's last round trip.
+    const applied = await snapshotObservedPages(session, before!, changed, {
+      taken: onlyObservations,
+      write: kinds.has('observations') ? APPLY_OBSERVATIONS : [],
+    });
+    if (kinds.has('observations')) session.record('observations', { ...appliedCounts(applied), unchanged });
   },
 };
 

@@ -1,6 +1,7 @@
+import type pg from 'pg';
 import type { BulkKind } from '../rows/files.js';
 import type { LoadSession } from './session.js';
-import { addRollupChanges, captureBefore, captureObservationKeys, collectAfter, rebuildRollups, refreshFigures } from './sql/rollup.js';
+import { addRollupChanges, captureBefore, captureObservationKeys, collectAfter, figureRefresh, rebuildRollups, refreshFigures } from './sql/rollup.js';
 import type { Snapshot, Written } from './steps.js';
 import { OBSERVATION_CHANGE } from './tables.js';
 
@@ -11,11 +12,18 @@ export async function snapshotBefore(session: LoadSession, kinds: ReadonlySet<Bu
 
 /**
  * Adds to the snapshot the pages that only get observations (their changes resolved, not yet
- * written; `changes`: the rows of the observation change).
+ * written; `changes`: the rows of the observation change). `taken`: the pages and their cells
+ * were snapshotted while the observations were resolved (`resolveObservingOnly`); `write`:
+ * statements sent in the snapshot's last round trip (the observations' write), their results returned.
  */
-export async function snapshotObservedPages(session: LoadSession, before: Snapshot, changes: number): Promise<void> {
+export async function snapshotObservedPages(
+  session: LoadSession,
+  before: Snapshot,
+  changes: number,
+  options: { taken?: boolean; write?: readonly string[] } = {},
+): Promise<pg.QueryResult[]> {
   await session.table(OBSERVATION_CHANGE);
-  await captureObservationKeys(session.client, before.marks, changes);
+  return captureObservationKeys(session.client, before.marks, changes, options);
 }
 
 /**
@@ -23,18 +31,18 @@ export async function snapshotObservedPages(session: LoadSession, before: Snapsh
  * figures are refreshed and the rollups change by (after - before), or are rebuilt when a
  * territory moved; without one (a first load) they are counted from the written rows.
  */
-export async function rollups(session: LoadSession, before: Snapshot | undefined, written: Written): Promise<void> {
+export async function rollups(session: LoadSession, before: Snapshot | undefined, written: Written, kinds: ReadonlySet<BulkKind>): Promise<void> {
   const { client } = session;
   const rebuild = !before || written.territoryMoved;
   session.phase(rebuild ? 'rebuilding rollups' : 'updating rollups');
-  if (before) {
-    await session.table(OBSERVATION_CHANGE);
-    await refreshFigures(client, before.marks);
-  }
+  if (before) await session.table(OBSERVATION_CHANGE);
   if (rebuild) {
+    if (before) await refreshFigures(client, before.marks);
     await rebuildRollups(client);
     return;
   }
-  await collectAfter(client, before.marks);
-  await addRollupChanges(client);
+  // The figures' refresh and what the touched rows contribute now, in one round trip.
+  await collectAfter(client, before.marks, figureRefresh(before.marks));
+  // No organisation or page staged: no organisation's cell or platform set changes.
+  await addRollupChanges(client, { organisations: kinds.has('organisations') || kinds.has('pages') });
 }

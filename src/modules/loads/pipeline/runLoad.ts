@@ -34,12 +34,12 @@ export async function runLoad(pool: pg.Pool, source: LoadSource, options: Import
   } = await inLoadSession(pool, options, async (session) => {
     const staged = await stage(session, source);
     const checked = await check(session, staged);
-    const writer = await chooseWriter(session, options.firstLoadPath);
+    const writer = chooseWriter(checked, options.firstLoadPath);
     const written = await writeTreeAndSectors(session, checked);
     const before = await writer.snapshot(session, checked);
     await writer.write(session, checked, before);
     await checkScopeAfterWrite(session, checked);
-    await rollups(session, before, written);
+    await rollups(session, before, written, checked.kinds);
     return finish(session, writer, options);
   });
   // Committed: this process's copy of the catalogue goes too (sectors may have changed).

@@ -1,5 +1,6 @@
 import type { BulkKind, RowError } from '../rows/files.js';
 import type { LoadSession } from './session.js';
+import type { FirstLoadKind } from './sql/firstLoad.js';
 import type { Watermarks } from './sql/rollup.js';
 
 /**
@@ -17,6 +18,8 @@ export interface Staged {
 export interface Checked extends Staged {
   /** Rows outside the key's scope as things stand, reported with those outside it as written (`checkScopeAfterWrite`). */
   outOfScope: readonly RowError[];
+  /** Whether nothing of organisations, pages and observations is stored yet (asked once the apply lock is held). */
+  firstLoad: FirstLoadKind;
 }
 
 /**

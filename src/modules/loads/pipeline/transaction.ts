@@ -14,8 +14,9 @@ export async function withLoadTransaction(pool: pg.Pool, work: (client: pg.PoolC
     const client = await pool.connect();
     try {
       // The transaction and its settings in one round trip; a load may run for minutes: the read
-      // pool's statement_timeout does not apply to it.
-      await client.query("BEGIN; SET LOCAL work_mem = '256MB'; SET LOCAL statement_timeout = 0");
+      // pool's statement_timeout does not apply to it. No JIT: a large load's statements are
+      // costed high enough to be compiled, which costs more than it saves on their simple joins.
+      await client.query("BEGIN; SET LOCAL work_mem = '256MB'; SET LOCAL statement_timeout = 0; SET LOCAL jit = off");
       await work(client);
       await client.query('COMMIT');
       return;

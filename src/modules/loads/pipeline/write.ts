@@ -3,7 +3,6 @@ import { firstLoadWriter } from './firstLoad.js';
 import { incrementalWriter } from './incremental.js';
 import type { LoadSession } from './session.js';
 import { applySectors, applyTerritories } from './sql/apply.js';
-import { firstLoadKind } from './sql/firstLoad.js';
 import { notify } from './sql/load.js';
 import { findCycles } from './sql/validation.js';
 import type { Checked, Writer, Written } from './steps.js';
@@ -11,11 +10,12 @@ import type { Checked, Writer, Written } from './steps.js';
 /**
  * The writer of this load: the first load's when nothing is stored yet that it could update or
  * conflict with (the same result in fewer, cheaper statements), else the incremental one.
- * `firstLoadPath: false` always takes the incremental one (tests compare the two).
+ * `firstLoadPath: false` always takes the incremental one (tests compare the two). Whether anything
+ * is stored was asked by the check step, under the apply lock.
  */
-export async function chooseWriter(session: LoadSession, firstLoadPath = true): Promise<Writer> {
+export function chooseWriter(checked: Checked, firstLoadPath = true): Writer {
   if (!firstLoadPath) return incrementalWriter;
-  const kind = await firstLoadKind(session.client);
+  const kind = checked.firstLoad;
   return kind.first ? firstLoadWriter({ brandNew: kind.brandNew }) : incrementalWriter;
 }
 

@@ -2,6 +2,7 @@ import type pg from 'pg';
 import type { LoadSession } from '../session.js';
 import { OBSERVATION_CHANGE, STAGED } from '../tables.js';
 import { sendBatch } from './batch.js';
+import { STORED_OBSERVATION } from './load.js';
 
 /** Counts of one file's upsert. */
 export interface UpsertCounts {
@@ -141,40 +142,52 @@ export async function applyPages(client: pg.PoolClient): Promise<UpsertCounts> {
  * Observations: the staged rows resolved to page ids, split into new, corrected and unchanged
  * (the observation change table, created with them, keeps the new and corrected ones for the
  * rollups), then upserted. One round trip; returns how many are unchanged and how many change.
+ * `resolve`: the statements that fill the observation change, when not RESOLVE_OBSERVATIONS
+ * alone (a load of observations only snapshots the observed pages in the same pass: sql/rollup.ts).
  */
-export async function resolveObservations(session: LoadSession): Promise<{ unchanged: number; changed: number }> {
+export async function resolveObservations(
+  session: LoadSession,
+  resolve: readonly string[] = [RESOLVE_OBSERVATIONS],
+): Promise<{ unchanged: number; changed: number }> {
   const results = await session.send(
     [
-      // Staged observations that add a date or correct a count; unchanged ones are dropped here.
-      `INSERT INTO ${OBSERVATION_CHANGE} (page_id, observed_on, subscribers, is_new)
-        SELECT p.id, s.observed_on, s.subscribers, o.page_id IS NULL
-          FROM ${STAGED.observations} s
-          JOIN platform f ON f.code = s.platform
-          JOIN page p ON p.platform_id = f.id AND p.external_id = s.external_id
-          LEFT JOIN observation o ON o.page_id = p.id AND o.observed_on = s.observed_on
-         WHERE o.page_id IS NULL OR o.subscribers <> s.subscribers`,
+      ...resolve,
       // Looked up by page and day by the rollup step.
       `CREATE INDEX ON ${OBSERVATION_CHANGE} (page_id, observed_on)`,
       // Its real size for the planner of the steps that join it.
       `ANALYZE ${OBSERVATION_CHANGE}`,
-      // The staged rows left out: unchanged.
-      `SELECT (SELECT count(*) FROM ${STAGED.observations})::int AS staged`,
+      // The staged rows, and those that change (the rest are unchanged).
+      `SELECT (SELECT count(*) FROM ${STAGED.observations})::int AS staged, (SELECT count(*) FROM ${OBSERVATION_CHANGE})::int AS changed`,
     ],
     [OBSERVATION_CHANGE],
   );
-  const changed = results[0].rowCount ?? 0;
-  return { unchanged: (results[3].rows[0] as { staged: number }).staged - changed, changed };
+  const { staged, changed } = results[results.length - 1].rows[0] as { staged: number; changed: number };
+  return { unchanged: staged - changed, changed };
 }
 
-/** Writes the new and corrected observations resolved by `resolveObservations`. */
-export async function applyObservations(client: pg.PoolClient): Promise<UpsertCounts> {
-  const [, counts] = await sendBatch(client, [
-    // The new and corrected observations.
-    `INSERT INTO observation (page_id, observed_on, subscribers)
-     SELECT page_id, observed_on, subscribers FROM ${OBSERVATION_CHANGE} ORDER BY page_id, observed_on
-     ON CONFLICT (page_id, observed_on) DO UPDATE SET subscribers = excluded.subscribers`,
-    // How many of each.
-    `SELECT count(*) FILTER (WHERE is_new)::int AS inserted, count(*) FILTER (WHERE NOT is_new)::int AS updated FROM ${OBSERVATION_CHANGE}`,
-  ]);
-  return counts.rows[0] as UpsertCounts;
+/** Staged observations that add a date or correct a count, into the observation change; unchanged ones are dropped here. */
+const RESOLVE_OBSERVATIONS = `INSERT INTO ${OBSERVATION_CHANGE} (page_id, observed_on, subscribers, is_new)
+  SELECT p.id, s.observed_on, s.subscribers, o.page_id IS NULL
+    FROM ${STAGED.observations} s
+    JOIN platform f ON f.code = s.platform
+    JOIN page p ON p.platform_id = f.id AND p.external_id = s.external_id
+    ${STORED_OBSERVATION}
+   WHERE o.page_id IS NULL OR o.subscribers <> s.subscribers`;
+
+/**
+ * Writes the new and corrected observations resolved by `resolveObservations`, and counts them
+ * (`appliedCounts` reads the last result): statements the rollup step sends with its snapshot.
+ */
+export const APPLY_OBSERVATIONS = [
+  // The new and corrected observations.
+  `INSERT INTO observation (page_id, observed_on, subscribers)
+   SELECT page_id, observed_on, subscribers FROM ${OBSERVATION_CHANGE} ORDER BY page_id, observed_on
+   ON CONFLICT (page_id, observed_on) DO UPDATE SET subscribers = excluded.subscribers`,
+  // How many of each.
+  `SELECT count(*) FILTER (WHERE is_new)::int AS inserted, count(*) FILTER (WHERE NOT is_new)::int AS updated FROM ${OBSERVATION_CHANGE}`,
+] as const;
+
+/** The counts of APPLY_OBSERVATIONS, from its results. */
+export function appliedCounts(results: readonly pg.QueryResult[]): UpsertCounts {
+  return results[results.length - 1].rows[0] as UpsertCounts;
 }

@@ -19,17 +19,24 @@ export const FILLED_TABLES = ['organisation', 'page', 'observation'] as const;
 /**
  * Whether the load can take the first-load path (no organisation, page or observation stored) and
  * whether the database is brand new (not even a territory stored yet): only then does the path
- * also rebuild indexes and foreign keys, which holds the three tables until the load commits.
+ * also rebuild indexes and foreign keys, which holds the three tables until the load commits. Each
+ * of the three tables is asked whether it is empty (pages and observations need an organisation,
+ * but a half-cleaned database is not assumed), and the territory table too.
  */
-export async function firstLoadKind(client: pg.PoolClient): Promise<{ first: boolean; brandNew: boolean }> {
-  // Whether each of the three tables is empty (pages and observations need an organisation, but a
-  // half-cleaned database is not assumed), and whether the territory table is too.
-  const { rows } = await client.query<{ first: boolean; brand_new: boolean }>(
-    `SELECT NOT EXISTS (SELECT 1 FROM organisation) AND NOT EXISTS (SELECT 1 FROM page)
-            AND NOT EXISTS (SELECT 1 FROM observation) AS first,
-            NOT EXISTS (SELECT 1 FROM territory) AS brand_new`,
-  );
-  return { first: rows[0].first, brandNew: rows[0].first && rows[0].brand_new };
+export const FIRST_LOAD_KIND = `SELECT NOT EXISTS (SELECT 1 FROM organisation) AND NOT EXISTS (SELECT 1 FROM page)
+         AND NOT EXISTS (SELECT 1 FROM observation) AS first,
+         NOT EXISTS (SELECT 1 FROM territory) AS brand_new`;
+
+/** The answer of FIRST_LOAD_KIND (sent by the check step, after the apply lock, with its first checks). */
+export interface FirstLoadKind {
+  first: boolean;
+  brandNew: boolean;
+}
+
+/** FIRST_LOAD_KIND's result read. */
+export function firstLoadKindOf(result: pg.QueryResult): FirstLoadKind {
+  const row = result.rows[0] as { first: boolean; brand_new: boolean };
+  return { first: row.first, brandNew: row.first && row.brand_new };
 }
 
 /**

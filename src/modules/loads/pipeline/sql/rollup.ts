@@ -2,6 +2,7 @@ import type pg from 'pg';
 import { ANOMALY_FLOOR } from '../../../monitoring/anomalyFloor.js';
 import { OBSERVATION_CHANGE, STAGED } from '../tables.js';
 import { sendBatch } from './batch.js';
+import { STORED_OBSERVATION } from './load.js';
 
 /**
  * Rollup maintenance: the only writer of territory_page_rollup, territory_organisation_rollup,
@@ -94,32 +95,69 @@ export async function captureBefore(client: pg.PoolClient, staged: ReadonlySet<s
  * alter: the observation's day and the next observed day after it. `changes`: the rows of the
  * observation change (no fewer than the pages observed).
  */
-export async function captureObservationKeys(client: pg.PoolClient, marks: Watermarks, changes: number): Promise<void> {
-  const pages = [
-    // The pages that only get observations.
-    `CREATE TEMP TABLE observed_page ON COMMIT DROP AS
+export async function captureObservationKeys(
+  client: pg.PoolClient,
+  marks: Watermarks,
+  changes: number,
+  { taken = false, write = [] as readonly string[] } = {},
+): Promise<pg.QueryResult[]> {
+  // `taken`: the observed pages and their cells were snapshotted with the observation change
+  // (resolveObservingOnly). `write`: statements to send once the snapshot is taken (the write of
+  // the observations), in its last round trip; their results are returned.
+  const pages = taken
+    ? []
+    : [
+        // The pages that only get observations.
+        `CREATE TEMP TABLE observed_page ON COMMIT DROP AS
       SELECT DISTINCT page_id FROM ${OBSERVATION_CHANGE} WHERE page_id <= ${Number(marks.page)}
       EXCEPT SELECT page_id FROM moved_page`,
-    // Their cells as they are.
-    `INSERT INTO page_before ${pageCells('JOIN observed_page m ON m.page_id = p.id')}`,
-  ];
+        // Their cells as they are.
+        `INSERT INTO page_before ${pageCells('JOIN observed_page m ON m.page_id = p.id')}`,
+      ];
   // Days up to the page's latest stored day whose change can differ after the load: each new or
   // corrected day, and the next day already observed after it. (Days after the latest, a daily
   // push's, are counted from the load's own rows: TAIL_SERIES.)
   const days = [SERIES_KEY, `INSERT INTO series_before ${keyedSeries()}`];
   // A load of fewer changes than LARGE_SNAPSHOT observes fewer pages: all in one round trip.
-  if (changes < LARGE_SNAPSHOT) {
-    await sendBatch(client, [...pages, ...days]);
-    return;
-  }
+  if (changes < LARGE_SNAPSHOT) return (await sendBatch(client, [...pages, ...days, ...write])).slice(pages.length + days.length);
   // The snapshots can hold every page (a daily push): the joins below are then planned on their
   // real sizes (a small load's tiny tables plan well on the default guess).
-  const [observed] = await sendBatch(client, pages);
-  const large = (observed.rowCount ?? 0) >= LARGE_SNAPSHOT;
+  const [observed] = taken ? await sendBatch(client, ['SELECT count(*)::int AS n FROM observed_page']) : await sendBatch(client, pages);
+  const large = (taken ? (observed.rows[0] as { n: number }).n : (observed.rowCount ?? 0)) >= LARGE_SNAPSHOT;
   if (large) await client.query('ANALYZE observed_page, page_before');
   await client.query(SERIES_KEY);
   if (large) await client.query('ANALYZE series_key');
-  await client.query(days[1]);
+  return sendBatch(client, [days[1], ...write]).then((results) => results.slice(1));
+}
+
+/**
+ * Step 2 for a load of observations only (nothing else changes before the rollups, so a page's
+ * cell is the same now as when the observations are written): the statements that resolve the
+ * staged observations into the observation change (as apply.ts's RESOLVE_OBSERVATIONS) and, in the
+ * same pass over the pages, snapshot the observed pages (observed_page) and their cells as they
+ * are (page_before, the columns of pageCells): each page is looked up once. captureObservationKeys
+ * then takes only the days (`taken`).
+ */
+export function resolveObservingOnly(): string[] {
+  return [
+    'CREATE TEMP TABLE observed_page (page_id int NOT NULL) ON COMMIT DROP',
+    `WITH resolved AS MATERIALIZED (
+       SELECT p.id AS page_id, s.observed_on, s.subscribers, o.page_id IS NULL AS is_new,
+              c.territory_id, c.sector_id, p.platform_id, p.status = 'ACTIVE' AS active,
+              coalesce(p.subscribers, 0)::bigint AS subscribers_before, p.observed_on AS observed_on_before, p.verified
+         FROM ${STAGED.observations} s
+         JOIN platform f ON f.code = s.platform
+         JOIN page p ON p.platform_id = f.id AND p.external_id = s.external_id
+         JOIN organisation c ON c.id = p.organisation_id
+         ${STORED_OBSERVATION}
+        WHERE o.page_id IS NULL OR o.subscribers <> s.subscribers),
+     changed AS (INSERT INTO ${OBSERVATION_CHANGE} (page_id, observed_on, subscribers, is_new)
+                 SELECT page_id, observed_on, subscribers, is_new FROM resolved),
+     snapshot AS (INSERT INTO page_before (page_id, territory_id, sector_id, platform_id, active, subscribers, observed_on, verified)
+                  SELECT DISTINCT page_id, territory_id, sector_id, platform_id, active, subscribers_before, observed_on_before, verified FROM resolved
+                  RETURNING page_id)
+     INSERT INTO observed_page (page_id) SELECT page_id FROM snapshot`,
+  ];
 }
 
 /** The (page, day) pairs whose change a load of observations may alter (see captureObservationKeys). */
@@ -140,10 +178,15 @@ const SERIES_KEY = `CREATE TEMP TABLE series_key ON COMMIT DROP AS
  * organisation's platform set and subscribers) from what the load wrote.
  */
 export async function refreshFigures(client: pg.PoolClient, marks: Watermarks): Promise<void> {
+  await sendBatch(client, figureRefresh(marks));
+}
+
+/** The statements of refreshFigures (collectAfter may send them in its round trip). */
+export function figureRefresh(marks: Watermarks): string[] {
   // A page's current count is its latest observation: the latest this load adds or corrects when
   // it is on or after the latest stored before the load (which the page holds until here), else
   // the page's as it is. No load deletes an observation, so nothing older needs to be read.
-  await sendBatch(client, [
+  return [
     `UPDATE page p SET subscribers = l.subscribers, observed_on = l.observed_on
        FROM (SELECT DISTINCT ON (page_id) page_id, subscribers, observed_on FROM ${OBSERVATION_CHANGE} ORDER BY page_id, observed_on DESC) l
       WHERE p.id = l.page_id AND (p.observed_on IS NULL OR l.observed_on >= p.observed_on)
@@ -175,12 +218,14 @@ export async function refreshFigures(client: pg.PoolClient, marks: Watermarks): 
                FROM observed_now n WHERE n.active AND NOT EXISTS (SELECT 1 FROM touched_org t WHERE t.org_id = n.organisation_id)
               GROUP BY 1 HAVING sum(n.subscribers - n.subscribers_before) <> 0) d
       WHERE o.id = d.organisation_id`,
-  ]);
+  ];
 }
 
 /** Step 4a: what the organisations and pages the load touched contribute now (its new ones included). */
-export async function collectAfter(client: pg.PoolClient, marks: Watermarks): Promise<void> {
-  const results = await sendBatch(client, [
+export async function collectAfter(client: pg.PoolClient, marks: Watermarks, leading: readonly string[] = []): Promise<void> {
+  // `leading`: statements sent first in the same round trip (the figures' refresh, figureRefresh).
+  const all = await sendBatch(client, [
+    ...leading,
     // The affected organisations (all existing: ids up to the watermark) and the new ones, read
     // as two index lookups (one OR over both would scan the whole table).
     `CREATE TEMP TABLE org_after ON COMMIT DROP AS
@@ -203,16 +248,22 @@ export async function collectAfter(client: pg.PoolClient, marks: Watermarks): Pr
     // The days after their latest stored day.
     `INSERT INTO series_after ${TAIL_SERIES}`,
   ]);
+  const results = all.slice(leading.length);
   const pages = (results[1].rowCount ?? 0) + (results[2].rowCount ?? 0);
   // Planned on their real sizes when large (see captureObservationKeys).
   if (pages >= LARGE_SNAPSHOT) await client.query('ANALYZE page_after, series_before, series_after');
 }
 
-/** Step 4b: adds (after - before) to the rollups, deleting the rows brought to nothing. */
-export async function addRollupChanges(client: pg.PoolClient): Promise<void> {
-  const changes = [organisationChanges(), pageChanges(), subscriberChanges(), freshnessChanges()];
-  // The upserts (and the anomalies' statements: ANOMALY_CHANGES) in one round trip, then the deletes of the rows brought to
-  // nothing in another (usually none: not sent).
+/**
+ * Step 4b: adds (after - before) to the rollups, deleting the rows brought to nothing.
+ * `organisations: false` (a load of no organisation and no page: an organisation's platform set
+ * depends only on its pages' platforms and statuses, and no organisation moves) leaves the
+ * organisation rollup alone: org_before and org_after are empty.
+ */
+export async function addRollupChanges(client: pg.PoolClient, { organisations = true } = {}): Promise<void> {
+  const changes = [...(organisations ? [organisationChanges()] : []), pageChanges(), subscriberChanges(), freshnessChanges()];
+  // The upserts (and the anomalies' statements: ANOMALY_CHANGES) in one round trip, then the
+  // deletes of the rows brought to nothing in another (usually none: not sent).
   const emptied = await sendBatch(client, [...changes.map((change) => change.upsert), ...ANOMALY_CHANGES]);
   await sendBatch(
     client,

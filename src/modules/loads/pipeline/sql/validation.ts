@@ -27,19 +27,23 @@ async function collect(client: pg.PoolClient, check: Check): Promise<RowError[]>
   return errorsOf(check, rows);
 }
 
-/** Runs checks, those without parameters in one round trip (sql/batch.ts); their errors in the checks' order. */
-async function collectAll(client: pg.PoolClient, checks: readonly Check[]): Promise<RowError[]> {
+/**
+ * Runs checks, those without parameters in one round trip (sql/batch.ts) after the `leading`
+ * statements; their errors in the checks' order, and the results of the leading statements.
+ */
+async function collectAll(
+  client: pg.PoolClient,
+  checks: readonly Check[],
+  leading: readonly string[],
+): Promise<{ errors: RowError[]; leading: pg.QueryResult[] }> {
   const plain = checks.filter((check) => !check.params);
-  const results = await sendBatch(
-    client,
-    plain.map((check) => check.sql),
-  );
+  const results = await sendBatch(client, [...leading, ...plain.map((check) => check.sql)]);
   const errors: RowError[] = [];
   for (const check of checks) {
-    const rows = check.params ? (await client.query<Found>(check.sql, check.params)).rows : (results[plain.indexOf(check)].rows as Found[]);
+    const rows = check.params ? (await client.query<Found>(check.sql, check.params)).rows : (results[leading.length + plain.indexOf(check)].rows as Found[]);
     for (const error of errorsOf(check, rows)) errors.push(error);
   }
-  return errors;
+  return { errors, leading: results.slice(0, leading.length) };
 }
 
 /**
@@ -204,11 +208,16 @@ const REFERENCE_CHECKS: Readonly<Record<BulkKind, (staged: ReadonlySet<BulkKind>
 /**
  * Checks of a staged load that need the database or the whole load: duplicate keys within a
  * file, references to rows that exist nowhere, and the order of territory levels. Each query
- * returns the bad rows with their line. Runs before anything is written.
+ * returns the bad rows with their line. Runs before anything is written, in the round trip of
+ * the `leading` statements (sent first, in order; their results are returned too).
  */
-export async function findReferenceErrors(client: pg.PoolClient, staged: ReadonlySet<BulkKind>): Promise<RowError[]> {
+export async function findReferenceErrors(
+  client: pg.PoolClient,
+  staged: ReadonlySet<BulkKind>,
+  leading: readonly string[] = [],
+): Promise<{ errors: RowError[]; leading: pg.QueryResult[] }> {
   const checks = BULK_FILES.filter((spec) => staged.has(spec.kind)).flatMap((spec) => REFERENCE_CHECKS[spec.kind](staged));
-  return collectAll(client, checks);
+  return collectAll(client, checks, leading);
 }
 
 /** Staged territories that, once the load's parents are applied, cannot reach the root: a cycle. */
