@@ -646,6 +646,7 @@ async function tableCounts(pool: pg.Pool): Promise<Record<string, number>> {
     'page',
     'observation',
     'territory_page_rollup',
+    'territory_platform_rollup',
     'territory_organisation_rollup',
     'territory_subscriber_change',
   ];

@@ -8,6 +8,7 @@ export const DATA_TABLES = [
   'page',
   'observation',
   'territory_page_rollup',
+  'territory_platform_rollup',
   'territory_organisation_rollup',
   'territory_subscriber_change',
 ] as const;
@@ -41,6 +42,8 @@ function naturalRow(table: (typeof DATA_TABLES)[number]): string {
       return "concat_ws(',', (SELECT f.code || ':' || p.external_id FROM page p JOIN platform f ON f.id = p.platform_id WHERE p.id = t.page_id), t.observed_on, t.subscribers)";
     case 'territory_page_rollup':
       return "concat_ws(',', (SELECT code FROM territory WHERE id = t.territory_id), (SELECT code FROM sector WHERE id = t.sector_id), t.platform_id, t.pages, t.subscribers)";
+    case 'territory_platform_rollup':
+      return "concat_ws(',', (SELECT code FROM territory WHERE id = t.territory_id), t.platform_id, t.pages, t.subscribers)";
     case 'territory_organisation_rollup':
       return "concat_ws(',', (SELECT code FROM territory WHERE id = t.territory_id), (SELECT code FROM sector WHERE id = t.sector_id), t.platform_mask, t.organisations)";
     case 'territory_subscriber_change':

@@ -47,7 +47,8 @@ export type TerritoryStatsRow = [kind: 0 | 1 | 2, territoryId: number, sectorId:
  * Rollup rows of many territories' subtrees under one filter, for Stats at `detail`
  * (src/modules/figures/detail.ts):
  * - kind 0, territory_page_rollup: active pages and current subscribers per (sector, platform),
- *   narrowed by both filters; below FULL, per platform (summed over the sectors in the filter);
+ *   narrowed by both filters; below FULL, per platform (summed over the sectors in the filter, or,
+ *   with no sector filter, read summed from territory_platform_rollup: one row per platform);
  * - kind 1, from ORGANISATIONS up, territory_organisation_rollup: organisations per (sector,
  *   exact platform set), narrowed by sector only (the platform filter does not narrow
  *   organisations); below FULL, per platform set;
@@ -55,7 +56,8 @@ export type TerritoryStatsRow = [kind: 0 | 1 | 2, territoryId: number, sectorId:
  *   subscriber changes after the day (`backward`: subtract from kind 0) or up to and including it
  *   (`forward`: replaces kind 0's subscribers).
  * One statement, so all of it comes from one snapshot. Sent with `pg` directly (src/db/sql.ts),
- * rows as arrays: a region's 30 children at FULL detail are about 2,000 rows (docs/performance.md).
+ * rows as arrays: a region's 30 children at FULL detail are about 2,000 rows, by platform with no
+ * sector filter about 120 (docs/performance.md).
  */
 export function selectTerritoryStats(
   territoryIds: readonly number[],
@@ -63,16 +65,20 @@ export function selectTerritoryStats(
   asOf: { day: string; direction: Direction } | null,
   detail: StatsDetail = FULL,
 ): Promise<TerritoryStatsRow[]> {
-  // $1 territory ids, $2 sector ids or null (every sector), $3 platform ids or null (every platform), $4 the day of `asOf`.
-  const values: unknown[] = [territoryIds, filter.sectorIds, filter.platformIds];
-  if (asOf) values.push(asOf.day);
+  // $1 territory ids, then the sector ids and the platform ids when filtered (each filter left out
+  // of the text when absent, so that it reads the rows summed over what it does not filter), then the day of `asOf`.
+  const values: unknown[] = [territoryIds];
+  const placeholder = (value: unknown): string => `$${values.push(value)}`;
+  const sectors = filter.sectorIds ? `sector_id = ANY(${placeholder(filter.sectorIds)}::int[])` : null;
+  const platforms = filter.platformIds ? `platform_id = ANY(${placeholder(filter.platformIds)}::int[])` : null;
+  const day = asOf ? `${placeholder(asOf.day)}::date` : null;
   // The Stats rollup rows of many territories under one filter (kinds above).
   return queryArrays<TerritoryStatsRow>(
     territoryStatsText({
       territories: 'territory_id = ANY($1::int[])',
-      sectors: '($2::int[] IS NULL OR sector_id = ANY($2::int[]))',
-      platforms: '($3::int[] IS NULL OR platform_id = ANY($3::int[]))',
-      asOf: asOf && { day: '$4::date', direction: asOf.direction },
+      sectors,
+      platforms,
+      asOf: asOf && day ? { day, direction: asOf.direction } : null,
       detail,
     }),
     values,
@@ -102,9 +108,13 @@ export function territoryStatsText(o: {
   const pages = full
     ? `SELECT 0 AS kind, territory_id, sector_id, platform_id AS key, pages AS n, subscribers::text AS subscribers
          FROM territory_page_rollup WHERE ${narrowed}${onPlatforms}`
-    : `SELECT 0 AS kind, territory_id, 0, platform_id, sum(pages)::int, sum(subscribers)::text
+    : o.sectors
+      ? `SELECT 0 AS kind, territory_id, 0, platform_id, sum(pages)::int, sum(subscribers)::text
          FROM territory_page_rollup WHERE ${narrowed}${onPlatforms}
-        GROUP BY territory_id, platform_id`;
+        GROUP BY territory_id, platform_id`
+      : // Every sector: one row per platform, already summed (territory_platform_rollup).
+        `SELECT 0 AS kind, territory_id, 0, platform_id, pages, subscribers::text
+         FROM territory_platform_rollup WHERE ${o.territories}${onPlatforms}`;
   const organisations =
     o.detail === PLATFORMS
       ? ''

@@ -33,6 +33,7 @@ const LOADED_TABLES = [
   'page',
   'observation',
   'territory_page_rollup',
+  'territory_platform_rollup',
   'territory_organisation_rollup',
   'territory_subscriber_change',
 ] as const;

@@ -3,8 +3,8 @@ import { OBSERVATION_CHANGE, STAGED } from '../tables.js';
 import { sendBatch } from './batch.js';
 
 /**
- * Rollup maintenance: the only writer of territory_page_rollup, territory_organisation_rollup and
- * territory_subscriber_change.
+ * Rollup maintenance: the only writer of territory_page_rollup, territory_platform_rollup (the
+ * same summed over sectors), territory_organisation_rollup and territory_subscriber_change.
  *
  * A load changes the rollups by the difference between what the rows it touches contributed
  * before and what they contribute after. A contribution is attached to a "cell" (territory,
@@ -206,19 +206,28 @@ export async function collectAfter(client: pg.PoolClient, marks: Watermarks): Pr
   if (pages >= LARGE_SNAPSHOT) await client.query('ANALYZE page_after, series_before, series_after');
 }
 
-/** Step 4b: adds (after - before) to the three rollups, deleting the rows brought to nothing. */
+/** Step 4b: adds (after - before) to the rollups, deleting the rows brought to nothing. */
 export async function addRollupChanges(client: pg.PoolClient): Promise<void> {
-  const changes = [organisationChanges(), pageChanges(), subscriberChanges()];
-  // The three upserts in one round trip, then the deletes of the rows brought to nothing in another (usually none: not sent).
-  const emptied = await sendBatch(
-    client,
-    changes.map((change) => change.upsert),
-  );
+  const changes = [organisationChanges(), pageChanges(), platformChanges(), subscriberChanges()];
+  // The page cells' deltas, then the upserts, in one round trip; then the deletes of the rows brought to nothing in another (usually none: not sent).
+  const [, ...emptied] = await sendBatch(client, [PAGE_CELL_DELTA, ...changes.map((change) => change.upsert)]);
   await sendBatch(
     client,
     changes.flatMap((change, i) => (emptied[i].rowCount ? change.dropEmpty : [])),
   );
 }
+
+/**
+ * The net change of active pages and their current subscribers per leaf cell (territory, sector,
+ * platform) of the pages the load touched: (after - before), zeros dropped. Both page-level
+ * rollups are fanned out from it (`pageChanges` per cell, `platformChanges` per platform), so a
+ * figure added to one (a new column) is one more column here and in each upsert.
+ */
+const PAGE_CELL_DELTA = `CREATE TEMP TABLE page_cell_delta ON COMMIT DROP AS
+  SELECT territory_id, sector_id, platform_id, sum(sign)::int AS pages, sum(sign * subscribers)::bigint AS subscribers FROM (
+    SELECT territory_id, sector_id, platform_id, -1 AS sign, subscribers FROM page_before WHERE active
+    UNION ALL SELECT territory_id, sector_id, platform_id, 1, subscribers FROM page_after WHERE active) x
+  GROUP BY 1, 2, 3 HAVING sum(sign) <> 0 OR sum(sign * subscribers) <> 0`;
 
 function organisationChanges(): RollupChange {
   // Organisations per (ancestor, sector, platform set): -1 for each old state, +1 for each new one.
@@ -247,13 +256,28 @@ function pageChanges(): RollupChange {
     'pages = 0 AND subscribers = 0',
     `INSERT INTO territory_page_rollup AS r (territory_id, sector_id, platform_id, pages, subscribers)
      SELECT a.id, d.sector_id, d.platform_id, sum(d.pages)::int, sum(d.subscribers)
-       FROM (SELECT territory_id, sector_id, platform_id, sum(sign) AS pages, sum(sign * subscribers) AS subscribers FROM (
-               SELECT territory_id, sector_id, platform_id, -1 AS sign, subscribers FROM page_before WHERE active
-               UNION ALL SELECT territory_id, sector_id, platform_id, 1, subscribers FROM page_after WHERE active) x
-             GROUP BY 1, 2, 3 HAVING sum(sign) <> 0 OR sum(sign * subscribers) <> 0) d
+       FROM page_cell_delta d
        JOIN territory t ON t.id = d.territory_id CROSS JOIN LATERAL unnest(t.path) AS a(id)
       GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
      ON CONFLICT (territory_id, sector_id, platform_id) DO UPDATE
+        SET pages = r.pages + excluded.pages, subscribers = r.subscribers + excluded.subscribers
+     RETURNING r.*`,
+  );
+}
+
+function platformChanges(): RollupChange {
+  // Active pages and current subscribers per (ancestor, platform): the same cell deltas summed over
+  // sectors (a page moving between sectors of one territory nets to nothing here: dropped).
+  return addAndDropEmpty(
+    'territory_platform_rollup',
+    ['territory_id', 'platform_id'],
+    'pages = 0 AND subscribers = 0',
+    `INSERT INTO territory_platform_rollup AS r (territory_id, platform_id, pages, subscribers)
+     SELECT a.id, d.platform_id, sum(d.pages)::int, sum(d.subscribers)
+       FROM page_cell_delta d
+       JOIN territory t ON t.id = d.territory_id CROSS JOIN LATERAL unnest(t.path) AS a(id)
+      GROUP BY 1, 2 HAVING sum(d.pages) <> 0 OR sum(d.subscribers) <> 0 ORDER BY 1, 2
+     ON CONFLICT (territory_id, platform_id) DO UPDATE
         SET pages = r.pages + excluded.pages, subscribers = r.subscribers + excluded.subscribers
      RETURNING r.*`,
   );
@@ -362,8 +386,19 @@ export async function rebuildRollups(client: pg.PoolClient): Promise<void> {
   await client.query('DELETE FROM territory_subscriber_change');
   await client.query(`INSERT INTO territory_organisation_rollup ${REBUILD.organisations} ORDER BY 1, 2, 3`);
   await client.query(`INSERT INTO territory_page_rollup ${REBUILD.pages} ORDER BY 1, 2, 3`);
+  await client.query('DELETE FROM territory_platform_rollup');
+  await client.query(`INSERT INTO territory_platform_rollup ${PLATFORMS_FROM_CELLS} ORDER BY 1, 2`);
   await client.query(`INSERT INTO territory_subscriber_change ${RECOUNT.changes} ORDER BY 1, 2, 3, 4`);
 }
+
+/**
+ * The platform rollup from the page rollup: its cells summed over sectors (the rebuild's source,
+ * and what `npm run verify` compares territory_platform_rollup with; the page rollup is itself
+ * compared with a recount of the raw rows).
+ */
+export const PLATFORMS_FROM_CELLS = `
+  SELECT territory_id, platform_id, sum(pages)::int AS pages, sum(subscribers)::bigint AS subscribers
+    FROM territory_page_rollup GROUP BY 1, 2`;
 
 /**
  * Organisation counts per (territory, sector, platform set), `leaf` giving them with columns

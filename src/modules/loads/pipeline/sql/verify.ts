@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { RECOUNT } from './rollup.js';
+import { PLATFORMS_FROM_CELLS, RECOUNT } from './rollup.js';
 
 /** One rollup cell whose maintained value differs from a recount of the raw rows. */
 export interface RollupMismatch {
@@ -12,6 +12,8 @@ export interface RollupMismatch {
 const TABLES = [
   { table: 'territory_organisation_rollup', recount: RECOUNT.organisations, key: ['territory_id', 'sector_id', 'platform_mask'], value: 'organisations' },
   { table: 'territory_page_rollup', recount: RECOUNT.pages, key: ['territory_id', 'sector_id', 'platform_id'], value: "pages || '/' || subscribers" },
+  // The page rollup summed over sectors (compared with the raw rows in the line above).
+  { table: 'territory_platform_rollup', recount: PLATFORMS_FROM_CELLS, key: ['territory_id', 'platform_id'], value: "pages || '/' || subscribers" },
   { table: 'territory_subscriber_change', recount: RECOUNT.changes, key: ['territory_id', 'day', 'sector_id', 'platform_id'], value: 'delta' },
   // The per-row figures the rollups are rebuilt from: a page's current count, an organisation's platform set and subscribers.
   { table: 'page', recount: RECOUNT.pageFigures, key: ['id'], value: "coalesce(subscribers::text, '-') || '@' || coalesce(observed_on::text, '-')" },
