@@ -11,6 +11,8 @@ export const DATA_TABLES = [
   'territory_platform_rollup',
   'territory_organisation_rollup',
   'territory_subscriber_change',
+  'territory_subscriber_checkpoint',
+  'subscriber_checkpoint_month',
 ] as const;
 
 /**
@@ -46,6 +48,10 @@ function naturalRow(table: (typeof DATA_TABLES)[number]): string {
       return "concat_ws(',', (SELECT code FROM territory WHERE id = t.territory_id), t.platform_id, t.pages, t.subscribers)";
     case 'territory_organisation_rollup':
       return "concat_ws(',', (SELECT code FROM territory WHERE id = t.territory_id), (SELECT code FROM sector WHERE id = t.sector_id), t.platform_mask, t.organisations)";
+    case 'territory_subscriber_checkpoint':
+      return "concat_ws(',', t.month, (SELECT code FROM territory WHERE id = t.territory_id), (SELECT code FROM sector WHERE id = t.sector_id), t.platform_id, t.subscribers)";
+    case 'subscriber_checkpoint_month':
+      return 't.month::text';
     case 'territory_subscriber_change':
       return "concat_ws(',', (SELECT code FROM territory WHERE id = t.territory_id), t.day, (SELECT code FROM sector WHERE id = t.sector_id), t.platform_id, t.delta)";
   }

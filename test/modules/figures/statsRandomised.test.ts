@@ -135,6 +135,8 @@ describe(`random loads (seed ${SEED})`, () => {
         expect(response.data[alias], `load ${n}, ${fields.find((f) => f.startsWith(`${alias}:`))}`).toEqual(value);
       }
       expect(await findRollupMismatches(pool, 20), `rollups after load ${n}`).toEqual([]);
+      const since = randomDay(520);
+      expect(await findRollupMismatches(pool, 20, { since }), `history since ${since} after load ${n}`).toEqual([]);
     }
   });
 });

@@ -36,6 +36,7 @@ const LOADED_TABLES = [
   'territory_platform_rollup',
   'territory_organisation_rollup',
   'territory_subscriber_change',
+  'territory_subscriber_checkpoint',
 ] as const;
 
 /**

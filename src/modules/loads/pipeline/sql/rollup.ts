@@ -1,10 +1,12 @@
 import type pg from 'pg';
 import { OBSERVATION_CHANGE, STAGED } from '../tables.js';
 import { sendBatch } from './batch.js';
+import { CHECKPOINT_CHANGES, extendCheckpoints, rebuildCheckpoints } from './checkpoints.js';
 
 /**
  * Rollup maintenance: the only writer of territory_page_rollup, territory_platform_rollup (the
- * same summed over sectors), territory_organisation_rollup and territory_subscriber_change.
+ * same summed over sectors), territory_organisation_rollup and territory_subscriber_change (and,
+ * through checkpoints.ts, of its monthly checkpoints).
  *
  * A load changes the rollups by the difference between what the rows it touches contributed
  * before and what they contribute after. A contribution is attached to a "cell" (territory,
@@ -208,13 +210,35 @@ export async function collectAfter(client: pg.PoolClient, marks: Watermarks): Pr
 
 /** Step 4b: adds (after - before) to the rollups, deleting the rows brought to nothing. */
 export async function addRollupChanges(client: pg.PoolClient): Promise<void> {
-  const changes = [organisationChanges(), pageChanges(), platformChanges(), subscriberChanges()];
-  // The page cells' deltas, then the upserts, in one round trip; then the deletes of the rows brought to nothing in another (usually none: not sent).
-  const [, ...emptied] = await sendBatch(client, [PAGE_CELL_DELTA, ...changes.map((change) => change.upsert)]);
+  const changes = [organisationChanges(), pageChanges(), platformChanges(), subscriberChanges(), checkpointChanges()];
+  // The page cells' and the series' deltas, then the upserts, in one round trip; then the deletes of the rows brought to nothing in another (usually none: not sent).
+  const [, , ...emptied] = await sendBatch(client, [PAGE_CELL_DELTA, SERIES_CELL_DELTA, ...changes.map((change) => change.upsert)]);
   await sendBatch(
     client,
     changes.flatMap((change, i) => (emptied[i].rowCount ? change.dropEmpty : [])),
   );
+  // A new month's checkpoints, on the first load of the month (checkpoints.ts).
+  await extendCheckpoints(client);
+}
+
+/**
+ * The net change of the subscriber figure per leaf (territory, day, sector, platform) of the pages
+ * the load touched: the old series of a page leaves its old cell, the new series enters its new
+ * cell (archived pages contribute nothing); zeros dropped. Fanned out to the per-day changes
+ * (`subscriberChanges`) and to the monthly checkpoints after each day (`checkpointChanges`).
+ */
+const SERIES_CELL_DELTA = `CREATE TEMP TABLE series_cell_delta ON COMMIT DROP AS
+  SELECT territory_id, day, sector_id, platform_id, sum(delta)::bigint AS delta FROM (
+    SELECT c.territory_id, s.day, c.sector_id, c.platform_id, -s.delta AS delta
+      FROM series_before s JOIN page_before c ON c.page_id = s.page_id WHERE c.active
+    UNION ALL
+    SELECT c.territory_id, s.day, c.sector_id, c.platform_id, s.delta
+      FROM series_after s JOIN page_after c ON c.page_id = s.page_id WHERE c.active) x
+  GROUP BY 1, 2, 3, 4 HAVING sum(delta) <> 0`;
+
+function checkpointChanges(): RollupChange {
+  // The same changes added to every monthly checkpoint after their day (none for a daily push's days).
+  return addAndDropEmpty('territory_subscriber_checkpoint', ['month', 'territory_id', 'sector_id', 'platform_id'], 'subscribers = 0', CHECKPOINT_CHANGES);
 }
 
 /**
@@ -284,21 +308,14 @@ function platformChanges(): RollupChange {
 }
 
 function subscriberChanges(): RollupChange {
-  // Subscriber changes per (ancestor, day, sector, platform): the old series of a page leaves its
-  // old cell, the new series enters its new cell (archived pages contribute nothing).
+  // Subscriber changes per (ancestor, day, sector, platform), from the leaf cells' net changes.
   return addAndDropEmpty(
     'territory_subscriber_change',
     ['territory_id', 'day', 'sector_id', 'platform_id'],
     'delta = 0',
     `INSERT INTO territory_subscriber_change AS r (territory_id, day, sector_id, platform_id, delta)
      SELECT a.id, d.day, d.sector_id, d.platform_id, sum(d.delta)
-       FROM (SELECT territory_id, day, sector_id, platform_id, sum(delta) AS delta FROM (
-               SELECT c.territory_id, s.day, c.sector_id, c.platform_id, -s.delta AS delta
-                 FROM series_before s JOIN page_before c ON c.page_id = s.page_id WHERE c.active
-               UNION ALL
-               SELECT c.territory_id, s.day, c.sector_id, c.platform_id, s.delta
-                 FROM series_after s JOIN page_after c ON c.page_id = s.page_id WHERE c.active) x
-             GROUP BY 1, 2, 3, 4 HAVING sum(delta) <> 0) d
+       FROM series_cell_delta d
        JOIN territory t ON t.id = d.territory_id CROSS JOIN LATERAL unnest(t.path) AS a(id)
       GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4
      ON CONFLICT (territory_id, day, sector_id, platform_id) DO UPDATE SET delta = r.delta + excluded.delta
@@ -389,6 +406,7 @@ export async function rebuildRollups(client: pg.PoolClient): Promise<void> {
   await client.query('DELETE FROM territory_platform_rollup');
   await client.query(`INSERT INTO territory_platform_rollup ${PLATFORMS_FROM_CELLS} ORDER BY 1, 2`);
   await client.query(`INSERT INTO territory_subscriber_change ${RECOUNT.changes} ORDER BY 1, 2, 3, 4`);
+  await rebuildCheckpoints(client);
 }
 
 /**
@@ -469,6 +487,27 @@ export const RECOUNT = {
                       FROM observation) s
               JOIN page p ON p.id = s.page_id AND p.status = 'ACTIVE'
               JOIN organisation o ON o.id = p.organisation_id
+             GROUP BY 1, 2, 3, 4) l
+      JOIN territory t ON t.id = l.territory_id CROSS JOIN LATERAL unnest(t.path) AS a(id)
+     GROUP BY 1, 2, 3, 4 HAVING sum(l.delta) <> 0`,
+  // The same per-day changes on the days from $1 on only: from the observations since $1 (read
+  // along the observed_on BRIN index) and each of their pages' last observation before it (the
+  // change of its first day since $1 is counted from it). For `npm run verify -- --since`.
+  changesSince: `
+    SELECT a.id AS territory_id, l.day, l.sector_id, l.platform_id, sum(l.delta)::bigint AS delta
+      FROM (SELECT o.territory_id, s.day, o.sector_id, p.platform_id, sum(s.delta) AS delta
+              FROM (SELECT page_id, observed_on AS day,
+                           subscribers - coalesce(lag(subscribers) OVER (PARTITION BY page_id ORDER BY observed_on), 0) AS delta
+                      FROM (SELECT page_id, observed_on, subscribers FROM observation WHERE observed_on >= $1::date
+                            UNION ALL
+                            SELECT b.page_id, b.observed_on, b.subscribers
+                              FROM (SELECT DISTINCT page_id FROM observation WHERE observed_on >= $1::date) r
+                              CROSS JOIN LATERAL (SELECT page_id, observed_on, subscribers FROM observation
+                                                   WHERE page_id = r.page_id AND observed_on < $1::date
+                                                   ORDER BY observed_on DESC LIMIT 1) b) w) s
+              JOIN page p ON p.id = s.page_id AND p.status = 'ACTIVE'
+              JOIN organisation o ON o.id = p.organisation_id
+             WHERE s.day >= $1::date
              GROUP BY 1, 2, 3, 4) l
       JOIN territory t ON t.id = l.territory_id CROSS JOIN LATERAL unnest(t.path) AS a(id)
      GROUP BY 1, 2, 3, 4 HAVING sum(l.delta) <> 0`,
