@@ -8,7 +8,7 @@
  * own time, like bench/profile.ts), one after another, p50 of `--runs`.
  *
  *   npm run bench:history -- --history-days 7,120,365 [--scale demo] [--runs 200] \
- *     [--db postgres://postgres@127.0.0.1:5432/postgres] [--prefix history_curve]
+ *     [--db postgres://postgres@127.0.0.1:5432/postgres] [--prefix history_curve] [--reuse-db] [--reads-only]
  *
  * Writes bench/results/<date>-history-<scale>.md and .json.
  */
@@ -35,6 +35,8 @@ const { values } = parseArgs({
     db: { type: 'string', default: 'postgres://postgres@127.0.0.1:5432/postgres' },
     prefix: { type: 'string', default: 'history_curve' },
     'reuse-db': { type: 'boolean', default: false },
+    // Only the reads, on databases loaded before (e.g. by another commit's code, for an A/B): no load, verify or push.
+    'reads-only': { type: 'boolean', default: false },
   },
 });
 if (!isScaleName(values.scale!)) throw new Error(`unknown scale ${values.scale}`);
@@ -194,19 +196,20 @@ async function push(pool: pg.Pool): Promise<{ rows: number; ms: number; verifySi
 const results: Record<string, unknown>[] = [];
 for (const days of values['history-days']!.split(',').map(Number)) {
   const name = `${values.prefix}_${scaleName}_${days}d`;
-  const folder = await dataset(days);
+  const folder = values['reads-only'] ? '' : await dataset(days);
   const loadBefore = load();
   log(`loading ${name} (load ${loadBefore})`);
-  const loadMs = await loadDatabase(name, folder);
+  const loadMs = values['reads-only'] ? null : await loadDatabase(name, folder);
   const pool = new pg.Pool({ connectionString: databaseUrl(name), max: 2 });
   try {
     const size = await sizes(pool);
     log(`  database ${(size.database / 1e6).toFixed(0)} MB, ${size.rows.observation} observations`);
     const readsLoad = load();
     const reads = await measureReads(databaseUrl(name), days);
-    const checked = await verify(pool);
+    const skipped = { fullMs: 0, sinceMs: 0, mismatches: 0, rows: 0, ms: 0, verifySinceMs: 0 };
+    const checked = values['reads-only'] ? skipped : await verify(pool);
     log(`  verify ${checked.fullMs} ms, --since 7 d ${checked.sinceMs} ms, mismatches ${checked.mismatches}`);
-    const pushed = await push(pool);
+    const pushed = values['reads-only'] ? skipped : await push(pool);
     log(`  push of ${pushed.rows} rows ${pushed.ms} ms, verify --since ${pushed.verifySinceMs} ms, mismatches ${pushed.mismatches}`);
     results.push({
       days,
@@ -250,7 +253,7 @@ const lines = [
   }),
   '',
 ];
-const base = path.join(import.meta.dirname, 'results', `${today()}-history-${scaleName}`);
+const base = path.join(import.meta.dirname, 'results', `${today()}-history-${scaleName}${values['reads-only'] ? '-reads' : ''}`);
 fs.writeFileSync(`${base}.json`, `${JSON.stringify({ scale: scaleName, end, runs, results }, null, 2)}\n`);
 fs.writeFileSync(`${base}.md`, lines.join('\n'));
 process.stdout.write(lines.join('\n'));
