@@ -21,11 +21,6 @@ CREATE TABLE "territory_subscriber_checkpoint" (
     CONSTRAINT "territory_subscriber_checkpoint_pkey" PRIMARY KEY ("month","territory_id","sector_id","platform_id")
 );
 
--- Ranges of days without a territory (a month's changes when a checkpoint is made; `npm run verify
--- --since`): block ranges, nearly free to keep on rows that arrive roughly in day order.
-CREATE INDEX "territory_subscriber_change_day_idx" ON "territory_subscriber_change" USING BRIN ("day");
-CREATE INDEX "observation_observed_on_idx" ON "observation" USING BRIN ("observed_on");
-
 -- The checkpoints of the history stored so far: every month from the one after the first change
 -- (or the current month) to the current month (UTC), each the sum of the changes before it.
 INSERT INTO "subscriber_checkpoint_month" ("month")

@@ -16,7 +16,8 @@ import type pg from 'pg';
  *   checkpoint, so it adds nothing; a late observation N months back rewrites N checkpoint rows
  *   per ancestor cell;
  * - the first load of a month adds that month's checkpoints from the previous month's and its
- *   changes (`extendCheckpoints`: once a month, a month of change rows); a load of days older
+ *   changes (`extendCheckpoints`: once a month, a month of change rows, read territory by territory
+ *   along the primary key); a load of days older
  *   than any stored adds the months back to them, each from the one after it;
  * - a rebuild counts them all again from the change rows (`rebuildCheckpoints`).
  */
@@ -57,14 +58,16 @@ const PREVIOUS_CHECKPOINT = `
   SELECT $1::date AS month, territory_id, sector_id, platform_id, sum(v)::bigint AS subscribers FROM (
     SELECT territory_id, sector_id, platform_id, subscribers AS v FROM territory_subscriber_checkpoint WHERE month = $2::date
     UNION ALL
-    SELECT territory_id, sector_id, platform_id, -delta FROM territory_subscriber_change WHERE day >= $1::date AND day < $2::date) x
+    SELECT c.territory_id, c.sector_id, c.platform_id, -c.delta FROM territory t
+     CROSS JOIN LATERAL (SELECT * FROM territory_subscriber_change WHERE territory_id = t.id AND day >= $1::date AND day < $2::date) c) x
    GROUP BY 2, 3, 4 HAVING sum(v) <> 0`;
 
 const NEXT_CHECKPOINT = `
   SELECT $1::date AS month, territory_id, sector_id, platform_id, sum(v)::bigint AS subscribers FROM (
     SELECT territory_id, sector_id, platform_id, subscribers AS v FROM territory_subscriber_checkpoint WHERE month = $2::date
     UNION ALL
-    SELECT territory_id, sector_id, platform_id, delta FROM territory_subscriber_change WHERE day >= $2::date AND day < $1::date) x
+    SELECT c.territory_id, c.sector_id, c.platform_id, c.delta FROM territory t
+     CROSS JOIN LATERAL (SELECT * FROM territory_subscriber_change WHERE territory_id = t.id AND day >= $2::date AND day < $1::date) c) x
    GROUP BY 2, 3, 4 HAVING sum(v) <> 0`;
 
 /**
@@ -78,8 +81,9 @@ export const CHECKPOINTS_SINCE_RECOUNT = `
     CROSS JOIN LATERAL (
       SELECT territory_id, sector_id, platform_id, subscribers AS v FROM territory_subscriber_checkpoint WHERE month = m.previous
       UNION ALL
-      SELECT territory_id, sector_id, platform_id, delta FROM territory_subscriber_change
-       WHERE day < m.month AND day >= coalesce(m.previous, '-infinity'::date)) x
+      SELECT c.territory_id, c.sector_id, c.platform_id, c.delta FROM territory t
+       CROSS JOIN LATERAL (SELECT * FROM territory_subscriber_change
+                            WHERE territory_id = t.id AND day < m.month AND day >= coalesce(m.previous, '-infinity'::date)) c) x
    WHERE m.month >= $1::date
    GROUP BY 1, 2, 3, 4 HAVING sum(x.v) <> 0`;
 

@@ -10,13 +10,17 @@ export interface RollupMismatch {
   recounted: string | null;
 }
 
-/** A maintained table, the SELECT recounting it (its parameters: `since`, when it takes one) and the rows compared (`where`, on both sides). */
+/**
+ * A maintained table, the SELECT recounting it (its parameters: `since`, when it takes one) and the
+ * rows compared (`where`, on both sides; `maintained`: how the table's rows are read, when not whole).
+ */
 interface Check {
   table: string;
   recount: string;
   key: readonly string[];
   value: string;
   where?: string;
+  maintained?: string;
 }
 
 /** The tables of current figures: checked whole every time (their size does not grow with history). */
@@ -42,10 +46,19 @@ const HISTORY: readonly Check[] = [
 /**
  * The history's tables from a day on ($1): the per-day changes of the days since it from the
  * observations since it (and each page's one before), and the checkpoints of the months since it
- * each from the previous month's and the changes between: work proportional to the days checked.
+ * each from the previous month's and the changes between, all read along the primary keys: work
+ * proportional to the days checked (times pages and territories), not to the history stored.
  */
 const HISTORY_SINCE: readonly Check[] = [
-  { table: 'territory_subscriber_change', recount: RECOUNT.changesSince, key: CHANGE_KEY, value: 'delta', where: 'day >= $1::date' },
+  {
+    table: 'territory_subscriber_change',
+    recount: RECOUNT.changesSince,
+    key: CHANGE_KEY,
+    value: 'delta',
+    where: 'day >= $1::date',
+    // Territory by territory along the primary key (territory, day, …): the days since $1 only.
+    maintained: `SELECT c.* FROM territory t CROSS JOIN LATERAL (SELECT * FROM territory_subscriber_change WHERE territory_id = t.id AND day >= $1::date) c`,
+  },
   { table: 'territory_subscriber_checkpoint', recount: CHECKPOINTS_SINCE_RECOUNT, key: CHECKPOINT_KEY, value: 'subscribers', where: 'month >= $1::date' },
 ];
 
@@ -58,11 +71,11 @@ const HISTORY_SINCE: readonly Check[] = [
 export async function findRollupMismatches(client: pg.ClientBase | pg.Pool, limit = 1000, options: { since?: string } = {}): Promise<RollupMismatch[]> {
   const mismatches: RollupMismatch[] = [];
   const checks = [...CURRENT, ...(options.since ? HISTORY_SINCE : HISTORY)];
-  for (const { table, recount, key, value, where } of checks) {
+  for (const { table, recount, key, value, where, maintained } of checks) {
     const keyList = key.join(', ');
     const only = where ? `WHERE ${where}` : '';
     const { rows } = await client.query<{ key: string; maintained: string | null; recounted: string | null }>(
-      `WITH maintained AS (SELECT ${keyList}, (${value})::text AS v FROM ${table} ${only}),
+      `WITH maintained AS (SELECT ${keyList}, (${value})::text AS v FROM ${maintained ? `(${maintained}) m` : table} ${only}),
             recounted AS (SELECT ${keyList}, (${value})::text AS v FROM (${recount}) r ${only})
        SELECT concat_ws(',', ${key.map((k) => `coalesce(m.${k}, r.${k})`).join(', ')}) AS key, m.v AS maintained, r.v AS recounted
          FROM maintained m FULL JOIN recounted r USING (${keyList})
