@@ -18,17 +18,12 @@ import type pg from 'pg';
  * - the first load of a month adds that month's checkpoints from the previous month's and its
  *   changes (`extendCheckpoints`: once a month, a month of change rows, read territory by territory
  *   along the primary key); a load of days older
- *   than any stored adds the months back to them, each from the one after it;
+ *   than any stored adds the months back to them (EARLIER_CHECKPOINTS, in the same round trip);
  * - a rebuild counts them all again from the change rows (`rebuildCheckpoints`).
  */
 
-/**
- * The months with checkpoints (first, last), the month they must reach (the current one, UTC) and
- * the first they must start from for this load's changes (the month after its earliest changed
- * day: a load of older days than any before extends them backwards).
- */
-const MONTHS = `SELECT min(month)::text AS first, max(month)::text AS last, date_trunc('month', now() AT TIME ZONE 'UTC')::date::text AS target,
-                       (SELECT (date_trunc('month', min(day)) + interval '1 month')::date::text FROM series_cell_delta) AS wanted
+/** The months with checkpoints (first, last) and the month they must reach (the current one, UTC). */
+export const CHECKPOINT_MONTHS = `SELECT min(month)::text AS first, max(month)::text AS last, date_trunc('month', now() AT TIME ZONE 'UTC')::date::text AS target
                   FROM subscriber_checkpoint_month`;
 
 /**
@@ -51,17 +46,38 @@ export const CHECKPOINTS_RECOUNT = `
  * changes of the days in [last, next): one month's rows.
  */
 /**
- * The checkpoint of `previous` ($1) from the checkpoint of the month after it ($2) less the changes
- * of the days in [previous, $2): one month's rows, going backwards.
+ * The checkpoints of the months before the first one so far, when this load's changes
+ * (series_cell_delta) go back further than it: three statements sent with the rollup upserts
+ * (after CHECKPOINT_CHANGES), so they cost no round trip; when there is nothing to add, the
+ * one-time conditions skip the reads. The first month and the one the load needs, kept; the
+ * months back to it recorded; their checkpoints, the running sums of the changes before the old
+ * first month (read territory by territory along the primary key: only the rows older than every
+ * checkpoint so far, which this load has just added).
  */
-const PREVIOUS_CHECKPOINT = `
-  SELECT $1::date AS month, territory_id, sector_id, platform_id, sum(v)::bigint AS subscribers FROM (
-    SELECT territory_id, sector_id, platform_id, subscribers AS v FROM territory_subscriber_checkpoint WHERE month = $2::date
-    UNION ALL
-    SELECT c.territory_id, c.sector_id, c.platform_id, -c.delta FROM territory t
-     CROSS JOIN LATERAL (SELECT * FROM territory_subscriber_change WHERE territory_id = t.id AND day >= $1::date AND day < $2::date) c) x
-   GROUP BY 2, 3, 4 HAVING sum(v) <> 0`;
+export const EARLIER_CHECKPOINTS = [
+  `CREATE TEMP TABLE checkpoint_first ON COMMIT DROP AS
+     SELECT min(month) AS first, (SELECT (date_trunc('month', min(day)) + interval '1 month')::date FROM series_cell_delta) AS wanted
+       FROM subscriber_checkpoint_month`,
+  `INSERT INTO subscriber_checkpoint_month (month)
+     SELECT generate_series(wanted, (first - interval '1 month')::date, interval '1 month')::date FROM checkpoint_first WHERE wanted < first`,
+  `INSERT INTO territory_subscriber_checkpoint (month, territory_id, sector_id, platform_id, subscribers)
+   SELECT m.month, r.territory_id, r.sector_id, r.platform_id, r.running::bigint
+     FROM (SELECT territory_id, sector_id, platform_id, bucket, sum(delta) OVER w AS running, lead(bucket) OVER w AS next_bucket
+             FROM (SELECT c.territory_id, c.sector_id, c.platform_id, (date_trunc('month', c.day) + interval '1 month')::date AS bucket, sum(c.delta) AS delta
+                     FROM territory t CROSS JOIN LATERAL (SELECT * FROM territory_subscriber_change
+                                                           WHERE territory_id = t.id AND day < (SELECT first FROM checkpoint_first)) c
+                    WHERE (SELECT wanted < first FROM checkpoint_first)
+                    GROUP BY 1, 2, 3, 4) b
+           WINDOW w AS (PARTITION BY territory_id, sector_id, platform_id ORDER BY bucket)) r
+     JOIN subscriber_checkpoint_month m ON m.month < (SELECT first FROM checkpoint_first) AND m.month >= r.bucket AND (r.next_bucket IS NULL OR m.month < r.next_bucket)
+    WHERE r.running <> 0
+    ORDER BY 1, 2, 3, 4`,
+];
 
+/**
+ * The checkpoint of `next` ($1) from the checkpoint of `last` ($2, the month before it) and the
+ * changes of the days in [last, next): one month's rows.
+ */
 const NEXT_CHECKPOINT = `
   SELECT $1::date AS month, territory_id, sector_id, platform_id, sum(v)::bigint AS subscribers FROM (
     SELECT territory_id, sector_id, platform_id, subscribers AS v FROM territory_subscriber_checkpoint WHERE month = $2::date
@@ -102,29 +118,34 @@ export const CHECKPOINT_CHANGES = `
   ON CONFLICT (month, territory_id, sector_id, platform_id) DO UPDATE SET subscribers = r.subscribers + excluded.subscribers
   RETURNING r.*`;
 
+/** A row of CHECKPOINT_MONTHS (sent with the rollup upserts, so that a load's usual case costs no round trip of its own). */
+export interface CheckpointMonths {
+  first: string | null;
+  last: string | null;
+  target: string;
+}
+
 /**
- * After the load's changes are in: adds the checkpoints of the months since the last one up to
+ * After the load's changes are in (`months`: CHECKPOINT_MONTHS, read in the same round trip): adds the checkpoints of the months since the last one up to
  * the current month (usually none; the first load of a month adds one), or counts them all when
  * there are none yet. Runs after CHECKPOINT_CHANGES, so a new month includes this load's changes.
  */
-export async function extendCheckpoints(client: pg.PoolClient): Promise<void> {
-  const { rows } = await client.query<{ first: string | null; last: string | null; target: string; wanted: string | null }>(MONTHS);
-  const [{ first, last, target, wanted }] = rows;
+export async function extendCheckpoints(client: pg.PoolClient, months: CheckpointMonths): Promise<void> {
+  const { first, last, target } = months;
   if (first === null || last === null) {
     await rebuildCheckpoints(client);
     return;
   }
-  for (let month = last; month < target; ) month = await addMonth(client, NEXT_CHECKPOINT, month, '1 month');
-  for (let month = first; wanted !== null && wanted < month; ) month = await addMonth(client, PREVIOUS_CHECKPOINT, month, '-1 month');
+  for (let month = last; month < target; ) month = await addMonth(client, month);
 }
 
-/** Adds the checkpoints of the month `step` away from `month` (made by `statement` from `month`'s), and records the month; returns it. */
-async function addMonth(client: pg.PoolClient, statement: string, month: string, step: '1 month' | '-1 month'): Promise<string> {
-  const { rows } = await client.query<{ month: string }>(`SELECT ($1::date + $2::interval)::date::text AS month`, [month, step]);
+/** Adds the checkpoints of the month after `month` (from `month`'s and the month's changes), and records the month; returns it. */
+async function addMonth(client: pg.PoolClient, month: string): Promise<string> {
+  const { rows } = await client.query<{ month: string }>(`SELECT ($1::date + interval '1 month')::date::text AS month`, [month]);
   const added = rows[0].month;
   // The month's checkpoints, then the month recorded.
   await client.query(
-    `INSERT INTO territory_subscriber_checkpoint (month, territory_id, sector_id, platform_id, subscribers) ${statement} ORDER BY 1, 2, 3, 4`,
+    `INSERT INTO territory_subscriber_checkpoint (month, territory_id, sector_id, platform_id, subscribers) ${NEXT_CHECKPOINT} ORDER BY 1, 2, 3, 4`,
     [added, month],
   );
   await client.query('INSERT INTO subscriber_checkpoint_month (month) VALUES ($1::date)', [added]);

@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import { OBSERVATION_CHANGE, STAGED } from '../tables.js';
 import { sendBatch } from './batch.js';
-import { CHECKPOINT_CHANGES, extendCheckpoints, rebuildCheckpoints } from './checkpoints.js';
+import { CHECKPOINT_CHANGES, CHECKPOINT_MONTHS, type CheckpointMonths, EARLIER_CHECKPOINTS, extendCheckpoints, rebuildCheckpoints } from './checkpoints.js';
 
 /**
  * Rollup maintenance: the only writer of territory_page_rollup, territory_platform_rollup (the
@@ -211,14 +211,22 @@ export async function collectAfter(client: pg.PoolClient, marks: Watermarks): Pr
 /** Step 4b: adds (after - before) to the rollups, deleting the rows brought to nothing. */
 export async function addRollupChanges(client: pg.PoolClient): Promise<void> {
   const changes = [organisationChanges(), pageChanges(), platformChanges(), subscriberChanges(), checkpointChanges()];
-  // The page cells' and the series' deltas, then the upserts, in one round trip; then the deletes of the rows brought to nothing in another (usually none: not sent).
-  const [, , ...emptied] = await sendBatch(client, [PAGE_CELL_DELTA, SERIES_CELL_DELTA, ...changes.map((change) => change.upsert)]);
+  // The page cells' and the series' deltas, the upserts and the checkpoint months, in one round
+  // trip; then the deletes of the rows brought to nothing in another (usually none: not sent).
+  const results = await sendBatch(client, [
+    PAGE_CELL_DELTA,
+    SERIES_CELL_DELTA,
+    ...changes.map((change) => change.upsert),
+    ...EARLIER_CHECKPOINTS,
+    CHECKPOINT_MONTHS,
+  ]);
+  const emptied = results.slice(2, 2 + changes.length);
   await sendBatch(
     client,
     changes.flatMap((change, i) => (emptied[i].rowCount ? change.dropEmpty : [])),
   );
   // A new month's checkpoints, on the first load of the month (checkpoints.ts).
-  await extendCheckpoints(client);
+  await extendCheckpoints(client, results.at(-1)!.rows[0] as CheckpointMonths);
 }
 
 /**
