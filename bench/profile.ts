@@ -30,7 +30,8 @@ const body = JSON.stringify({ query: fs.readFileSync(values.query, 'utf8'), vari
 
 const db = await openDatabase(readConfig(), { migrate: false });
 const queue = new LoadQueue({ pool: db.pool, uploadsDir: os.tmpdir(), retentionDays: 30 });
-const api = createApi({ pool: db.pool, ready: async () => true, loads: { queue, maxBytes: 1 } });
+// No rate limit: one client sends every request (as the bench's server runs, RATE_LIMIT_POINTS=0).
+const api = createApi({ pool: db.pool, ready: async () => true, loads: { queue, maxBytes: 1 }, edge: { config: { ratePoints: 0 } } });
 const run = async () => {
   const response = await api.fetch('http://profile/graphql', { method: 'POST', headers: { 'content-type': 'application/json' }, body });
   const text = await response.text();

@@ -2,7 +2,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import type pg from 'pg';
 import { formatIsoDate, parseIsoDate } from '../../src/modules/generate/dates.js';
-import { DEFAULT_SEED, generateLoad, type ScaleName } from '../../src/modules/generate/index.js';
+import { DEFAULT_SEED, generateLoad, SCALES, type ScaleName, withHistoryDays } from '../../src/modules/generate/index.js';
 import { Random } from '../../src/modules/generate/random.js';
 
 /** The generated load of a run, reused while its scale, seed and end date stay the same. */
@@ -17,6 +17,8 @@ export interface Dataset {
   generationMs: number;
   /** False when an earlier run's files were reused. */
   generated: boolean;
+  /** Days of daily observations (`--history-days`), instead of the scale's own schedule; absent: the scale's. */
+  historyDays?: number;
 }
 
 /** Bumped when the way the bench calls the generator changes, so old folders are regenerated. */
@@ -25,27 +27,42 @@ const MARKER_VERSION = 1;
 /**
  * Generates the load for `scale` with the project's generator into `folder` (the bulk format the
  * import command reads), or reuses the folder when its marker says the same scale, seed and end
- * date made it.
+ * date made it. With `historyDays`, one observation per page on each of that many days up to the
+ * end date (`npm run bench -- --history-days N`).
  */
-export async function ensureDataset(root: string, folder: string, scale: ScaleName, seed = DEFAULT_SEED, endDate: string): Promise<Dataset> {
+export async function ensureDataset(
+  root: string,
+  folder: string,
+  scale: ScaleName,
+  seed = DEFAULT_SEED,
+  endDate: string,
+  historyDays?: number,
+): Promise<Dataset> {
   const markerFile = path.join(folder, 'dataset.json');
   const marker = await fs
     .readFile(markerFile, 'utf8')
     .then((text) => JSON.parse(text) as Omit<Dataset, 'generated' | 'folder'> & { version: number })
     .catch(() => undefined);
-  if (marker && marker.version === MARKER_VERSION && marker.scale === scale && marker.seed === seed && marker.endDate === endDate) {
-    return { scale, seed, endDate, folder, rows: marker.rows, generationMs: marker.generationMs, generated: false };
+  if (
+    marker &&
+    marker.version === MARKER_VERSION &&
+    marker.scale === scale &&
+    marker.seed === seed &&
+    marker.endDate === endDate &&
+    marker.historyDays === historyDays
+  ) {
+    return { scale, seed, endDate, folder, rows: marker.rows, generationMs: marker.generationMs, generated: false, historyDays };
   }
   await fs.rm(folder, { recursive: true, force: true });
   const summary = await generateLoad({
-    scale,
+    scale: historyDays ? withHistoryDays(SCALES[scale], historyDays) : scale,
     outDir: folder,
     seed,
     endDate,
     territoriesPath: path.join(root, 'reference/territories.csv'),
     sectorsPath: path.join(root, 'reference/sectors.csv'),
   });
-  const dataset = { scale, seed, endDate, rows: summary.rows, generationMs: Math.round(summary.elapsedMs) };
+  const dataset = { scale, seed, endDate, rows: summary.rows, generationMs: Math.round(summary.elapsedMs), historyDays };
   await fs.writeFile(markerFile, `${JSON.stringify({ version: MARKER_VERSION, ...dataset }, null, 2)}\n`);
   return { ...dataset, folder, generated: true };
 }

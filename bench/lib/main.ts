@@ -36,7 +36,7 @@ const MONITORING_OPS = ['M2', 'M3', 'M4'] as const;
 const MONITORING_NAMES: Record<(typeof MONITORING_OPS)[number], string> = { M2: 'compliance', M3: 'freshness', M4: 'anomalies' };
 
 const USAGE = `usage: npm run bench [-- --scale small|russia|tiny|demo] [--db <postgres url>] [--duration <s>]
-                     [--compare <old results .json|.md>] [--seed 42] [--only Q1,Q4] [--reuse-db]
+                     [--compare <old results .json|.md>] [--seed 42] [--only Q1,Q4] [--reuse-db] [--history-days N]
        npm run bench -- --compare <old .json|.md> --against <new .json|.md>
 
 Generates the dataset (bench/.work/<scale>), loads it into a fresh database through the import
@@ -67,6 +67,7 @@ export async function main(argv: string[]): Promise<number> {
       seed: { type: 'string', default: '42' },
       only: { type: 'string' },
       'reuse-db': { type: 'boolean', default: false },
+      'history-days': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -88,7 +89,19 @@ export async function main(argv: string[]): Promise<number> {
   if (!(duration > 0)) throw new Error(`--duration must be a positive number of seconds, got "${values.duration}"`);
   const old = values.compare ? readResults(values.compare) : undefined; // fail before a long run, not after
   const only = values.only ? new Set(values.only.split(',').map((id) => id.trim())) : undefined;
-  return run({ scale, seed, duration, db: values.db, reuseDb: values['reuse-db']!, only, compare: old && { results: old, name: values.compare! } });
+  const historyDays = values['history-days'] === undefined ? undefined : Number(values['history-days']);
+  if (historyDays !== undefined && !(Number.isSafeInteger(historyDays) && historyDays > 0))
+    throw new Error(`--history-days must be a whole number above 0, got "${values['history-days']}"`);
+  return run({
+    scale,
+    seed,
+    duration,
+    db: values.db,
+    reuseDb: values['reuse-db']!,
+    only,
+    historyDays,
+    compare: old && { results: old, name: values.compare! },
+  });
 }
 
 interface RunOptions {
@@ -98,6 +111,8 @@ interface RunOptions {
   db: string | undefined;
   reuseDb: boolean;
   only: Set<string> | undefined;
+  /** Days of daily observations in the dataset (`--history-days`); absent: the scale's own schedule. */
+  historyDays?: number;
   compare: { results: BenchResults; name: string } | undefined;
 }
 
@@ -124,7 +139,15 @@ async function run(options: RunOptions): Promise<number> {
 
   // 1. The dataset.
   log(`dataset: scale ${scale}, seed ${seed}, end date ${endDate}`);
-  const dataset = await ensureDataset(root, path.join(workDir, scale), scale, seed, endDate);
+  const dataset = await ensureDataset(
+    root,
+    path.join(workDir, options.historyDays ? `${scale}-${options.historyDays}d` : scale),
+    scale,
+    seed,
+    endDate,
+    options.historyDays,
+  );
+  if (options.historyDays) notes.push(`History: ${options.historyDays} days of daily observations (one per page per day), not the scale's own schedule.`);
   log(
     `dataset ${dataset.generated ? `generated in ${(dataset.generationMs / 1000).toFixed(1)} s` : 'reused'}: ${Object.values(dataset.rows)
       .reduce((a, b) => a + b, 0)
@@ -652,6 +675,7 @@ async function tableCounts(pool: pg.Pool): Promise<Record<string, number>> {
     'page',
     'observation',
     'territory_page_rollup',
+    'territory_platform_rollup',
     'territory_organisation_rollup',
     'territory_subscriber_change',
     'territory_freshness_rollup',

@@ -8,10 +8,13 @@ export const DATA_TABLES = [
   'page',
   'observation',
   'territory_page_rollup',
+  'territory_platform_rollup',
   'territory_organisation_rollup',
   'territory_subscriber_change',
   'territory_freshness_rollup',
   'territory_anomaly',
+  'territory_subscriber_checkpoint',
+  'subscriber_checkpoint_month',
 ] as const;
 
 /**
@@ -43,12 +46,18 @@ function naturalRow(table: (typeof DATA_TABLES)[number]): string {
       return "concat_ws(',', (SELECT f.code || ':' || p.external_id FROM page p JOIN platform f ON f.id = p.platform_id WHERE p.id = t.page_id), t.observed_on, t.subscribers)";
     case 'territory_page_rollup':
       return "concat_ws(',', (SELECT code FROM territory WHERE id = t.territory_id), (SELECT code FROM sector WHERE id = t.sector_id), t.platform_id, t.pages, t.subscribers, t.verified_pages, t.verified_subscribers)";
+    case 'territory_platform_rollup':
+      return "concat_ws(',', (SELECT code FROM territory WHERE id = t.territory_id), t.platform_id, t.pages, t.subscribers, t.verified_pages, t.verified_subscribers)";
     case 'territory_organisation_rollup':
       return "concat_ws(',', (SELECT code FROM territory WHERE id = t.territory_id), (SELECT code FROM sector WHERE id = t.sector_id), t.platform_mask, t.organisations)";
     case 'territory_freshness_rollup':
       return "concat_ws(',', (SELECT code FROM territory WHERE id = t.territory_id), t.observed_on, t.pages)";
     case 'territory_anomaly':
       return "concat_ws(',', (SELECT code FROM territory WHERE id = t.territory_id), t.day, (SELECT f.code || ':' || p.external_id FROM page p JOIN platform f ON f.id = p.platform_id WHERE p.id = t.page_id), t.since, t.before, t.after)";
+    case 'territory_subscriber_checkpoint':
+      return "concat_ws(',', t.month, (SELECT code FROM territory WHERE id = t.territory_id), (SELECT code FROM sector WHERE id = t.sector_id), t.platform_id, t.subscribers)";
+    case 'subscriber_checkpoint_month':
+      return 't.month::text';
     case 'territory_subscriber_change':
       return "concat_ws(',', (SELECT code FROM territory WHERE id = t.territory_id), t.day, (SELECT code FROM sector WHERE id = t.sector_id), t.platform_id, t.delta)";
   }

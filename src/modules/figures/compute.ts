@@ -20,15 +20,13 @@ import {
  * it is given and folds the rows per node (DataLoaders call these once per distinct filter).
  */
 
-/** Figures as of a day within this many days of today are computed backward from the current sums. */
-export const BACKWARD_HORIZON_DAYS = 366;
-
 /**
- * Direction of a figure as of `day`: backward (current minus later changes) for recent days,
- * forward (sum of changes up to the day) for old ones; both exact, the cheaper reads fewer days.
+ * Direction of a figure as of `day` (sql.ts): backward (current minus the changes after the day)
+ * when fewer days lie between it and today than between its month's first day (its checkpoint)
+ * and it, else forward from the checkpoint. Both exact; each reads at most about a month of days.
  */
 export function directionFor(day: Day, now: Day = today()): Direction {
-  return daysBetween(day, now) <= BACKWARD_HORIZON_DAYS ? 'backward' : 'forward';
+  return daysBetween(day, now) < daysBetween(`${day.slice(0, 8)}01`, day) ? 'backward' : 'forward';
 }
 
 function group<T>(rows: readonly T[], idOf: (row: T) => number): Map<number, T[]> {
@@ -152,25 +150,24 @@ function partialStats(stats: Stats, detail: StatsDetail): Stats {
   return partial;
 }
 
-/** Per territory, the change series around (from, to] (anchored as `direction` says). */
+/** Per territory, the change series around (from, to], anchored at `from` (its figure from the checkpoints). */
 async function territoryChangeSeries(ids: readonly number[], filter: RangeFilter, perDay: boolean): Promise<Map<number, ChangeSeries>> {
-  const direction = directionFor(filter.from);
-  const rows = await selectTerritoryChanges(ids, filter, { from: filter.from, to: filter.to, perDay, direction });
+  const rows = await selectTerritoryChanges(ids, filter, { from: filter.from, to: filter.to, perDay });
   const byTerritory = group<TerritoryChangeRow>(rows, (row) => row.territory_id);
   const result = new Map<number, ChangeSeries>();
   for (const id of ids) {
-    let before = 0n;
-    let after = 0n;
-    let current = 0n;
+    let atFrom = 0n;
+    let atTo = 0n;
     const daily: { day: Day; delta: bigint }[] = [];
     for (const row of byTerritory.get(id) ?? []) {
       const value = BigInt(row.value);
-      if (row.bucket === 'before') before += value;
-      else if (row.bucket === 'after') after += value;
-      else if (row.bucket === 'current') current += value;
-      else daily.push({ day: row.bucket === 'range' ? filter.to : row.bucket, delta: value });
+      if (row.bucket === 'from') atFrom += value;
+      else if (row.bucket === 'to') atTo += value;
+      else daily.push({ day: row.bucket, delta: value });
     }
-    result.set(id, direction === 'forward' ? { anchorDay: filter.from, anchor: before, daily } : { anchorDay: filter.to, anchor: current - after, daily });
+    // A growth's series is its one change over the range: the figure as of `to` minus as of `from`.
+    if (!perDay) daily.push({ day: filter.to, delta: atTo - atFrom });
+    result.set(id, { anchorDay: filter.from, anchor: atFrom, daily });
   }
   return result;
 }

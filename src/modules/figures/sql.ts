@@ -1,5 +1,5 @@
 import { prisma } from '../../db/prisma.js';
-import { queryArrays } from '../../db/sql.js';
+import { query, queryArrays } from '../../db/sql.js';
 import { Prisma } from '../../generated/prisma/client.js';
 import { FULL, PLATFORMS, type StatsDetail } from './detail.js';
 
@@ -12,8 +12,10 @@ import { FULL, PLATFORMS, type StatsDetail } from './detail.js';
  * Figures as of a past day D come from territory_subscriber_change in one of two directions,
  * both exact (the current sum equals the sum of every change):
  * - `backward`: current sum (territory_page_rollup) minus the changes after D: reads the days
- *   after D, cheap for recent days (dashboards);
- * - `forward`: the sum of the changes up to D: reads the days up to D, cheap for old days.
+ *   after D, cheap for the last days (dashboards);
+ * - `forward`: D's month's checkpoint (territory_subscriber_checkpoint: the sum of the changes
+ *   before the month) plus the changes from the month's first day to D: at most a month of days,
+ *   however long the history.
  */
 
 /** Which end the figure of a past day is computed from (see the module comment). */
@@ -23,14 +25,6 @@ export type Direction = 'backward' | 'forward';
 export interface TerritoryFilterIds {
   platformIds: number[] | null;
   sectorIds: number[] | null;
-}
-
-function sectorCondition(filter: TerritoryFilterIds): Prisma.Sql {
-  return filter.sectorIds ? Prisma.sql`AND sector_id = ANY(${filter.sectorIds}::int[])` : Prisma.empty;
-}
-
-function platformCondition(filter: TerritoryFilterIds): Prisma.Sql {
-  return filter.platformIds ? Prisma.sql`AND platform_id = ANY(${filter.platformIds}::int[])` : Prisma.empty;
 }
 
 /**
@@ -58,7 +52,8 @@ export type TerritoryStatsRow = [
  * Rollup rows of many territories' subtrees under one filter, for Stats at `detail`
  * (src/modules/figures/detail.ts):
  * - kind 0, territory_page_rollup: active pages and current subscribers per (sector, platform),
- *   narrowed by both filters; below FULL, per platform (summed over the sectors in the filter);
+ *   narrowed by both filters; below FULL, per platform (summed over the sectors in the filter, or,
+ *   with no sector filter, read summed from territory_platform_rollup: one row per platform);
  * - kind 1, from ORGANISATIONS up, territory_organisation_rollup: organisations per (sector,
  *   exact platform set), narrowed by sector only (the platform filter does not narrow
  *   organisations); below FULL, per platform set;
@@ -66,7 +61,8 @@ export type TerritoryStatsRow = [
  *   subscriber changes after the day (`backward`: subtract from kind 0) or up to and including it
  *   (`forward`: replaces kind 0's subscribers).
  * One statement, so all of it comes from one snapshot. Sent with `pg` directly (src/db/sql.ts),
- * rows as arrays: a region's 30 children at FULL detail are about 2,000 rows (docs/performance.md).
+ * rows as arrays: a region's 30 children at FULL detail are about 2,000 rows, by platform with no
+ * sector filter about 120 (docs/performance.md).
  */
 export function selectTerritoryStats(
   territoryIds: readonly number[],
@@ -74,16 +70,20 @@ export function selectTerritoryStats(
   asOf: { day: string; direction: Direction } | null,
   detail: StatsDetail = FULL,
 ): Promise<TerritoryStatsRow[]> {
-  // $1 territory ids, $2 sector ids or null (every sector), $3 platform ids or null (every platform), $4 the day of `asOf`.
-  const values: unknown[] = [territoryIds, filter.sectorIds, filter.platformIds];
-  if (asOf) values.push(asOf.day);
+  // $1 territory ids, then the sector ids and the platform ids when filtered (each filter left out
+  // of the text when absent, so that it reads the rows summed over what it does not filter), then the day of `asOf`.
+  const values: unknown[] = [territoryIds];
+  const placeholder = (value: unknown): string => `$${values.push(value)}`;
+  const sectors = filter.sectorIds ? `sector_id = ANY(${placeholder(filter.sectorIds)}::int[])` : null;
+  const platforms = filter.platformIds ? `platform_id = ANY(${placeholder(filter.platformIds)}::int[])` : null;
+  const day = asOf ? `${placeholder(asOf.day)}::date` : null;
   // The Stats rollup rows of many territories under one filter (kinds above).
   return queryArrays<TerritoryStatsRow>(
     territoryStatsText({
       territories: 'territory_id = ANY($1::int[])',
-      sectors: '($2::int[] IS NULL OR sector_id = ANY($2::int[]))',
-      platforms: '($3::int[] IS NULL OR platform_id = ANY($3::int[]))',
-      asOf: asOf && { day: '$4::date', direction: asOf.direction },
+      sectors,
+      platforms,
+      asOf: asOf && day ? { day, direction: asOf.direction } : null,
       detail,
     }),
     values,
@@ -114,9 +114,13 @@ export function territoryStatsText(o: {
     ? `SELECT 0 AS kind, territory_id, sector_id, platform_id AS key, pages AS n, subscribers::text AS subscribers,
               verified_pages, verified_subscribers::text AS verified_subscribers
          FROM territory_page_rollup WHERE ${narrowed}${onPlatforms}`
-    : `SELECT 0 AS kind, territory_id, 0, platform_id, sum(pages)::int, sum(subscribers)::text, sum(verified_pages)::int, sum(verified_subscribers)::text
+    : o.sectors
+      ? `SELECT 0 AS kind, territory_id, 0, platform_id, sum(pages)::int, sum(subscribers)::text, sum(verified_pages)::int, sum(verified_subscribers)::text
          FROM territory_page_rollup WHERE ${narrowed}${onPlatforms}
-        GROUP BY territory_id, platform_id`;
+        GROUP BY territory_id, platform_id`
+      : // Every sector: one row per platform, already summed (territory_platform_rollup).
+        `SELECT 0 AS kind, territory_id, 0, platform_id, pages, subscribers::text, verified_pages, verified_subscribers::text
+         FROM territory_platform_rollup WHERE ${o.territories}${onPlatforms}`;
   const organisations =
     o.detail === PLATFORMS
       ? ''
@@ -128,62 +132,82 @@ export function territoryStatsText(o: {
        SELECT 1, territory_id, 0, platform_mask, sum(organisations)::int, NULL, NULL, NULL
          FROM territory_organisation_rollup WHERE ${narrowed}
         GROUP BY territory_id, platform_mask`;
-  const changes = o.asOf
-    ? `UNION ALL
+  const changes = !o.asOf
+    ? ''
+    : o.asOf.direction === 'backward'
+      ? `UNION ALL
        SELECT 2, territory_id, ${sector}, platform_id, 0, sum(delta)::text, NULL, NULL
          FROM territory_subscriber_change
-        WHERE ${narrowed}${onPlatforms} AND ${o.asOf.direction === 'backward' ? `day > ${o.asOf.day}` : `day <= ${o.asOf.day}`}
+        WHERE ${narrowed}${onPlatforms} AND day > ${o.asOf.day}
         GROUP BY territory_id${bySector}, platform_id`
-    : '';
+      : `UNION ALL
+       SELECT 2, territory_id, ${sector}, platform_id, 0, sum(v)::text, NULL, NULL FROM (${asOfCells(`${narrowed}${onPlatforms}`, o.asOf.day)}) x
+        GROUP BY territory_id${bySector}, platform_id`;
   return `${pages}
 ${organisations}
 ${changes}`;
 }
 
-/** One row of `selectTerritoryChanges`. */
-export interface TerritoryChangeRow {
-  territory_id: number;
-  /**
-   * `before`: sum of changes up to `from`; `after`: sum of changes after `to`; `current`: current
-   * sum; `range`: sum of changes in (from, to]; else a day `YYYY-MM-DD` in (from, to] and its change.
-   */
-  bucket: string;
-  value: bigint;
+/**
+ * The checkpoint month a figure as of `day` starts from: the latest month with checkpoints whose
+ * first day is on or before it (null: none, the figure is the sum of every change up to the day).
+ */
+function checkpointMonth(day: string): string {
+  return `(SELECT max(month) FROM subscriber_checkpoint_month WHERE month <= ${day})`;
 }
 
 /**
- * Subscriber changes of many territories' subtrees around a range (from, to], narrowed by both
- * filters: per day in the range (`perDay`, for a history) or summed (for a growth), plus what
- * anchors the series at one end: `forward`, the sum up to `from` ("before"); `backward`, the
- * current sum ("current") and the sum after `to` ("after"). One index range scan of
- * territory_subscriber_change per territory.
+ * Rows (territory_id, sector_id, platform_id, v) whose sum per cell is the subscriber figure as of
+ * `day` (SQL text of a date) of the cells `where` selects: the cell's checkpoint of the month
+ * (territory_subscriber_checkpoint) and its changes from that month's first day to the day: at
+ * most a month of change rows, however long the history.
+ */
+function asOfCells(where: string, day: string): string {
+  return `SELECT territory_id, sector_id, platform_id, subscribers AS v FROM territory_subscriber_checkpoint
+           WHERE month = ${checkpointMonth(day)} AND ${where}
+          UNION ALL
+          SELECT territory_id, sector_id, platform_id, delta FROM territory_subscriber_change
+           WHERE ${where} AND day <= ${day} AND day >= coalesce(${checkpointMonth(day)}, '-infinity'::date)`;
+}
+
+/** One row of `selectTerritoryChanges`. */
+export interface TerritoryChangeRow {
+  territory_id: number;
+  /** `from`: (part of) the figure as of `from`; `to`: (part of) the figure as of `to`; else a day `YYYY-MM-DD` in (from, to] and its change. */
+  bucket: string;
+  /** Decimal text (exact past 2^53). */
+  value: string;
+}
+
+/**
+ * Subscriber figures of many territories' subtrees around a range (from, to], narrowed by both
+ * filters: the figure as of `from` (bucket `from`, from its month's checkpoint), and either each
+ * day's change in the range (`perDay`, for a history) or the figure as of `to` (for a growth,
+ * from its checkpoint too). So a growth reads two checkpoints and at most two months of change
+ * rows whatever the range, and a history its range's days: neither depends on how much history is
+ * stored.
  */
 export function selectTerritoryChanges(
   territoryIds: readonly number[],
   filter: TerritoryFilterIds,
-  range: { from: string; to: string; perDay: boolean; direction: Direction },
+  range: { from: string; to: string; perDay: boolean },
 ): Promise<TerritoryChangeRow[]> {
-  const ids = [...territoryIds];
-  const { from, to } = range;
-  const inRange = range.perDay ? Prisma.sql`day::text` : Prisma.sql`'range'`;
-  const current =
-    range.direction === 'backward'
-      ? Prisma.sql`
-      UNION ALL
-      SELECT territory_id, 'current', sum(subscribers)::bigint
-        FROM territory_page_rollup
-       WHERE territory_id = ANY(${ids}::int[]) ${sectorCondition(filter)} ${platformCondition(filter)}
-       GROUP BY territory_id`
-      : Prisma.empty;
-  return prisma().$queryRaw<TerritoryChangeRow[]>(Prisma.sql`
-    SELECT territory_id,
-           CASE WHEN day <= ${from}::date THEN 'before' WHEN day <= ${to}::date THEN ${inRange} ELSE 'after' END AS bucket,
-           sum(delta)::bigint AS value
-      FROM territory_subscriber_change
-     WHERE territory_id = ANY(${ids}::int[]) ${sectorCondition(filter)} ${platformCondition(filter)}
-       AND ${range.direction === 'backward' ? Prisma.sql`day > ${from}::date` : Prisma.sql`day <= ${to}::date`}
-     GROUP BY 1, 2
-    ${current}`);
+  const values: unknown[] = [[...territoryIds], range.from, range.to];
+  const conditions = ['territory_id = ANY($1::int[])'];
+  if (filter.sectorIds) conditions.push(`sector_id = ANY($${values.push(filter.sectorIds)}::int[])`);
+  if (filter.platformIds) conditions.push(`platform_id = ANY($${values.push(filter.platformIds)}::int[])`);
+  const where = conditions.join(' AND ');
+  const end = range.perDay
+    ? `SELECT territory_id, day::text, sum(delta)::text FROM territory_subscriber_change
+        WHERE ${where} AND day > $2::date AND day <= $3::date GROUP BY 1, 2`
+    : `SELECT territory_id, 'to', sum(v)::text FROM (${asOfCells(where, '$3::date')}) x GROUP BY 1`;
+  // The figure as of `from`, then the days of the range or the figure as of `to`.
+  return query<TerritoryChangeRow>(
+    `SELECT territory_id, 'from' AS bucket, sum(v)::text AS value FROM (${asOfCells(where, '$2::date')}) x GROUP BY 1
+     UNION ALL
+     ${end}`,
+    values,
+  );
 }
 
 /** One row of `selectOrganisationStats`: an organisation's active pages on one platform (platform null: none). */

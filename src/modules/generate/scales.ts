@@ -123,3 +123,13 @@ export const SCALES: Readonly<Record<ScaleName, Scale>> = {
 export function isScaleName(value: string): value is ScaleName {
   return Object.hasOwn(SCALES, value);
 }
+
+/**
+ * A scale with `days` days of daily history: one observation per page on each of the last `days`
+ * days up to the end date (issue 21's history benchmarks: 7, 120, 365 days), everything else as
+ * the scale has it.
+ */
+export function withHistoryDays(scale: Scale, days: number): Scale {
+  if (!Number.isSafeInteger(days) || days < 1) throw new Error(`history days must be a whole number above 0, got ${days}`);
+  return { ...scale, observations: { kind: 'regular', everyDays: 1, points: days }, windowDays: days };
+}

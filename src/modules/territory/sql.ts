@@ -65,8 +65,8 @@ function territoryOrdering(order: TerritoryOrder, search: SearchSpec | undefined
       return { joins: empty, orderBy: sql`t.code ${dir}, t.id ${dir}` };
     case 'SUBSCRIBERS':
       return {
-        // The current subscriber figure of each row's subtree: its rollup rows summed over sectors and platforms.
-        joins: sql`LEFT JOIN LATERAL (SELECT sum(r.subscribers) AS subscribers FROM territory_page_rollup r WHERE r.territory_id = t.id) s ON TRUE`,
+        // The current subscriber figure of each row's subtree: its platform rollup rows summed (one per platform).
+        joins: sql`LEFT JOIN LATERAL (SELECT sum(r.subscribers) AS subscribers FROM territory_platform_rollup r WHERE r.territory_id = t.id) s ON TRUE`,
         orderBy: sql`coalesce(s.subscribers, 0) ${dir}, t.search_name, t.name, t.id`,
       };
     case 'COVERAGE':

@@ -6,7 +6,7 @@ import { useTestDatabase } from '../../helpers/database.js';
 import { execute } from '../../helpers/executor.js';
 import { writeLoad } from '../../helpers/loads.js';
 import { LoadModel, PLATFORMS, Rng } from '../../helpers/randomLoads.js';
-import { expectedPointDays, type Filter, Recount, STATS_SELECTION } from '../../helpers/recount.js';
+import { type ExpectedStats, expectedPointDays, type Filter, Recount, STATS_SELECTION } from '../../helpers/recount.js';
 
 const { pool } = await useTestDatabase();
 
@@ -20,6 +20,25 @@ const SEED = Number(process.env.STATS_SEED ?? 20261126);
 const LOADS = Number(process.env.STATS_LOADS ?? 40);
 const TODAY = today();
 const STATS = STATS_SELECTION;
+/** Figures by platform alone: read at the lowest detail (no sector filter: from territory_platform_rollup). */
+const BY_PLATFORM = 'subscribers pages verifiedPages verifiedSubscribers byPlatform { platform { code } subscribers pages verifiedPages verifiedSubscribers }';
+
+/** The by-platform part of recounted Stats (what BY_PLATFORM asks). */
+function byPlatformOf(stats: ExpectedStats) {
+  return {
+    subscribers: stats.subscribers,
+    pages: stats.pages,
+    verifiedPages: stats.verifiedPages,
+    verifiedSubscribers: stats.verifiedSubscribers,
+    byPlatform: stats.byPlatform.map(({ platform, subscribers, pages, verifiedPages, verifiedSubscribers }) => ({
+      platform,
+      subscribers,
+      pages,
+      verifiedPages,
+      verifiedSubscribers,
+    })),
+  };
+}
 
 function graphqlList(codes: readonly string[] | null | undefined): string {
   return codes ? `[${codes.map((c) => JSON.stringify(c)).join(', ')}]` : 'null';
@@ -65,6 +84,18 @@ describe(`random loads (seed ${SEED})`, () => {
       }
       for (let i = 0; i < 2; i++) {
         const code = rng.pick(model.territoryCodes());
+        const filter: Filter = { ...randomFilter(), at: rng.chance(0.6) ? null : randomDay(520, 3) };
+        fields.push(
+          `b${i}: territory(code: "${code}") { stats(platforms: ${graphqlList(filter.platforms)}, sectors: ${graphqlList(filter.sectors)}, at: ${filter.at ? `"${filter.at}"` : 'null'}) { ${BY_PLATFORM} } }`,
+        );
+        expected[`b${i}`] = { stats: byPlatformOf(recount.territoryStats(code, filter)) };
+      }
+      const parent = rng.pick(model.territoryCodes().filter((code) => [...model.territories.values()].some((t) => t.parentCode === code)));
+      fields.push(
+        `c: territory(code: "${parent}") { children(first: 100, orderBy: { field: SUBSCRIBERS, direction: DESC }) { nodes { code stats { ${BY_PLATFORM} } } } }`,
+      );
+      for (let i = 0; i < 2; i++) {
+        const code = rng.pick(model.territoryCodes());
         const filter = randomFilter();
         const from = randomDay(520, 2);
         const to = addDays(from, rng.int(0, 500));
@@ -96,10 +127,22 @@ describe(`random loads (seed ${SEED})`, () => {
       }
       const response = await execute(`{ ${fields.join('\n')} }`);
       expect(response.errors, `load ${n}`).toBeUndefined();
+      // A parent's children ranked by subscribers, each with its figures by platform: every child, in order, each exact.
+      const children = (response.data.c as { children: { nodes: { code: string; stats: ReturnType<typeof byPlatformOf> }[] } }).children.nodes;
+      const childCodes = [...model.territories.values()].filter((t) => t.parentCode === parent).map((t) => t.code);
+      expect(children.map((c) => c.code).sort(), `load ${n}, children of ${parent}`).toEqual(childCodes.sort().slice(0, 100));
+      for (const child of children) expect(child.stats, `load ${n}, child ${child.code}`).toEqual(byPlatformOf(recount.territoryStats(child.code)));
+      const ranked = children.map((c) => BigInt(c.stats.subscribers as number));
+      expect(
+        ranked.every((v, i) => i === 0 || ranked[i - 1] >= v),
+        `load ${n}, order of ${parent}'s children`,
+      ).toBe(true);
       for (const [alias, value] of Object.entries(expected)) {
         expect(response.data[alias], `load ${n}, ${fields.find((f) => f.startsWith(`${alias}:`))}`).toEqual(value);
       }
       expect(await findRollupMismatches(pool, 20), `rollups after load ${n}`).toEqual([]);
+      const since = randomDay(520);
+      expect(await findRollupMismatches(pool, 20, { since }), `history since ${since} after load ${n}`).toEqual([]);
     }
   });
 });

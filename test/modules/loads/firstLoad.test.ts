@@ -31,7 +31,7 @@ async function indexes(pool: pg.Pool): Promise<string[]> {
 /** Empties the data tables (the rollups too) for the next case. */
 async function empty(pool: pg.Pool): Promise<void> {
   await pool.query(
-    'TRUNCATE observation, page, organisation, territory_page_rollup, territory_organisation_rollup, territory_subscriber_change, territory_freshness_rollup, territory_anomaly, territory, sector CASCADE',
+    'TRUNCATE observation, page, organisation, territory_page_rollup, territory_platform_rollup, territory_organisation_rollup, territory_subscriber_change, territory_subscriber_checkpoint, subscriber_checkpoint_month, territory_freshness_rollup, territory_anomaly, territory, sector CASCADE',
   );
 }
 

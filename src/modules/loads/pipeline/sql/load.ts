@@ -50,10 +50,12 @@ const LOADED_TABLES = [
   'page',
   'observation',
   'territory_page_rollup',
+  'territory_platform_rollup',
   'territory_organisation_rollup',
   'territory_subscriber_change',
   'territory_freshness_rollup',
   'territory_anomaly',
+  'territory_subscriber_checkpoint',
 ] as const;
 
 /**

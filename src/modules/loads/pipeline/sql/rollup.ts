@@ -2,11 +2,14 @@ import type pg from 'pg';
 import { ANOMALY_FLOOR } from '../../../monitoring/anomalyFloor.js';
 import { OBSERVATION_CHANGE, STAGED } from '../tables.js';
 import { sendBatch } from './batch.js';
+import { CHECKPOINT_MONTHS, type CheckpointMonths, checkpointUpsert, earlierCheckpoints, extendCheckpoints, rebuildCheckpoints } from './checkpoints.js';
 import { STORED_OBSERVATION } from './load.js';
 
 /**
- * Rollup maintenance: the only writer of territory_page_rollup, territory_organisation_rollup,
- * territory_subscriber_change, territory_freshness_rollup and territory_anomaly.
+ * Rollup maintenance: the only writer of territory_page_rollup, territory_platform_rollup (the
+ * same summed over sectors), territory_organisation_rollup, territory_subscriber_change (and,
+ * through checkpoints.ts, of its monthly checkpoints), territory_freshness_rollup and
+ * territory_anomaly.
  *
  * A load changes the rollups by the difference between what the rows it touches contributed
  * before and what they contribute after. A contribution is attached to a "cell" (territory,
@@ -261,15 +264,72 @@ export async function collectAfter(client: pg.PoolClient, marks: Watermarks, lea
  * organisation rollup alone: org_before and org_after are empty.
  */
 export async function addRollupChanges(client: pg.PoolClient, { organisations = true } = {}): Promise<void> {
-  const changes = [...(organisations ? [organisationChanges()] : []), pageChanges(), subscriberChanges(), freshnessChanges()];
-  // The upserts (and the anomalies' statements: ANOMALY_CHANGES) in one round trip, then the
-  // deletes of the rows brought to nothing in another (usually none: not sent).
-  const emptied = await sendBatch(client, [...changes.map((change) => change.upsert), ...ANOMALY_CHANGES]);
+  const changes = [
+    ...(organisations ? [organisationChanges()] : []),
+    pageChanges(),
+    platformChanges(),
+    subscriberChanges(),
+    checkpointChanges(),
+    freshnessChanges(),
+  ];
+  // The page cells' and the series' deltas, the upserts, the anomalies' statements (ANOMALY_CHANGES)
+  // and the checkpoint months, in one round trip; then the deletes of the rows brought to nothing
+  // in another (usually none: not sent).
+  const results = await sendBatch(client, [
+    PAGE_CELL_DELTA,
+    SERIES_CELL_DELTA,
+    ...changes.map((change) => change.upsert),
+    ...ANOMALY_CHANGES,
+    ...earlierCheckpoints('series_cell_delta'),
+    CHECKPOINT_MONTHS,
+  ]);
+  const emptied = results.slice(2, 2 + changes.length);
   await sendBatch(
     client,
     changes.flatMap((change, i) => (emptied[i].rowCount ? change.dropEmpty : [])),
   );
+  // A new month's checkpoints, on the first load of the month (checkpoints.ts).
+  await extendCheckpoints(client, results.at(-1)!.rows[0] as CheckpointMonths);
 }
+
+/**
+ * The net change of the subscriber figure per leaf (territory, day, sector, platform) of the pages
+ * the load touched: the old series of a page leaves its old cell, the new series enters its new
+ * cell (archived pages contribute nothing); zeros dropped. Fanned out to the per-day changes
+ * (`subscriberChanges`) and to the monthly checkpoints after each day (`checkpointChanges`).
+ */
+const SERIES_CELL_DELTA = `CREATE TEMP TABLE series_cell_delta ON COMMIT DROP AS
+  SELECT territory_id, day, sector_id, platform_id, sum(delta)::bigint AS delta FROM (
+    SELECT c.territory_id, s.day, c.sector_id, c.platform_id, -s.delta AS delta
+      FROM series_before s JOIN page_before c ON c.page_id = s.page_id WHERE c.active
+    UNION ALL
+    SELECT c.territory_id, s.day, c.sector_id, c.platform_id, s.delta
+      FROM series_after s JOIN page_after c ON c.page_id = s.page_id WHERE c.active) x
+  GROUP BY 1, 2, 3, 4 HAVING sum(delta) <> 0`;
+
+function checkpointChanges(): RollupChange {
+  // The same changes added to every monthly checkpoint after their day (none for a daily push's days).
+  return addAndDropEmpty(
+    'territory_subscriber_checkpoint',
+    ['month', 'territory_id', 'sector_id', 'platform_id'],
+    'subscribers = 0',
+    checkpointUpsert('series_cell_delta'),
+  );
+}
+
+/**
+ * The net change of active pages and their current subscribers per leaf cell (territory, sector,
+ * platform) of the pages the load touched: (after - before), zeros dropped. Both page-level
+ * rollups are fanned out from it (`pageChanges` per cell, `platformChanges` per platform), so a
+ * figure added to one (a new column) is one more column here and in each upsert.
+ */
+const PAGE_CELL_DELTA = `CREATE TEMP TABLE page_cell_delta ON COMMIT DROP AS
+  SELECT territory_id, sector_id, platform_id, sum(sign)::int AS pages, sum(sign * subscribers)::bigint AS subscribers,
+         sum(sign * verified::int)::int AS verified_pages, sum(sign * verified::int * subscribers)::bigint AS verified_subscribers FROM (
+    SELECT territory_id, sector_id, platform_id, -1 AS sign, subscribers, verified FROM page_before WHERE active
+    UNION ALL SELECT territory_id, sector_id, platform_id, 1, subscribers, verified FROM page_after WHERE active) x
+  GROUP BY 1, 2, 3
+  HAVING sum(sign) <> 0 OR sum(sign * subscribers) <> 0 OR sum(sign * verified::int) <> 0 OR sum(sign * verified::int * subscribers) <> 0`;
 
 function organisationChanges(): RollupChange {
   // Organisations per (ancestor, sector, platform set): -1 for each old state, +1 for each new one.
@@ -299,12 +359,7 @@ function pageChanges(): RollupChange {
     'pages = 0 AND subscribers = 0',
     `INSERT INTO territory_page_rollup AS r (territory_id, sector_id, platform_id, pages, subscribers, verified_pages, verified_subscribers)
      SELECT a.id, d.sector_id, d.platform_id, sum(d.pages)::int, sum(d.subscribers), sum(d.verified_pages)::int, sum(d.verified_subscribers)
-       FROM (SELECT territory_id, sector_id, platform_id, sum(sign) AS pages, sum(sign * subscribers) AS subscribers,
-                    sum(sign * verified::int) AS verified_pages, sum(sign * verified::int * subscribers) AS verified_subscribers FROM (
-               SELECT territory_id, sector_id, platform_id, -1 AS sign, subscribers, verified FROM page_before WHERE active
-               UNION ALL SELECT territory_id, sector_id, platform_id, 1, subscribers, verified FROM page_after WHERE active) x
-             GROUP BY 1, 2, 3
-             HAVING sum(sign) <> 0 OR sum(sign * subscribers) <> 0 OR sum(sign * verified::int) <> 0 OR sum(sign * verified::int * subscribers) <> 0) d
+       FROM page_cell_delta d
        JOIN territory t ON t.id = d.territory_id CROSS JOIN LATERAL unnest(t.path) AS a(id)
       GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
      ON CONFLICT (territory_id, sector_id, platform_id) DO UPDATE
@@ -314,22 +369,36 @@ function pageChanges(): RollupChange {
   );
 }
 
+function platformChanges(): RollupChange {
+  // Active pages, current subscribers and the verified among them per (ancestor, platform): the same cell deltas summed over
+  // sectors (a page moving between sectors of one territory nets to nothing here: dropped).
+  return addAndDropEmpty(
+    'territory_platform_rollup',
+    ['territory_id', 'platform_id'],
+    'pages = 0 AND subscribers = 0',
+    `INSERT INTO territory_platform_rollup AS r (territory_id, platform_id, pages, subscribers, verified_pages, verified_subscribers)
+     SELECT a.id, d.platform_id, sum(d.pages)::int, sum(d.subscribers), sum(d.verified_pages)::int, sum(d.verified_subscribers)
+       FROM page_cell_delta d
+       JOIN territory t ON t.id = d.territory_id CROSS JOIN LATERAL unnest(t.path) AS a(id)
+      GROUP BY 1, 2
+     HAVING sum(d.pages) <> 0 OR sum(d.subscribers) <> 0 OR sum(d.verified_pages) <> 0 OR sum(d.verified_subscribers) <> 0
+      ORDER BY 1, 2
+     ON CONFLICT (territory_id, platform_id) DO UPDATE
+        SET pages = r.pages + excluded.pages, subscribers = r.subscribers + excluded.subscribers,
+            verified_pages = r.verified_pages + excluded.verified_pages, verified_subscribers = r.verified_subscribers + excluded.verified_subscribers
+     RETURNING r.*`,
+  );
+}
+
 function subscriberChanges(): RollupChange {
-  // Subscriber changes per (ancestor, day, sector, platform): the old series of a page leaves its
-  // old cell, the new series enters its new cell (archived pages contribute nothing).
+  // Subscriber changes per (ancestor, day, sector, platform), from the leaf cells' net changes.
   return addAndDropEmpty(
     'territory_subscriber_change',
     ['territory_id', 'day', 'sector_id', 'platform_id'],
     'delta = 0',
     `INSERT INTO territory_subscriber_change AS r (territory_id, day, sector_id, platform_id, delta)
      SELECT a.id, d.day, d.sector_id, d.platform_id, sum(d.delta)
-       FROM (SELECT territory_id, day, sector_id, platform_id, sum(delta) AS delta FROM (
-               SELECT c.territory_id, s.day, c.sector_id, c.platform_id, -s.delta AS delta
-                 FROM series_before s JOIN page_before c ON c.page_id = s.page_id WHERE c.active
-               UNION ALL
-               SELECT c.territory_id, s.day, c.sector_id, c.platform_id, s.delta
-                 FROM series_after s JOIN page_after c ON c.page_id = s.page_id WHERE c.active) x
-             GROUP BY 1, 2, 3, 4 HAVING sum(delta) <> 0) d
+       FROM series_cell_delta d
        JOIN territory t ON t.id = d.territory_id CROSS JOIN LATERAL unnest(t.path) AS a(id)
       GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4
      ON CONFLICT (territory_id, day, sector_id, platform_id) DO UPDATE SET delta = r.delta + excluded.delta
@@ -472,10 +541,13 @@ export async function rebuildRollups(client: pg.PoolClient): Promise<void> {
   await client.query('DELETE FROM territory_subscriber_change');
   await client.query(`INSERT INTO territory_organisation_rollup ${REBUILD.organisations} ORDER BY 1, 2, 3`);
   await client.query(`INSERT INTO territory_page_rollup ${REBUILD.pages} ORDER BY 1, 2, 3`);
+  await client.query('DELETE FROM territory_platform_rollup');
+  await client.query(`INSERT INTO territory_platform_rollup ${PLATFORMS_FROM_CELLS} ORDER BY 1, 2`);
   await client.query(`INSERT INTO territory_subscriber_change ${RECOUNT.changes} ORDER BY 1, 2, 3, 4`);
   await rebuildFreshness(client);
   await client.query('DELETE FROM territory_anomaly');
   await client.query(`INSERT INTO territory_anomaly ${RECOUNT.anomalies} ORDER BY 1, 2, 3`);
+  await rebuildCheckpoints(client);
 }
 
 /** The freshness rollup counted again from the pages' stored latest day (`page.observed_on`, checked by verify). */
@@ -497,6 +569,16 @@ function freshnessOverAncestors(leaf: string): string {
       JOIN territory t ON t.id = l.territory_id CROSS JOIN LATERAL unnest(t.path) AS a(id)
      GROUP BY 1, 2`;
 }
+
+/**
+ * The platform rollup from the page rollup: its cells summed over sectors (the rebuild's source,
+ * and what `npm run verify` compares territory_platform_rollup with; the page rollup is itself
+ * compared with a recount of the raw rows).
+ */
+export const PLATFORMS_FROM_CELLS = `
+  SELECT territory_id, platform_id, sum(pages)::int AS pages, sum(subscribers)::bigint AS subscribers,
+         sum(verified_pages)::int AS verified_pages, sum(verified_subscribers)::bigint AS verified_subscribers
+    FROM territory_page_rollup GROUP BY 1, 2`;
 
 /**
  * Organisation counts per (territory, sector, platform set), `leaf` giving them with columns
@@ -588,6 +670,27 @@ export const RECOUNT = {
       JOIN organisation o ON o.id = p.organisation_id
       JOIN territory t ON t.id = o.territory_id CROSS JOIN LATERAL unnest(t.path) AS a(id)
      WHERE s.before IS NOT NULL AND ${passesFloor('s')}`,
+  // The same per-day changes on the days from $1 on only: from each active page's observations
+  // since $1 and its last one before (the change of its first day since $1 is counted from it),
+  // read page by page along the primary key: proportional to pages × days checked, not to the
+  // history stored. For `npm run verify -- --since`.
+  changesSince: `
+    SELECT a.id AS territory_id, l.day, l.sector_id, l.platform_id, sum(l.delta)::bigint AS delta
+      FROM (SELECT o.territory_id, s.day, o.sector_id, s.platform_id, sum(s.delta) AS delta
+              FROM (SELECT p.id, p.organisation_id, p.platform_id, x.observed_on AS day,
+                           x.subscribers - coalesce(lag(x.subscribers) OVER (PARTITION BY p.id ORDER BY x.observed_on), 0) AS delta
+                      FROM page p
+                      CROSS JOIN LATERAL (
+                        SELECT observed_on, subscribers FROM observation WHERE page_id = p.id AND observed_on >= $1::date
+                        UNION ALL
+                        (SELECT observed_on, subscribers FROM observation WHERE page_id = p.id AND observed_on < $1::date
+                          ORDER BY observed_on DESC LIMIT 1)) x
+                     WHERE p.status = 'ACTIVE') s
+              JOIN organisation o ON o.id = s.organisation_id
+             WHERE s.day >= $1::date
+             GROUP BY 1, 2, 3, 4) l
+      JOIN territory t ON t.id = l.territory_id CROSS JOIN LATERAL unnest(t.path) AS a(id)
+     GROUP BY 1, 2, 3, 4 HAVING sum(l.delta) <> 0`,
   // Each page's current count and its day: its latest observation (none: both null).
   pageFigures: `
     SELECT p.id, last.subscribers, last.observed_on
