@@ -128,7 +128,7 @@ export interface CheckpointMonths {
 /**
  * After the load's changes are in (`months`: CHECKPOINT_MONTHS, read in the same round trip): adds the checkpoints of the months since the last one up to
  * the current month (usually none; the first load of a month adds one), or counts them all when
- * there are none yet. Runs after CHECKPOINT_CHANGES, so a new month includes this load's changes.
+ * there are none yet. Runs after checkpointUpsert, so a new month includes this load's changes.
  */
 export async function extendCheckpoints(client: pg.PoolClient, months: CheckpointMonths): Promise<void> {
   const { first, last, target } = months;
