@@ -1,4 +1,5 @@
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
+import { GraphQLError } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { EdgeConfig } from './config.js';
 
@@ -50,11 +51,21 @@ export function corsPlugin(config: EdgeConfig): Plugin {
  * header), which is safe: Yoga runs no mutation over GET.
  */
 export function csrfPlugin(): Plugin {
-  const csrf = useCSRFPrevention({ requestHeaders: ['x-graphql-yoga-csrf'] });
+  const csrf = useCSRFPrevention({ requestHeaders: [CSRF_HEADER] });
   return {
     onRequestParse(payload) {
       if (payload.request.method === 'GET') return;
-      return csrf.onRequestParse?.(payload);
+      try {
+        return csrf.onRequestParse?.(payload);
+      } catch {
+        // The plugin's own refusal names no header and carries no code: say what to send.
+        throw new GraphQLError(`A POST sent as a form or as text needs the ${CSRF_HEADER} header (any value); or send the request as application/json`, {
+          extensions: { code: 'CSRF_HEADER_REQUIRED', http: { status: 403 } },
+        });
+      }
     },
   };
 }
+
+/** The header that marks a POST as not sent by a browser form (Yoga's CSRF prevention). */
+const CSRF_HEADER = 'x-graphql-yoga-csrf';

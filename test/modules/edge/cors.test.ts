@@ -57,6 +57,15 @@ describe('CSRF prevention', () => {
     expect((await post('text/plain', { 'x-graphql-yoga-csrf': '1' })).status).not.toBe(403);
   });
 
+  it('says which header is missing, with a code, and answers no data', async () => {
+    const response = await post('text/plain');
+    const body = (await response.json()) as { data?: unknown; errors: { message: string; extensions?: { code?: string } }[] };
+    expect(response.status).toBe(403);
+    expect(body.data).toBeUndefined();
+    expect(body.errors[0].extensions?.code).toBe('CSRF_HEADER_REQUIRED');
+    expect(body.errors[0].message).toContain('x-graphql-yoga-csrf');
+  });
+
   it('keeps JSON posts and plain GETs (a portal, a CDN) working', async () => {
     expect((await post('application/json')).status).toBe(200);
     const response = await api.fetch(QUERY);
