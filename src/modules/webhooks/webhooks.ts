@@ -70,11 +70,30 @@ export async function copyWebhook(db: pg.Pool | pg.ClientBase, fromKeyId: number
 }
 
 /** Every key's webhook URL, by key id. */
-export function webhookUrls(db: pg.Pool | pg.ClientBase): Promise<Map<number, string>> {
-  return selectEndpointUrls(db);
+export async function webhookUrls(db: pg.Pool | pg.ClientBase): Promise<Map<number, string>> {
+  const urls = await selectEndpointUrls(db);
+  return new Map([...urls].map(([key, url]) => [key, shownUrl(url)]));
 }
 
-/** The latest deliveries (newest first), of one key or of all. */
+/** The latest deliveries (newest first), of one key or of all; URLs as shownUrl gives them. */
 export async function listDeliveries(db: pg.Pool | pg.ClientBase, keyId: number | null, limit = 50): Promise<Delivery[]> {
-  return (await selectDeliveries(db, keyId, limit)).map(({ body: _body, lease_token: _token, ...delivery }) => delivery);
+  return (await selectDeliveries(db, keyId, limit)).map(({ body: _body, lease_token: _token, ...delivery }) => ({
+    ...delivery,
+    url: shownUrl(delivery.url),
+  }));
+}
+
+/**
+ * A webhook URL as lists show it: a password in it (`https://user:secret@host/…`, a receiver's basic
+ * auth) replaced by `***`, so a listing pasted into a ticket or a log leaks no credential.
+ */
+export function shownUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (!parsed.password) return url;
+    parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return url;
+  }
 }

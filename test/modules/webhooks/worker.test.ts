@@ -199,6 +199,21 @@ describe('npm run keys', () => {
     expect((await keys(['deliveries'])).stdout).toContain(loadId);
   });
 
+  it('lists a webhook URL with a password in it as ***, keeping the URL itself for delivery', { timeout: 60_000 }, async () => {
+    const created = await keys(['create', '--name', 'Basic auth hook', '--webhook', 'https://hooks:s3cr3t-pass@example.org/in']);
+    expect(created.code, created.stderr).toBe(0);
+    const { id } = JSON.parse(created.stdout.trim().split('\n').at(-1)!);
+    const { rows } = await pool.query('SELECT url FROM webhook_endpoint WHERE key_id = $1', [id]);
+    expect(rows[0].url).toBe('https://hooks:s3cr3t-pass@example.org/in');
+    const listed = await keys(['list']);
+    expect(listed.stdout).toContain('https://hooks:***@example.org/in');
+    expect(listed.stdout).not.toContain('s3cr3t-pass');
+    await endLoad(id);
+    const deliveries = await keys(['deliveries', '--key', String(id)]);
+    expect(deliveries.stdout).toContain('https://hooks:***@example.org/in');
+    expect(deliveries.stdout).not.toContain('s3cr3t-pass');
+  });
+
   it('refuses a webhook URL that is not http(s), with a clear error, and creates nothing', { timeout: 60_000 }, async () => {
     const before = await pool.query('SELECT count(*)::int AS n FROM api_key');
     for (const bad of ['ftp://example.org/hook', 'javascript:alert(1)', 'file:///etc/passwd', 'example.org/hook']) {
