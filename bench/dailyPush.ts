@@ -21,39 +21,23 @@ import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { importFolder } from '../src/modules/loads/pipeline/runLoad.js';
 import { writeDailyPush } from './lib/push.js';
+import { explainStatements, traceStatements } from './lib/statementTrace.js';
 
 const { values } = parseArgs({ options: { rounds: { type: 'string', default: '3' }, sql: { type: 'boolean' }, explain: { type: 'boolean' } } });
 const url = process.env.DATABASE_URL;
 if (!url) throw new Error('set DATABASE_URL to a loaded database');
 
-/** Every statement text sent while `sent` is set, with its time in ms. */
-let sent: { text: string; ms: number }[] | undefined;
-const query = pg.Client.prototype.query as (...args: unknown[]) => unknown;
-pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
-  const first = args[0] as string | { text?: string } | undefined;
-  const entry = { text: typeof first === 'string' ? first : (first?.text ?? 'COPY … FROM STDIN'), ms: Number.NaN };
-  sent?.push(entry);
-  const started = performance.now();
-  const result = query.apply(this, args);
-  if (result instanceof Promise) result.then(() => (entry.ms = performance.now() - started)).catch(() => undefined);
-  else if (result && typeof (result as NodeJS.EventEmitter).on === 'function')
-    (result as NodeJS.EventEmitter).on('finish', () => (entry.ms = performance.now() - started));
-  return result;
-} as typeof pg.Client.prototype.query;
+/** Every statement sent during the last round's push (lib/statementTrace.ts). */
+const trace = traceStatements();
 
 const pool = new pg.Pool({ connectionString: url, max: 2 });
 /** With `--explain`: each statement's execution on the server (auto_explain, as notices; needs a superuser) in the last push. */
-let explained: string[] | undefined;
-if (values.explain) {
-  pool.on('connect', (client) => {
-    client.on('notice', (notice) => explained?.push(notice.message ?? ''));
-    client
-      .query(
-        "LOAD 'auto_explain'; SET auto_explain.log_min_duration = 100; SET auto_explain.log_analyze = on; SET auto_explain.log_timing = off; SET auto_explain.log_level = notice",
-      )
-      .catch((error: Error) => console.error(`--explain: ${error.message}`));
-  });
-}
+const explain = values.explain
+  ? explainStatements(
+      pool,
+      'SET auto_explain.log_min_duration = 100; SET auto_explain.log_analyze = on; SET auto_explain.log_timing = off; SET auto_explain.log_level = notice',
+    )
+  : undefined;
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'daily-push-'));
 
 /** The floor: COPY the file into a temporary table and one INSERT … ON CONFLICT into observation; rolled back. */
@@ -92,12 +76,11 @@ for (let round = 0; round < Number(values.rounds); round++) {
   const { file, rows: count } = await writeDailyPush(pool, folder, day);
   const floorBefore = await floor(file);
   if (round === Number(values.rounds) - 1) {
-    sent = [];
-    explained = values.explain ? [] : undefined;
+    trace.start();
+    explain?.start();
   }
   const pushMs = await push(folder);
-  const statements = sent;
-  sent = undefined;
+  const statements = trace.stop();
   // The floor again after the push (of the next day's rows: inserts, as the push's), the mean of
   // both taken: one run alone moves with the machine.
   const next = new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
@@ -111,8 +94,7 @@ for (let round = 0; round < Number(values.rounds); round++) {
   if (values.sql && statements)
     for (const { text, ms } of statements)
       if (ms >= 20 || Number.isNaN(ms)) console.log(`  ${ms.toFixed(0).padStart(7)} ms  ${text.replace(/\s+/g, ' ').trim().slice(0, 140)}`);
-  for (const plan of explained ?? []) console.log(plan);
-  explained = undefined;
+  for (const plan of explain?.stop() ?? []) console.log(plan);
   day = new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
 }
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];

@@ -17,6 +17,7 @@ import { createKey } from '../src/modules/keys/keys.js';
 import { LoadQueue } from '../src/modules/loads/queue/queue.js';
 import { createApi } from '../src/yoga.js';
 import { summarise } from './lib/load.js';
+import { explainStatements, traceStatements } from './lib/statementTrace.js';
 
 const { values } = parseArgs({
   options: { calls: { type: 'string', default: '30' }, items: { type: 'string', default: '1000' }, sql: { type: 'boolean' }, explain: { type: 'boolean' } },
@@ -24,32 +25,17 @@ const { values } = parseArgs({
 const url = process.env.DATABASE_URL;
 if (!url) throw new Error('set DATABASE_URL to a loaded database');
 
-/** Every statement text any client of this process sends while `sent` is set, with its time in ms (promises only). */
-let sent: { text: string; ms: number }[] | undefined;
-const query = pg.Client.prototype.query as (...args: unknown[]) => unknown;
-pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
-  const first = args[0] as string | { text?: string } | undefined;
-  const entry = { text: typeof first === 'string' ? first : (first?.text ?? 'COPY … FROM STDIN'), ms: Number.NaN };
-  sent?.push(entry);
-  const started = performance.now();
-  const result = query.apply(this, args);
-  if (result instanceof Promise) result.then(() => (entry.ms = performance.now() - started)).catch(() => undefined);
-  return result;
-} as typeof pg.Client.prototype.query;
+/** Every statement any client of this process sends during the measured call (lib/statementTrace.ts). */
+const trace = traceStatements();
 
 const pool = new pg.Pool({ connectionString: url, max: 4 });
 /** With `--explain`: each statement's execution time on the server (auto_explain, as notices; needs a superuser), for one call. */
-let explained: string[] | undefined;
-if (values.explain) {
-  pool.on('connect', (client) => {
-    client.on('notice', (notice) => explained?.push(notice.message ?? ''));
-    client
-      .query(
-        "LOAD 'auto_explain'; SET auto_explain.log_min_duration = 0; SET auto_explain.log_analyze = on; SET auto_explain.log_timing = off; SET auto_explain.log_nested_statements = on; SET auto_explain.log_level = notice; SET auto_explain.log_format = json",
-      )
-      .catch((error: Error) => console.error(`--explain: ${error.message}`));
-  });
-}
+const explain = values.explain
+  ? explainStatements(
+      pool,
+      'SET auto_explain.log_min_duration = 0; SET auto_explain.log_analyze = on; SET auto_explain.log_timing = off; SET auto_explain.log_nested_statements = on; SET auto_explain.log_level = notice; SET auto_explain.log_format = json',
+    )
+  : undefined;
 connectPrisma(pool);
 const api = createApi({
   pool,
@@ -99,17 +85,15 @@ async function call(round: number): Promise<number> {
 }
 
 await call(0); // warms up
-sent = [];
-explained = values.explain ? [] : undefined;
+trace.start();
+explain?.start();
 await call(1);
-for (const notice of explained ?? []) {
+for (const notice of explain?.stop() ?? []) {
   const ms = Number(/duration: ([0-9.]+) ms/.exec(notice)?.[1] ?? 0);
   const plan = JSON.parse(notice.slice(notice.indexOf('{'))) as { Plan: PlanNode };
   if (ms >= 0.5) console.log(`  ${ms.toFixed(1).padStart(6)} ms (server)  ${describe(plan.Plan)}`);
 }
-explained = undefined;
-const statements = sent;
-sent = undefined;
+const statements = trace.stop() ?? [];
 const samples: number[] = [];
 for (let round = 2; round < Number(values.calls) + 2; round++) samples.push(await call(round));
 const { p50, p95, p99 } = summarise(samples);
